@@ -1,0 +1,91 @@
+import type { OptsInput } from './opts'
+
+export type CidValue = string | number
+/** A custom id, or a function that fetches one (e.g. a hashed id from the site's server). */
+export type CidSource = CidValue | (() => CidValue | PromiseLike<CidValue>)
+
+/** Options of one checkout, from JavaScript; any of them can also come from a lower source. */
+export interface CheckoutOptions extends Omit<OptsInput, 'cid'> {
+  cid?: CidSource
+  /** Text of the fallback link that this library adds when the placeholder has none. */
+  label?: string
+  /** URL of MoonClerk's `embed.js`. */
+  embedSrc?: string
+  /** Base of the hosted checkout; the token is appended. */
+  payUrl?: string
+  /** How long `embed.js` may take to load, in milliseconds. */
+  timeoutMs?: number | string
+  /** CSP nonce for the injected `embed.js` script; defaults to our own script tag's nonce. */
+  nonce?: string
+}
+
+/** `window.MoonClerkCheckoutConfig`: page-wide defaults for every checkout. */
+export type GlobalConfig = Omit<CheckoutOptions, 'token' | 'label' | 'nonce'>
+
+declare global {
+  interface Window {
+    MoonClerkCheckoutConfig?: GlobalConfig
+  }
+}
+
+type Key = keyof CheckoutOptions
+
+// Attribute names are the option names in kebab case after "data-moonclerk-", but for these two.
+const RENAMED: Record<string, string> = { token: 'checkout', timeoutMs: 'timeout' }
+const PLACEHOLDER_KEYS = 'token cid width name email amountCents label'.split(' ') as Key[]
+const SCRIPT_KEYS = 'cid name email embedSrc payUrl timeoutMs'.split(' ') as Key[]
+
+export const PLACEHOLDER_SELECTOR = '[data-moonclerk-checkout]'
+
+export const attributeName = (key: string): string =>
+  'data-moonclerk-' + (RENAMED[key] || key.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase()))
+
+export const DEFAULTS = {
+  embedSrc: 'https://d2l7e0y6ygya2s.cloudfront.net/assets/embed.js',
+  payUrl: 'https://app.moonclerk.com/pay/',
+  width: '100%',
+  timeoutMs: 15000,
+}
+
+export type ResolvedOptions = CheckoutOptions & typeof DEFAULTS
+
+/** Attribute values as given; validation happens once, in `buildOpts()`, whatever the source. */
+export function readAttributes(element: Element | null | undefined, keys: Key[]): CheckoutOptions {
+  const options: Record<string, string> = {}
+  for (const key of keys) {
+    const value = element && element.getAttribute(attributeName(key))
+    if (value != null) options[key] = value
+  }
+  return options
+}
+
+/** Later sources win; an `undefined` value never hides a lower one. */
+export function merge(...sources: Array<object | null | undefined>): ResolvedOptions {
+  const merged: Record<string, unknown> = {}
+  for (const source of sources)
+    for (const [key, value] of Object.entries(source || {})) if (value !== undefined) merged[key] = value
+  return merged as unknown as ResolvedOptions
+}
+
+let ownScript: HTMLScriptElement | null = null
+
+/** Start-up remembers our `<script>`: its attributes are page-wide defaults. */
+export const rememberOwnScript = (script: Element | null): void => {
+  if (script instanceof HTMLScriptElement) ownScript = script
+}
+
+/** Defaults < global config < our script tag: what every checkout on the page starts from. */
+export const pageOptions = (): ResolvedOptions =>
+  merge(DEFAULTS, window.MoonClerkCheckoutConfig, readAttributes(ownScript, SCRIPT_KEYS), {
+    // The nonce attribute is hidden from getAttribute once the page has loaded; the property keeps it.
+    nonce: (ownScript && ownScript.nonce) || undefined,
+  })
+
+/** Everything that applies to one placeholder, highest precedence last. */
+export const checkoutOptions = (placeholder: Element, options: CheckoutOptions = {}): ResolvedOptions =>
+  merge(
+    pageOptions(),
+    // A one-tag replacement's <script> is its own page-wide source too.
+    readAttributes(placeholder, placeholder.tagName == 'SCRIPT' ? [...SCRIPT_KEYS, ...PLACEHOLDER_KEYS] : PLACEHOLDER_KEYS),
+    options,
+  )

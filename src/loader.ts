@@ -1,0 +1,74 @@
+import { DEFAULTS } from './config'
+import { checkoutError, type CheckoutError } from './events'
+import type { MoonclerkOpts } from './opts'
+
+export interface MoonclerkEmbedInstance {
+  display(): void
+}
+/** The global constructor that MoonClerk's `embed.js` defines. */
+export type MoonclerkEmbedConstructor = new (opts: MoonclerkOpts) => MoonclerkEmbedInstance
+
+declare global {
+  interface Window {
+    MoonclerkEmbed?: MoonclerkEmbedConstructor
+  }
+}
+
+export interface LoadOptions {
+  embedSrc?: string
+  /** Milliseconds before the load counts as failed (`script-timeout`). */
+  timeoutMs?: number
+  /** CSP nonce for the injected script. */
+  nonce?: string
+}
+
+// One promise per absolute src, however many checkouts or calls ask for it.
+const loads = new Map<string, Promise<MoonclerkEmbedConstructor>>()
+
+/**
+ * Resolves with MoonClerk's `MoonclerkEmbed` once `embed.js` has run. Adds at most one script per
+ * src to the page, reuses one already there (a stock snippet left in place), and forgets a failed
+ * load so that a later call tries again.
+ */
+export function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
+  const src = new URL(options.embedSrc || DEFAULTS.embedSrc, document.baseURI).href
+  let load = loads.get(src)
+  if (!load) {
+    load = new Promise<MoonclerkEmbedConstructor>((resolve, reject) => {
+      const ready = () => window.MoonclerkEmbed
+      if (ready()) return resolve(ready()!)
+      let script = Array.from(document.scripts).find((s) => s.src == src)
+      const ours = !script
+      if (!script) {
+        script = document.createElement('script')
+        script.src = src
+        script.async = true
+        if (options.nonce) script.nonce = options.nonce
+      }
+      const settle = (error?: CheckoutError) => {
+        clearTimeout(timer)
+        script!.removeEventListener('load', onLoad)
+        script!.removeEventListener('error', onError)
+        if (!error) return resolve(ready()!)
+        // A dead tag of ours would make the retry (or another copy of this library) wait on it.
+        if (ours && error.reason != 'script-timeout') script!.remove()
+        reject(error)
+      }
+      const onLoad = () =>
+        settle(ready() ? undefined : checkoutError('embed-missing', src + ' defined no MoonclerkEmbed'))
+      const onError = () => settle(checkoutError('script-load', src + ' failed to load'))
+      const timeoutMs = options.timeoutMs || DEFAULTS.timeoutMs
+      // A timed-out tag stays: if it arrives late, the next attempt picks it up instead of adding another.
+      const timer = setTimeout(() => settle(checkoutError('script-timeout', `${src} took over ${timeoutMs} ms`)), timeoutMs)
+      script.addEventListener('load', onLoad)
+      script.addEventListener('error', onError)
+      if (ours) document.head.appendChild(script)
+    })
+    loads.set(src, load)
+    // Forget a failure so the next call retries. Attached after set() because a load can fail
+    // synchronously; it also keeps a warm-up load nobody awaits from being an unhandled rejection.
+    const failed = load
+    failed.catch(() => loads.get(src) == failed && loads.delete(src))
+  }
+  return load
+}

@@ -1,0 +1,171 @@
+import { checkoutOptions, PLACEHOLDER_SELECTOR, type CheckoutOptions, type CidSource, type CidValue } from './config'
+import { checkoutError, dispatch, LOG_PREFIX, type CheckoutError } from './events'
+import { loadEmbedScript } from './loader'
+import { buildOpts, checkToken, invalid, positiveInteger, withCheckoutParams, type MoonclerkOpts } from './opts'
+
+export interface CheckoutHandle {
+  /** Where the checkout lives: the placeholder, or for a `<script>` placeholder the element added after it. */
+  readonly element: HTMLElement | null
+  /** The opts given to MoonClerk, once built (a custom id may have to be fetched first). */
+  readonly opts: MoonclerkOpts | null
+  /** Resolves after MoonClerk's `display()`; rejects with a `CheckoutError`. Stays pending once destroyed. */
+  readonly displayed: Promise<void>
+  /** Undoes everything `mount()` did, so the same element can be mounted again. */
+  destroy(): void
+}
+
+export const STATE_ATTRIBUTE = 'data-moonclerk-state'
+const DEFAULT_LABEL = 'Pay with MoonClerk'
+
+const handles = new WeakMap<Element, CheckoutHandle>()
+const noop = () => {}
+const never = new Promise<never>(noop)
+
+const describe = (element: Element) => `<${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}>`
+
+async function resolveCid(cid: CidSource | undefined): Promise<CidValue | undefined> {
+  if (typeof cid != 'function') return cid
+  let value: CidValue
+  try {
+    value = await cid()
+  } catch (error) {
+    throw checkoutError('cid-unavailable', 'the cid function failed: ' + error)
+  }
+  // Showing the checkout without the id would lose the very payment it is meant to track.
+  if (value == null || !String(value).trim()) throw checkoutError('cid-unavailable', 'the cid function returned ' + JSON.stringify(value))
+  return value
+}
+
+/**
+ * Shows MoonClerk's checkout in `target`, configured from its data attributes, the page's defaults
+ * and `options` (highest precedence). Mounting an element twice returns the first handle.
+ */
+export function mount(target: Element | string, options?: CheckoutOptions): CheckoutHandle {
+  // Server rendering: nothing to show, nothing to undo.
+  if (typeof document == 'undefined') return { element: null, opts: null, displayed: never, destroy: noop }
+  const placeholder = typeof target == 'string' ? document.querySelector(target) : target
+  if (!placeholder) throw new TypeError(`${LOG_PREFIX}no element matches ${JSON.stringify(target)}`)
+  const known = handles.get(placeholder)
+  if (known) return known
+
+  const undo: Array<() => void> = []
+  let destroyed = false
+  // The one-tag replacement: a <script> cannot hold a checkout, so the checkout goes right after it.
+  const element =
+    placeholder instanceof HTMLScriptElement
+      ? (placeholder.insertAdjacentElement('afterend', document.createElement('div')) as HTMLElement)
+      : (placeholder as HTMLElement)
+  if (element != placeholder) undo.push(() => element.remove())
+  const setState = (state: string) => [placeholder, element].forEach((el) => el.setAttribute(STATE_ATTRIBUTE, state))
+  setState('loading')
+  undo.push(() => [placeholder, element].forEach((el) => el.removeAttribute(STATE_ATTRIBUTE)))
+
+  const o = checkoutOptions(placeholder, options)
+  const token = String(o.token || '')
+  const handle = {
+    element,
+    opts: null as MoonclerkOpts | null,
+    displayed: never as Promise<void>,
+    destroy() {
+      if (destroyed) return
+      destroyed = true
+      handles.delete(placeholder)
+      while (undo.length) undo.pop()!()
+    },
+  }
+  handles.set(placeholder, handle)
+
+  // Runs synchronously up to its first await, so a second mount of the same form sees this container.
+  const show = async () => {
+    checkToken(o.token)
+    const id = 'mc' + token
+
+    // Progressive enhancement: a real link to the hosted checkout exists before anything can fail.
+    const base = new URL(o.payUrl + token, document.baseURI).href
+    const authorLink = Array.from(element.querySelectorAll<HTMLAnchorElement>('a[href]')).find(
+      (a) => a.href.split(/[?#]/)[0] == base,
+    )
+    const link = authorLink || element.appendChild(document.createElement('a'))
+    const authorHref = link.getAttribute('href')!
+    if (authorLink) undo.push(() => link.setAttribute('href', authorHref))
+    else {
+      link.href = base
+      link.textContent = o.label || DEFAULT_LABEL
+      undo.push(() => link.remove())
+    }
+
+    // MoonClerk's embed finds its container by id; an author's `id="mc<token>"` is that container already.
+    const taken = document.getElementById(id)
+    if (taken && taken != element)
+      throw checkoutError('duplicate-token', `the id ${id} is taken: one checkout per form and page`)
+    const container = taken || element.appendChild(document.createElement('div'))
+    if (!taken) {
+      container.id = id
+      undo.push(() => container.remove())
+    }
+
+    const timeoutMs = positiveInteger(o.timeoutMs) || invalid('timeoutMs', o.timeoutMs, 'a positive integer')
+    const embed = loadEmbedScript({ embedSrc: o.embedSrc, timeoutMs, nonce: o.nonce })
+    const cid = await resolveCid(o.cid)
+    if (destroyed) return
+    const opts = (handle.opts = buildOpts({ ...o, cid }))
+    link.href = withCheckoutParams(link.href, opts)
+    const MoonclerkEmbed = await embed
+    if (destroyed) return
+
+    // The fallback steps aside while the checkout shows, and comes back if display() fails or on destroy.
+    const fallback = Array.from(element.childNodes).filter((node) => node != container)
+    let hidden = true
+    const restore = () => {
+      if (!hidden) return
+      hidden = false
+      container.textContent = ''
+      element.prepend(...fallback)
+    }
+    fallback.forEach((node) => element.removeChild(node))
+    undo.push(restore)
+    try {
+      const instance = new MoonclerkEmbed(opts)
+      // The stock snippet keeps the instance in `window.mc<token>`; MoonClerk's code may rely on it.
+      const globals = window as unknown as Record<string, unknown>
+      globals[id] = instance
+      // A stock snippet's `var mc<token>` cannot be deleted; emptying it is the next best thing.
+      undo.push(() => globals[id] == instance && !Reflect.deleteProperty(globals, id) && (globals[id] = undefined))
+      instance.display()
+    } catch (error) {
+      restore()
+      throw checkoutError('embed-threw', `MoonClerk's embed threw: ${error}`)
+    }
+  }
+
+  handle.displayed = show().then(
+    () => {
+      if (destroyed) return never
+      setState('displayed')
+      dispatch(element, 'moonclerk:display', { token, opts: handle.opts! })
+    },
+    (error: CheckoutError) => {
+      if (destroyed) return never
+      // Only a malformed URL option throws something other than our own errors.
+      if (!error.reason) error = checkoutError('invalid-config', error.message)
+      error.message = `${describe(placeholder)}: ${error.message}`
+      setState('error')
+      console.error(LOG_PREFIX + error.message)
+      dispatch(element, 'moonclerk:error', { token, reason: error.reason, message: error.message })
+      throw error
+    },
+  )
+  // The error event and the console already report it; an unawaited handle must not add an unhandled rejection.
+  handle.displayed.catch(noop)
+  return handle
+}
+
+/** Mounts every placeholder under `root` not mounted yet, and returns the handles of all of them. */
+export function mountAll(root?: ParentNode): CheckoutHandle[] {
+  if (typeof document == 'undefined') return []
+  const scope = root || document
+  const found = Array.from(scope.querySelectorAll(PLACEHOLDER_SELECTOR))
+  if (scope instanceof Element && scope.matches(PLACEHOLDER_SELECTOR)) found.unshift(scope)
+  // A placeholder marked with a state but unknown here belongs to another copy of this library.
+  return found.filter((el) => handles.has(el) || !el.hasAttribute(STATE_ATTRIBUTE)).map((el) => mount(el))
+}
