@@ -77,8 +77,8 @@ export const rememberOwnScript = (script: Element | null): void => {
 /** Defaults < global config < our script tag: what every checkout on the page starts from. */
 export const pageOptions = (): ResolvedOptions =>
   merge(DEFAULTS, window.MoonClerkCheckoutConfig, readAttributes(ownScript, SCRIPT_KEYS), {
-    // The nonce attribute is hidden from getAttribute once the page has loaded; the property keeps it.
-    nonce: (ownScript && ownScript.nonce) || undefined,
+    // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
+    nonce: (ownScript && (ownScript.nonce || ownScript.getAttribute('nonce'))) || undefined,
   })
 
 /** Everything that applies to one placeholder, highest precedence last. */

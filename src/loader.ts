@@ -43,7 +43,7 @@ export function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmb
         script = document.createElement('script')
         script.src = src
         script.async = true
-        if (options.nonce) script.nonce = options.nonce
+        if (options.nonce) script.setAttribute('nonce', options.nonce)
       }
       const settle = (error?: CheckoutError) => {
         clearTimeout(timer)

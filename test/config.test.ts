@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, test } from 'vitest'
+import { attributeName, checkoutOptions, merge, pageOptions, readAttributes, rememberOwnScript } from '../src/config'
+import { html } from './helpers'
+
+afterEach(() => rememberOwnScript(document.createElement('script')))
+
+describe('attribute names', () => {
+  test.each([
+    ['token', 'data-moonclerk-checkout'],
+    ['amountCents', 'data-moonclerk-amount-cents'],
+    ['embedSrc', 'data-moonclerk-embed-src'],
+    ['payUrl', 'data-moonclerk-pay-url'],
+    ['timeoutMs', 'data-moonclerk-timeout'],
+    ['cid', 'data-moonclerk-cid'],
+  ])('%s is read from %s', (key, attribute) => expect(attributeName(key)).toBe(attribute))
+})
+
+test('readAttributes keeps values as given, empty ones too, and skips absent ones', () => {
+  const el = html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="" data-moonclerk-amount-cents=" 12 "></div>')
+  expect(readAttributes(el, ['token', 'cid', 'amountCents', 'name'])).toStrictEqual({ token: 'a1', cid: '', amountCents: ' 12 ' })
+})
+
+test('merge: later sources win and undefined never hides a lower value', () => {
+  expect(merge({ cid: '1', name: 'a' }, { cid: undefined, name: 'b' }, null)).toStrictEqual({ cid: '1', name: 'b' })
+})
+
+describe('precedence', () => {
+  test('JS options > placeholder > script tag > global config > defaults', () => {
+    window.MoonClerkCheckoutConfig = { cid: 'global', name: 'Global', email: 'g@example.com', width: '300px', amountCents: 1, payUrl: '/g/' }
+    const script = document.createElement('script')
+    script.setAttribute('data-moonclerk-cid', 'script')
+    script.setAttribute('data-moonclerk-name', 'Script')
+    rememberOwnScript(script)
+    const el = html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="placeholder"></div>')
+
+    expect(checkoutOptions(el, { cid: 'js' })).toMatchObject({
+      token: 'a1',
+      cid: 'js',
+      name: 'Script',
+      email: 'g@example.com',
+      width: '300px',
+      amountCents: 1,
+      payUrl: '/g/',
+      embedSrc: 'https://d2l7e0y6ygya2s.cloudfront.net/assets/embed.js',
+      timeoutMs: 15000,
+    })
+    expect(checkoutOptions(el).cid).toBe('placeholder')
+    el.removeAttribute('data-moonclerk-cid')
+    expect(checkoutOptions(el).cid).toBe('script')
+    script.removeAttribute('data-moonclerk-cid')
+    expect(checkoutOptions(el).cid).toBe('global')
+  })
+
+  test('the script tag sets page-wide loading options; a placeholder cannot', () => {
+    const script = document.createElement('script')
+    script.setAttribute('data-moonclerk-embed-src', '/mc/embed.js')
+    script.setAttribute('data-moonclerk-pay-url', '/mc/pay/')
+    script.setAttribute('data-moonclerk-timeout', '500')
+    script.setAttribute('nonce', 'n0nce')
+    rememberOwnScript(script)
+    expect(pageOptions()).toMatchObject({ embedSrc: '/mc/embed.js', payUrl: '/mc/pay/', timeoutMs: '500', nonce: 'n0nce' })
+    const el = html('<div data-moonclerk-checkout="a1" data-moonclerk-embed-src="/evil.js"></div>')
+    expect(checkoutOptions(el).embedSrc).toBe('/mc/embed.js')
+  })
+
+  test('a <script> placeholder is its own page-wide source and placeholder', () => {
+    const script = document.createElement('script')
+    script.setAttribute('data-moonclerk-checkout', 'a1')
+    script.setAttribute('data-moonclerk-amount-cents', '500')
+    script.setAttribute('data-moonclerk-embed-src', '/mine.js')
+    expect(checkoutOptions(script)).toMatchObject({ token: 'a1', amountCents: '500', embedSrc: '/mine.js' })
+  })
+})

@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, vi } from 'vitest'
+import type { MoonclerkOpts } from '../src/opts'
+
+/** Stands in for MoonClerk's embed: records what it gets and fills its container, as embed.js does. */
+export class FakeEmbed {
+  static created: MoonclerkOpts[] = []
+  static displayed: MoonclerkOpts[] = []
+  constructor(public opts: MoonclerkOpts) {
+    FakeEmbed.created.push(opts)
+  }
+  display(): void {
+    const container = document.getElementById('mc' + this.opts.checkoutToken)
+    if (!container) throw new Error('no container')
+    const frame = document.createElement('iframe')
+    frame.src = 'https://app.moonclerk.com/pay/' + this.opts.checkoutToken
+    container.replaceChildren(frame)
+    FakeEmbed.displayed.push(this.opts)
+  }
+}
+
+let counter = 0
+/** A fresh embed.js URL per test: the loader's one-load-per-src cache must not leak between tests. */
+export const freshSrc = (): string => `https://cdn.example/${++counter}/embed.js`
+
+/**
+ * Captures the scripts the loader adds instead of letting happy-dom fail them on the spot;
+ * the test decides when each one loads or fails, as a real network would, later.
+ */
+export function captureScripts(): HTMLScriptElement[] {
+  const scripts: HTMLScriptElement[] = []
+  vi.spyOn(document.head, 'appendChild').mockImplementation(<T extends Node>(node: T) => {
+    scripts.push(node as unknown as HTMLScriptElement)
+    return node
+  })
+  return scripts
+}
+
+/** embed.js arrives: it defines `MoonclerkEmbed` (unless `defined` is false) and fires load. */
+export function arrive(script: HTMLScriptElement, defined = true): void {
+  if (defined) window.MoonclerkEmbed = FakeEmbed
+  script.dispatchEvent(new Event('load'))
+}
+
+export const fail = (script: HTMLScriptElement): boolean => script.dispatchEvent(new Event('error'))
+
+/** Lets pending promise callbacks run. */
+export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+
+export function html(markup: string): HTMLElement {
+  document.body.innerHTML = markup
+  return document.body.firstElementChild as HTMLElement
+}
+
+/** Every moonclerk:* event that reaches `document`, in order. */
+export function recordEvents(): Array<{ type: string; target: EventTarget | null; detail: any }> {
+  const events: Array<{ type: string; target: EventTarget | null; detail: any }> = []
+  const record = (event: Event) => events.push({ type: event.type, target: event.target, detail: (event as CustomEvent).detail })
+  beforeEach(() => {
+    events.length = 0
+    for (const type of ['moonclerk:display', 'moonclerk:error']) document.addEventListener(type, record)
+  })
+  afterEach(() => {
+    for (const type of ['moonclerk:display', 'moonclerk:error']) document.removeEventListener(type, record)
+  })
+  return events
+}
+
+afterEach(() => {
+  document.head.innerHTML = ''
+  document.body.innerHTML = ''
+  delete window.MoonclerkEmbed
+  delete window.MoonClerkCheckoutConfig
+  FakeEmbed.created = []
+  FakeEmbed.displayed = []
+})

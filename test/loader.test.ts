@@ -1,0 +1,104 @@
+import { afterEach, expect, test, vi } from 'vitest'
+import { loadEmbedScript } from '../src/loader'
+import { arrive, captureScripts, fail, FakeEmbed, freshSrc, settle } from './helpers'
+
+afterEach(() => vi.useRealTimers())
+
+test('concurrent calls add one script and share one result', async () => {
+  const scripts = captureScripts()
+  const src = freshSrc()
+  const loads = [loadEmbedScript({ embedSrc: src }), loadEmbedScript({ embedSrc: src }), loadEmbedScript({ embedSrc: src })]
+  expect(scripts).toHaveLength(1)
+  expect(scripts[0].src).toBe(src)
+  expect(scripts[0].async).toBe(true)
+  arrive(scripts[0])
+  expect(await Promise.all(loads)).toStrictEqual([FakeEmbed, FakeEmbed, FakeEmbed])
+  await loadEmbedScript({ embedSrc: src })
+  expect(scripts).toHaveLength(1)
+})
+
+test('loads nothing when MoonclerkEmbed already exists', async () => {
+  const scripts = captureScripts()
+  window.MoonclerkEmbed = FakeEmbed
+  expect(await loadEmbedScript({ embedSrc: freshSrc() })).toBe(FakeEmbed)
+  expect(scripts).toHaveLength(0)
+})
+
+test('waits for a stock snippet script already in the page instead of adding one', async () => {
+  const src = freshSrc()
+  const stock = document.createElement('script')
+  stock.src = src
+  document.body.append(stock)
+  const scripts = captureScripts()
+  const load = loadEmbedScript({ embedSrc: src })
+  expect(scripts).toHaveLength(0)
+  arrive(stock)
+  expect(await load).toBe(FakeEmbed)
+})
+
+test('a relative src is resolved against the page', () => {
+  const scripts = captureScripts()
+  loadEmbedScript({ embedSrc: '/assets/embed.js?v=1' })
+  expect(scripts[0].src).toBe('https://shop.example/assets/embed.js?v=1')
+})
+
+test('the injected script carries the nonce', () => {
+  const scripts = captureScripts()
+  loadEmbedScript({ embedSrc: freshSrc(), nonce: 'r4nd0m' })
+  expect(scripts[0].getAttribute('nonce')).toBe('r4nd0m')
+})
+
+test('a load error rejects with script-load, removes the dead tag, and the next call tries again', async () => {
+  const scripts = captureScripts()
+  const src = freshSrc()
+  const first = loadEmbedScript({ embedSrc: src })
+  const removed = vi.spyOn(scripts[0], 'remove')
+  fail(scripts[0])
+  await expect(first).rejects.toMatchObject({ reason: 'script-load', message: `${src} failed to load` })
+  expect(removed).toHaveBeenCalled()
+  await settle()
+  const second = loadEmbedScript({ embedSrc: src })
+  expect(scripts).toHaveLength(2)
+  arrive(scripts[1])
+  expect(await second).toBe(FakeEmbed)
+})
+
+test('loaded without defining MoonclerkEmbed rejects with embed-missing', async () => {
+  const scripts = captureScripts()
+  const load = loadEmbedScript({ embedSrc: freshSrc() })
+  arrive(scripts[0], false)
+  await expect(load).rejects.toMatchObject({ reason: 'embed-missing' })
+})
+
+test('a script that takes longer than timeoutMs rejects with script-timeout; a late arrival serves the retry', async () => {
+  vi.useFakeTimers()
+  const scripts = captureScripts()
+  const src = freshSrc()
+  const load = loadEmbedScript({ embedSrc: src, timeoutMs: 500 })
+  const outcome = load.then(
+    () => 'loaded',
+    (error) => error.reason,
+  )
+  await vi.advanceTimersByTimeAsync(499)
+  expect(await Promise.race([outcome, 'pending'])).toBe('pending')
+  await vi.advanceTimersByTimeAsync(1)
+  expect(await outcome).toBe('script-timeout')
+  // The slow tag stays in place (it may still arrive), so the retry waits for it rather than adding one.
+  document.body.append(scripts[0])
+  const retry = loadEmbedScript({ embedSrc: src })
+  expect(scripts).toHaveLength(1)
+  arrive(scripts[0])
+  expect(await retry).toBe(FakeEmbed)
+})
+
+test('the default timeout is 15 seconds', async () => {
+  vi.useFakeTimers()
+  captureScripts()
+  const load = loadEmbedScript({ embedSrc: freshSrc() })
+  let reason = ''
+  load.catch((error) => (reason = error.reason))
+  await vi.advanceTimersByTimeAsync(14999)
+  expect(reason).toBe('')
+  await vi.advanceTimersByTimeAsync(1)
+  expect(reason).toBe('script-timeout')
+})

@@ -1,0 +1,364 @@
+import { describe, expect, test, vi } from 'vitest'
+import { mount, mountAll } from '../src/mount'
+import { arrive, captureScripts, fail, FakeEmbed, freshSrc, html, recordEvents, settle } from './helpers'
+
+const events = recordEvents()
+
+/** A placeholder plus a fresh embed.js URL; returns the placeholder and the captured scripts. */
+function page(markup: string) {
+  const scripts = captureScripts()
+  window.MoonClerkCheckoutConfig = { embedSrc: freshSrc() }
+  return { el: html(markup), scripts }
+}
+
+const linkOf = (el: Element) => el.querySelector('a')!
+
+describe('a displayed checkout', () => {
+  test('passes MoonClerk exactly the stock opts and keeps the instance in window.mc<token>', async () => {
+    const { el, scripts } = page(
+      '<div data-moonclerk-checkout="8h7frjfytj" data-moonclerk-cid="234" data-moonclerk-name="Leon Bridges" data-moonclerk-email="leon@example.com" data-moonclerk-amount-cents="1000" data-moonclerk-width="480px"></div>',
+    )
+    const handle = mount(el)
+    arrive(scripts[0])
+    await handle.displayed
+    const expected = { checkoutToken: '8h7frjfytj', width: '480px', cid: '234', name: 'Leon Bridges', email: 'leon@example.com', amount_cents: 1000 }
+    expect(FakeEmbed.displayed).toStrictEqual([expected])
+    expect(handle.opts).toStrictEqual(expected)
+    expect((window as any).mc8h7frjfytj).toBeInstanceOf(FakeEmbed)
+    expect(el.querySelector('#mc8h7frjfytj iframe')).not.toBeNull()
+  })
+
+  test('goes loading → displayed and fires moonclerk:display on the placeholder', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"></div>')
+    const handle = mount(el)
+    expect(el.getAttribute('data-moonclerk-state')).toBe('loading')
+    expect(events).toHaveLength(0)
+    arrive(scripts[0])
+    await handle.displayed
+    expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
+    expect(events).toStrictEqual([{ type: 'moonclerk:display', target: el, detail: { token: 'a1', opts: handle.opts } }])
+  })
+
+  test("keeps the author's id and content; the fallback steps aside while the checkout shows", async () => {
+    const { el, scripts } = page('<section id="pay" data-moonclerk-checkout="a1"><p>Pay by card</p></section>')
+    const handle = mount(el)
+    expect(el.id).toBe('pay')
+    expect(el.querySelector('p')).not.toBeNull()
+    expect(el.querySelector('#mca1')!.parentElement).toBe(el)
+    arrive(scripts[0])
+    await handle.displayed
+    expect(el.querySelector('p')).toBeNull()
+    expect(el.querySelector('a')).toBeNull()
+    expect(el.children).toHaveLength(1)
+  })
+
+  test('a placeholder whose id is mc<token> (a page migrating from the stock snippet) is the container', async () => {
+    const { el, scripts } = page(
+      '<div id="mc8h7frjfytj" data-moonclerk-checkout="8h7frjfytj"><a href="https://app.moonclerk.com/pay/8h7frjfytj">My Payment Form</a></div>',
+    )
+    const handle = mount(el)
+    expect(el.querySelectorAll('div')).toHaveLength(0)
+    arrive(scripts[0])
+    await handle.displayed
+    expect(el.firstElementChild!.tagName).toBe('IFRAME')
+  })
+
+  test('the custom id may come from a function, sync or async', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div data-moonclerk-checkout="b2"></div>')
+    const first = mount(el, { cid: () => 234 })
+    const second = mount(el.nextElementSibling!, { cid: () => Promise.resolve('hashed-9f2c') })
+    arrive(scripts[0])
+    await Promise.all([first.displayed, second.displayed])
+    expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['234', 'hashed-9f2c'])
+  })
+
+  test('a global config cid function is used too', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    window.MoonClerkCheckoutConfig!.cid = async () => 'from-server'
+    const handle = mount('[data-moonclerk-checkout]')
+    arrive(scripts[0])
+    await handle.displayed
+    expect(handle.opts!.cid).toBe('from-server')
+  })
+})
+
+describe('the fallback link', () => {
+  test('is added with the values URL-encoded, before anything has loaded', async () => {
+    const { el } = page('<div data-moonclerk-checkout="8h7frjfytj" data-moonclerk-cid="2 4&5" data-moonclerk-name="Leon Bridges"></div>')
+    mount(el)
+    await settle()
+    expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/8h7frjfytj?cid=2+4%265&name=Leon+Bridges')
+    expect(linkOf(el).textContent).toBe('Pay with MoonClerk')
+  })
+
+  test('takes its text from data-moonclerk-label and its base from the pay URL', async () => {
+    const { el } = page('<div data-moonclerk-checkout="a1" data-moonclerk-label="Donate now"></div>')
+    window.MoonClerkCheckoutConfig!.payUrl = '/pay/'
+    mount(el)
+    await settle()
+    expect(linkOf(el).textContent).toBe('Donate now')
+    expect(linkOf(el).href).toBe('https://shop.example/pay/a1')
+  })
+
+  test("an author's link gets the parameters, keeps its own, and is not duplicated", async () => {
+    const { el } = page(
+      '<div data-moonclerk-checkout="a1" data-moonclerk-cid="9"><a href="https://app.moonclerk.com/pay/a1?utm_source=news">Pay</a></div>',
+    )
+    mount(el)
+    await settle()
+    expect(el.querySelectorAll('a')).toHaveLength(1)
+    expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1?utm_source=news&cid=9')
+  })
+
+  test('stays visible and usable when the checkout fails', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-cid="9"></div>')
+    const handle = mount(el)
+    fail(scripts[0])
+    await expect(handle.displayed).rejects.toBeTruthy()
+    expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1?cid=9')
+  })
+
+  test('comes back when display() throws', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"><p>Pay by card</p></div>')
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    vi.spyOn(FakeEmbed.prototype, 'display').mockImplementation(function () {
+      document.getElementById('mca1')!.append('half-drawn')
+      throw new Error('boom')
+    })
+    const handle = mount(el)
+    arrive(scripts[0])
+    await expect(handle.displayed).rejects.toMatchObject({ reason: 'embed-threw' })
+    expect(el.querySelector('p')).not.toBeNull()
+    expect(el.querySelector('a')).not.toBeNull()
+    expect(el.querySelector('#mca1')!.textContent).toBe('')
+  })
+})
+
+describe('errors', () => {
+  async function failure(markup: string, act: (scripts: HTMLScriptElement[]) => void = () => {}, options = {}) {
+    const { el, scripts } = page(markup)
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const handle = mount(el, options)
+    act(scripts)
+    const error = await handle.displayed.then(
+      () => null,
+      (e) => e,
+    )
+    return { el, error, logged, event: events.find((e) => e.type == 'moonclerk:error') }
+  }
+
+  test.each([
+    ['invalid-config', '<div data-moonclerk-checkout="8h7-x"></div>', /data-moonclerk-checkout/],
+    ['invalid-config', '<div data-moonclerk-checkout="a1" data-moonclerk-amount-cents="12.50"></div>', /data-moonclerk-amount-cents.*"12.50"/],
+    ['invalid-config', '<div data-moonclerk-checkout="a1" data-moonclerk-cid=""></div>', /data-moonclerk-cid/],
+  ])('%s for %s', async (reason, markup, message) => {
+    const { el, error, logged, event } = await failure(markup)
+    expect(error.reason).toBe(reason)
+    expect(error.message).toMatch(message)
+    expect(error.message).toMatch(/^<div>: /)
+    expect(el.getAttribute('data-moonclerk-state')).toBe('error')
+    expect(event).toMatchObject({ target: el, detail: { reason, message: error.message } })
+    expect(logged).toHaveBeenCalledTimes(1)
+    expect(logged.mock.calls[0][0]).toBe('[moonclerk-checkout] ' + error.message)
+    expect(FakeEmbed.created).toHaveLength(0)
+  })
+
+  test('invalid-config for a bad timeout, naming the script attribute', async () => {
+    const { error } = await failure('<div id="pay" data-moonclerk-checkout="a1"></div>', () => {}, { timeoutMs: 'soon' })
+    expect(error.message).toBe('<div#pay>: timeoutMs (data-moonclerk-timeout) must be a positive integer, got "soon"')
+  })
+
+  test.each([
+    ['throws', () => {
+      throw new Error('offline')
+    }, /the cid function failed: Error: offline/],
+    ['rejects', () => Promise.reject(new Error('403')), /failed: Error: 403/],
+    ['returns empty', () => '', /returned ""/],
+    ['returns nothing', () => undefined as unknown as string, /returned undefined/],
+  ])('cid-unavailable when the cid function %s', async (_, cid, message) => {
+    const { error, event, el } = await failure('<div data-moonclerk-checkout="a1"></div>', (s) => arrive(s[0]), { cid })
+    expect(error.reason).toBe('cid-unavailable')
+    expect(error.message).toMatch(message)
+    expect(event!.detail.reason).toBe('cid-unavailable')
+    expect(FakeEmbed.created).toHaveLength(0)
+    expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1')
+  })
+
+  test.each([
+    ['script-load', (s: HTMLScriptElement[]) => fail(s[0])],
+    ['embed-missing', (s: HTMLScriptElement[]) => arrive(s[0], false)],
+  ])('%s', async (reason, act) => {
+    const { error, event } = await failure('<div data-moonclerk-checkout="a1"></div>', act)
+    expect(error.reason).toBe(reason)
+    expect(event!.detail).toMatchObject({ token: 'a1', reason })
+  })
+
+  test('script-timeout', async () => {
+    vi.useFakeTimers()
+    try {
+      const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+      vi.spyOn(console, 'error').mockImplementation(() => {})
+      const handle = mount(el, { timeoutMs: 300 })
+      expect(scripts).toHaveLength(1)
+      let reason = ''
+      handle.displayed.catch((e) => (reason = e.reason))
+      await vi.advanceTimersByTimeAsync(300)
+      expect(reason).toBe('script-timeout')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  test('embed-threw when the constructor throws', async () => {
+    const { error } = await failure('<div data-moonclerk-checkout="a1"></div>', (s) => {
+      window.MoonclerkEmbed = class {
+        constructor() {
+          throw new TypeError('bad opts')
+        }
+        display() {}
+      }
+      s[0].dispatchEvent(new Event('load'))
+    })
+    expect(error.reason).toBe('embed-threw')
+    expect(error.message).toMatch(/TypeError: bad opts/)
+  })
+
+  test('duplicate-token for a second checkout of the same form; the first still displays', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div id="second" data-moonclerk-checkout="a1"></div>')
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const [first, second] = mountAll()
+    arrive(scripts[0])
+    await first.displayed
+    await expect(second.displayed).rejects.toMatchObject({ reason: 'duplicate-token', message: expect.stringMatching(/^<div#second>: the id mca1 is taken/) })
+    expect(el.querySelector('iframe')).not.toBeNull()
+    expect(document.querySelectorAll('#mca1')).toHaveLength(1)
+    expect(linkOf(second.element!).href).toBe('https://app.moonclerk.com/pay/a1')
+  })
+
+  test('a failed load is retried by a later mount', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const first = mount(el)
+    fail(scripts[0])
+    await first.displayed.catch(() => {})
+    first.destroy()
+    await settle()
+    const second = mount(el)
+    expect(scripts).toHaveLength(2)
+    arrive(scripts[1])
+    await second.displayed
+    expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
+  })
+
+  test('no unhandled rejection when nobody awaits the handle', async () => {
+    const unhandled = vi.fn()
+    process.on('unhandledRejection', unhandled)
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    mount(el)
+    fail(scripts[0])
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    process.off('unhandledRejection', unhandled)
+    expect(unhandled).not.toHaveBeenCalled()
+  })
+})
+
+describe('one embed.js per page', () => {
+  test('three placeholders, one script', async () => {
+    const { scripts } = page(
+      '<div data-moonclerk-checkout="a1"></div><div data-moonclerk-checkout="b2"></div><div data-moonclerk-checkout="c3"></div>',
+    )
+    const handles = mountAll()
+    expect(scripts).toHaveLength(1)
+    arrive(scripts[0])
+    await Promise.all(handles.map((h) => h.displayed))
+    expect(FakeEmbed.displayed.map((o) => o.checkoutToken)).toStrictEqual(['a1', 'b2', 'c3'])
+  })
+
+  test('mountAll is idempotent and returns the same handles', () => {
+    page('<div data-moonclerk-checkout="a1"></div><div data-moonclerk-checkout="b2"></div>')
+    const first = mountAll()
+    const second = mountAll()
+    expect(second).toStrictEqual(first)
+    expect(document.querySelectorAll('[id^=mc]')).toHaveLength(2)
+    expect(mount(first[0].element!)).toBe(first[0])
+  })
+
+  test('mountAll scans only under its root, the root included', () => {
+    const { el } = page('<section data-moonclerk-checkout="a1"><div data-moonclerk-checkout="b2"></div></section><div data-moonclerk-checkout="c3"></div>')
+    expect(mountAll(el).map((h) => h.element)).toStrictEqual([el, el.firstElementChild])
+  })
+
+  test('leaves placeholders that another copy of the library mounted', () => {
+    page('<div data-moonclerk-checkout="a1" data-moonclerk-state="displayed"></div><div data-moonclerk-checkout="b2"></div>')
+    expect(mountAll()).toHaveLength(1)
+  })
+})
+
+describe('destroy', () => {
+  test('undoes everything, and the element can be mounted again', async () => {
+    const markup = '<div id="pay" data-moonclerk-checkout="a1" data-moonclerk-cid="5"><a href="https://app.moonclerk.com/pay/a1">Pay</a> or call us</div>'
+    const { el, scripts } = page(markup)
+    const before = document.body.innerHTML
+    const handle = mount(el)
+    arrive(scripts[0])
+    await handle.displayed
+    handle.destroy()
+    expect(document.body.innerHTML).toBe(before)
+    expect('mca1' in window).toBe(false)
+    handle.destroy()
+    const again = mount(el)
+    expect(again).not.toBe(handle)
+    await again.displayed
+    expect(FakeEmbed.displayed).toHaveLength(2)
+    expect(document.body.innerHTML).not.toBe(before)
+  })
+
+  test('before display: nothing is shown, no event fires, displayed never settles', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    const handle = mount(el)
+    handle.destroy()
+    arrive(scripts[0])
+    const outcome = await Promise.race([handle.displayed.then(() => 'settled'), settle().then(() => 'pending')])
+    expect(outcome).toBe('pending')
+    expect(FakeEmbed.created).toHaveLength(0)
+    expect(events).toHaveLength(0)
+    expect(document.body.innerHTML).toBe('<div data-moonclerk-checkout="a1"></div>')
+  })
+
+  test("empties but keeps a stock snippet's var mc<token>", async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    Object.defineProperty(window, 'mca1', { value: undefined, writable: true, configurable: false })
+    const handle = mount(el)
+    arrive(scripts[0])
+    await handle.displayed
+    expect((window as any).mca1).toBeInstanceOf(FakeEmbed)
+    handle.destroy()
+    expect((window as any).mca1).toBeUndefined()
+  })
+})
+
+describe('the one-tag replacement', () => {
+  test('a <script> placeholder mounts in an element right after it, removed on destroy', async () => {
+    const scripts = captureScripts()
+    document.body.innerHTML = '<p>before</p><p>after</p>'
+    const script = document.createElement('script')
+    script.setAttribute('data-moonclerk-checkout', 'a1')
+    script.setAttribute('data-moonclerk-embed-src', freshSrc())
+    script.setAttribute('data-moonclerk-cid', '42')
+    document.body.firstElementChild!.after(script)
+    const handle = mount(script)
+    expect(script.nextElementSibling).toBe(handle.element)
+    arrive(scripts[0])
+    await handle.displayed
+    expect(handle.element!.querySelector('#mca1 iframe')).not.toBeNull()
+    expect(handle.opts!.cid).toBe('42')
+    expect(script.getAttribute('data-moonclerk-state')).toBe('displayed')
+    handle.destroy()
+    expect(script.nextElementSibling!.textContent).toBe('after')
+  })
+})
+
+test('mount throws for a selector that matches nothing', () => {
+  expect(() => mount('#missing')).toThrow('[moonclerk-checkout] no element matches "#missing"')
+})

@@ -1,0 +1,78 @@
+// @vitest-environment node
+// Pure functions: they must work without a DOM, as on a server.
+import { describe, expect, test } from 'vitest'
+import { buildOpts, checkoutUrl } from '../src/opts'
+
+describe('buildOpts', () => {
+  test('returns exactly the stock snippet opts, values unencoded', () => {
+    expect(
+      buildOpts({ token: '8h7frjfytj', cid: '2-4757546-456', name: 'Leon Bridges', email: 'leon+a@example.com', amountCents: 1000 }),
+    ).toStrictEqual({
+      checkoutToken: '8h7frjfytj',
+      width: '100%',
+      cid: '2-4757546-456',
+      name: 'Leon Bridges',
+      email: 'leon+a@example.com',
+      amount_cents: 1000,
+    })
+  })
+
+  test('adds only what is given; width defaults to 100%', () => {
+    expect(buildOpts({ token: 'abc123' })).toStrictEqual({ checkoutToken: 'abc123', width: '100%' })
+    expect(buildOpts({ token: 'abc123', width: '480px', name: '', email: '' })).toStrictEqual({ checkoutToken: 'abc123', width: '480px' })
+  })
+
+  test('a numeric cid becomes a string, an attribute amount an integer', () => {
+    expect(buildOpts({ token: 'a1', cid: 234, amountCents: ' 0250 ' })).toMatchObject({ cid: '234', amount_cents: 250 })
+  })
+
+  test('keeps hostile strings exactly as given', () => {
+    const cid = `"><img src=x onerror=alert(1)> %7B%7B &amp; ü`
+    expect(buildOpts({ token: 'a1', cid, name: cid }).cid).toBe(cid)
+  })
+
+  test.each([
+    [{ token: '' }, /token \(data-moonclerk-checkout\) must be letters and digits, got ""/],
+    [{}, /token .* got undefined/],
+    [{ token: '8h7-frj' }, /letters and digits, got "8h7-frj"/],
+    [{ token: 'a1', cid: '' }, /cid \(data-moonclerk-cid\) must be a non-empty string/],
+    [{ token: 'a1', cid: '   ' }, /cid .* non-empty/],
+    [{ token: 'a1', cid: NaN }, /cid .* finite number/],
+    [{ token: 'a1', amountCents: 0 }, /amountCents \(data-moonclerk-amount-cents\) must be a positive integer, got 0/],
+    [{ token: 'a1', amountCents: -5 }, /positive integer/],
+    [{ token: 'a1', amountCents: 10.5 }, /positive integer, got 10.5/],
+    [{ token: 'a1', amountCents: '10.50' }, /positive integer, got "10.50"/],
+    [{ token: 'a1', amountCents: '1e3' }, /positive integer/],
+    [{ token: 'a1', amountCents: '' }, /positive integer/],
+    [{ token: 'a1', amountCents: 2 ** 60 }, /positive integer/],
+  ])('rejects %j with an invalid-config error naming the attribute', (input, message) => {
+    expect(() => buildOpts(input)).toThrow(message)
+    try {
+      buildOpts(input)
+    } catch (error) {
+      expect((error as { reason: string }).reason).toBe('invalid-config')
+    }
+  })
+})
+
+describe('checkoutUrl', () => {
+  test('is the hosted checkout with every value URL-encoded', () => {
+    expect(checkoutUrl('8h7frjfytj', { cid: '234', name: 'Leon Bridges', email: 'leon@example.com', amountCents: 1000 })).toBe(
+      'https://app.moonclerk.com/pay/8h7frjfytj?cid=234&name=Leon+Bridges&email=leon%40example.com&amount_cents=1000',
+    )
+  })
+
+  test('encodes characters that would break the query', () => {
+    const url = new URL(checkoutUrl('a1', { cid: 'a&b=c#d?e' }))
+    expect(url.searchParams.get('cid')).toBe('a&b=c#d?e')
+    expect(url.hash).toBe('')
+  })
+
+  test('uses another pay URL and no query without values', () => {
+    expect(checkoutUrl('a1', { payUrl: 'http://127.0.0.1:9/pay/' })).toBe('http://127.0.0.1:9/pay/a1')
+  })
+
+  test('validates like buildOpts', () => {
+    expect(() => checkoutUrl('bad token')).toThrow(/letters and digits/)
+  })
+})

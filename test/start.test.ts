@@ -1,0 +1,75 @@
+import { afterEach, expect, test, vi } from 'vitest'
+import { rememberOwnScript } from '../src/config'
+import { start } from '../src/start'
+import { arrive, captureScripts, FakeEmbed, freshSrc, settle } from './helpers'
+
+const STARTED = Symbol.for('moonclerk-checkout.started')
+
+afterEach(() => {
+  delete (window as any)[STARTED]
+  rememberOwnScript(document.createElement('script'))
+})
+
+/** Runs start() as if from our own <script> tag carrying `attributes`. */
+function startFrom(attributes: Record<string, string>) {
+  const script = document.createElement('script')
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value)
+  document.body.append(script)
+  vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script)
+  start()
+  return script
+}
+
+test('mounts every placeholder with the script tag as page-wide source', async () => {
+  const scripts = captureScripts()
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div><div data-moonclerk-checkout="b2" data-moonclerk-cid="own"></div>'
+  startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'page-wide' })
+  expect(scripts).toHaveLength(1)
+  arrive(scripts[0])
+  await settle()
+  expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['page-wide', 'own'])
+})
+
+test('running twice mounts nothing twice', async () => {
+  const scripts = captureScripts()
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
+  startFrom({ 'data-moonclerk-embed-src': freshSrc() })
+  start()
+  arrive(scripts[0])
+  await settle()
+  expect(FakeEmbed.created).toHaveLength(1)
+  expect(document.querySelectorAll('#mca1')).toHaveLength(1)
+})
+
+test('while the page parses, starts loading embed.js at once and mounts at DOMContentLoaded', async () => {
+  const scripts = captureScripts()
+  vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading')
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
+  startFrom({ 'data-moonclerk-embed-src': freshSrc(), nonce: 'abc' })
+  expect(scripts).toHaveLength(1)
+  expect(scripts[0].getAttribute('nonce')).toBe('abc')
+  expect(document.querySelector('#mca1')).toBeNull()
+  document.body.insertAdjacentHTML('beforeend', '<div data-moonclerk-checkout="b2"></div>')
+  document.dispatchEvent(new Event('DOMContentLoaded'))
+  expect(document.querySelectorAll('[id^=mc]')).toHaveLength(2)
+  arrive(scripts[0])
+  await settle()
+  expect(FakeEmbed.displayed).toHaveLength(2)
+})
+
+test('a page without checkouts loads nothing', () => {
+  const scripts = captureScripts()
+  vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading')
+  startFrom({ 'data-moonclerk-embed-src': freshSrc() })
+  document.dispatchEvent(new Event('DOMContentLoaded'))
+  expect(scripts).toHaveLength(0)
+})
+
+test('the one-tag replacement: our script tag is also the placeholder', async () => {
+  const scripts = captureScripts()
+  const script = startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-checkout': 'a1', 'data-moonclerk-cid': '7' })
+  arrive(scripts[0])
+  await settle()
+  expect(script.nextElementSibling!.querySelector('#mca1 iframe')).not.toBeNull()
+  expect(FakeEmbed.displayed[0]).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
+})
