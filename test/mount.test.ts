@@ -73,7 +73,7 @@ describe('a displayed checkout', () => {
   })
 
   test('a global config cid function is used too', async () => {
-    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    const { scripts } = page('<div data-moonclerk-checkout="a1"></div>')
     window.MoonClerkCheckoutConfig!.cid = async () => 'from-server'
     const handle = mount('[data-moonclerk-checkout]')
     arrive(scripts[0])

@@ -1,0 +1,66 @@
+// Type tests, compiled (never run) by `npm run test:types`. They import the package by its own
+// name, so they check the published declarations and the `exports` map, not just the sources.
+import {
+  buildOpts,
+  checkoutUrl,
+  loadEmbedScript,
+  mount,
+  mountAll,
+  type CheckoutError,
+  type CheckoutHandle,
+  type ErrorReason,
+  type MoonclerkOpts,
+} from 'moonclerk-checkout'
+
+declare const element: HTMLElement
+
+// The event map reaches elements, document and window without casts.
+element.addEventListener('moonclerk:error', (event) => {
+  const reason: ErrorReason = event.detail.reason
+  const message: string = event.detail.message
+  void reason, message
+})
+document.addEventListener('moonclerk:display', (event) => {
+  const opts: MoonclerkOpts = event.detail.opts
+  const token: string = event.detail.token
+  void opts, token
+})
+window.addEventListener('moonclerk:error', (event) => {
+  // @ts-expect-error a display detail has no reason
+  void event.detail.opts
+})
+
+// @ts-expect-error not one of the documented reasons
+const unknownReason: ErrorReason = 'network'
+void unknownReason
+
+// Options: the cid may be a value or a (possibly async) function; amounts are numbers or digit strings.
+const handle: CheckoutHandle = mount(element, { cid: async () => 'hashed', amountCents: 1000, width: '100%' })
+mount('#checkout', { cid: 234, amountCents: '1000', timeoutMs: 5000, nonce: 'n' })
+// @ts-expect-error amountCents is not a boolean
+mount(element, { amountCents: true })
+// @ts-expect-error unknown option
+mount(element, { customId: '1' })
+// @ts-expect-error the target is an element or a selector
+mount(42)
+
+const handles: CheckoutHandle[] = mountAll(document.body)
+void handles
+handle.displayed.catch((error: CheckoutError) => error.reason satisfies ErrorReason)
+// @ts-expect-error the handle is read-only
+handle.opts = null
+
+// buildOpts returns the stock shape exactly.
+const opts: MoonclerkOpts = buildOpts({ token: 'a1', amountCents: 10 })
+const amount: number | undefined = opts.amount_cents
+void amount
+// @ts-expect-error buildOpts takes an already-resolved cid, not a function
+buildOpts({ token: 'a1', cid: () => '1' })
+const url: string = checkoutUrl('a1', { cid: '1', payUrl: 'https://app.moonclerk.com/pay/' })
+void url
+loadEmbedScript({ embedSrc: '/embed.js' }).then((Embed) => new Embed(opts).display())
+
+// The global config is typed on window.
+window.MoonClerkCheckoutConfig = { cid: () => Promise.resolve(5), payUrl: '/pay/' }
+// @ts-expect-error the label belongs to one checkout, not the page
+window.MoonClerkCheckoutConfig = { label: 'Pay' }
