@@ -43,7 +43,6 @@ export const attributeName = (key: string): string =>
 export const DEFAULTS = {
   embedSrc: 'https://d2l7e0y6ygya2s.cloudfront.net/assets/embed.js',
   payUrl: 'https://app.moonclerk.com/pay/',
-  width: '100%',
   timeoutMs: 15000,
 }
 
