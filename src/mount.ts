@@ -95,21 +95,23 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     }
 
     // MoonClerk's embed finds its container by id; an author's `id="mc<token>"` is that container already.
+    // Claimed now, synchronously, so a second checkout of the same form sees it is taken.
     const taken = document.getElementById(id)
-    if (taken && taken != element)
-      throw checkoutError('duplicate-token', `the id ${id} is taken: one checkout per form and page`)
+    const duplicate = taken && taken != element
     const container = taken || element.appendChild(document.createElement('div'))
     if (!taken) {
       container.id = id
       undo.push(() => container.remove())
     }
 
-    const timeoutMs = positiveInteger(o.timeoutMs) || invalid('timeoutMs', o.timeoutMs, 'a positive integer')
-    const embed = loadEmbedScript({ embedSrc: o.embedSrc, timeoutMs, nonce: o.nonce })
+    const embed = loadEmbedScript({ embedSrc: o.embedSrc, timeoutMs: positiveInteger(o.timeoutMs), nonce: o.nonce })
     const cid = await resolveCid(o.cid)
     if (destroyed) return
     const opts = (handle.opts = buildOpts({ ...o, cid }))
+    // Every failure from here on leaves a link that still carries the payer's cid and prefill values.
     link.href = withCheckoutParams(link.href, opts)
+    if (duplicate) throw checkoutError('duplicate-token', `the id ${id} is taken: one checkout per form and page`)
+    if (!positiveInteger(o.timeoutMs)) invalid('timeoutMs', o.timeoutMs, 'a positive integer')
     const MoonclerkEmbed = await embed
     if (destroyed) return
 

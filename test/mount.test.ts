@@ -163,9 +163,10 @@ describe('errors', () => {
     expect(FakeEmbed.created).toHaveLength(0)
   })
 
-  test('invalid-config for a bad timeout, naming the script attribute', async () => {
-    const { error } = await failure('<div id="pay" data-moonclerk-checkout="a1"></div>', () => {}, { timeoutMs: 'soon' })
+  test('invalid-config for a bad timeout, naming the script attribute; the link keeps the cid', async () => {
+    const { error, el } = await failure('<div id="pay" data-moonclerk-checkout="a1"></div>', () => {}, { timeoutMs: 'soon', cid: '5' })
     expect(error.message).toBe('<div#pay>: timeoutMs (data-moonclerk-timeout) must be a positive integer, got "soon"')
+    expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1?cid=5')
   })
 
   test.each([
@@ -224,7 +225,7 @@ describe('errors', () => {
   })
 
   test('duplicate-token for a second checkout of the same form; the first still displays', async () => {
-    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div id="second" data-moonclerk-checkout="a1"></div>')
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div id="second" data-moonclerk-checkout="a1" data-moonclerk-cid="77"></div>')
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const [first, second] = mountAll()
     arrive(scripts[0])
@@ -232,7 +233,8 @@ describe('errors', () => {
     await expect(second.displayed).rejects.toMatchObject({ reason: 'duplicate-token', message: expect.stringMatching(/^<div#second>: the id mca1 is taken/) })
     expect(el.querySelector('iframe')).not.toBeNull()
     expect(document.querySelectorAll('#mca1')).toHaveLength(1)
-    expect(linkOf(second.element!).href).toBe('https://app.moonclerk.com/pay/a1')
+    // The payer of the second one keeps a link that still tracks them.
+    expect(linkOf(second.element!).href).toBe('https://app.moonclerk.com/pay/a1?cid=77')
   })
 
   test('a failed load is retried by a later mount', async () => {

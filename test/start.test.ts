@@ -1,5 +1,6 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import { rememberOwnScript } from '../src/config'
+import { mountAll } from '../src/mount'
 import { start } from '../src/start'
 import { arrive, captureScripts, FakeEmbed, freshSrc, settle } from './helpers'
 
@@ -30,14 +31,17 @@ test('mounts every placeholder with the script tag as page-wide source', async (
   expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['page-wide', 'own'])
 })
 
-test('running twice mounts nothing twice', async () => {
+test('running twice mounts nothing twice, and the first script tag keeps the page-wide settings', async () => {
   const scripts = captureScripts()
   document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
-  startFrom({ 'data-moonclerk-embed-src': freshSrc() })
-  start()
+  startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'first' })
+  startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'second' })
+  expect(scripts).toHaveLength(1)
+  document.body.insertAdjacentHTML('beforeend', '<div data-moonclerk-checkout="b2"></div>')
+  mountAll()
   arrive(scripts[0])
   await settle()
-  expect(FakeEmbed.created).toHaveLength(1)
+  expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['first', 'first'])
   expect(document.querySelectorAll('#mca1')).toHaveLength(1)
 })
 

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs'
+import { defineConfig, devices } from '@playwright/test'
+
+const PORT = 4310
+const BASE_URL = `http://127.0.0.1:${PORT}/`
+// The machine's Chromium when there is one; otherwise the browser `e2e/ensure-browser.mjs` installs.
+const SYSTEM_CHROMIUM = '/usr/bin/chromium'
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: 'list',
+  // Every page is local; a slow step means a bug, not a slow network.
+  timeout: 15_000,
+  expect: { timeout: 5_000 },
+  use: {
+    baseURL: BASE_URL,
+    actionTimeout: 5_000,
+    navigationTimeout: 10_000,
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {},
+      },
+    },
+  ],
+  webServer: {
+    // Serves dist/ as it is: build first (`npm run build`), as `npm test` does.
+    command: `node demo/serve.mjs --port ${PORT}`,
+    url: BASE_URL,
+    reuseExistingServer: !process.env.CI,
+    timeout: 15_000,
+  },
+})
