@@ -63,6 +63,11 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin })
     } catch {
       return notFound()
     }
+    // Browsers ask for it on every page; an empty answer keeps the console free of a 404.
+    if (pathname === '/favicon.ico') {
+      res.writeHead(204)
+      return res.end()
+    }
     const file = pathname.includes('\0') ? null : resolveFile(pathname)
     if (!file || !(await stat(file).catch(() => null))?.isFile()) return notFound()
 

@@ -112,6 +112,7 @@ describe('the fallback link', () => {
 
   test('stays visible and usable when the checkout fails', async () => {
     const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-cid="9"></div>')
+    vi.spyOn(console, 'error').mockImplementation(() => {})
     const handle = mount(el)
     fail(scripts[0])
     await expect(handle.displayed).rejects.toBeTruthy()
