@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { attributeName, checkoutOptions, merge, pageOptions, readAttributes, rememberOwnScript } from '../src/config'
-import { html } from './helpers'
+import { html, scriptTag } from './helpers'
 
 afterEach(() => rememberOwnScript(document.createElement('script')))
 
@@ -27,9 +27,7 @@ test('merge: later sources win and undefined never hides a lower value', () => {
 describe('precedence', () => {
   test('JS options > placeholder > script tag > global config > defaults', () => {
     window.MoonClerkCheckoutConfig = { cid: 'global', name: 'Global', email: 'g@example.com', width: '300px', amountCents: 1, payUrl: '/g/' }
-    const script = document.createElement('script')
-    script.setAttribute('data-moonclerk-cid', 'script')
-    script.setAttribute('data-moonclerk-name', 'Script')
+    const script = scriptTag({ 'data-moonclerk-cid': 'script', 'data-moonclerk-name': 'Script' })
     rememberOwnScript(script)
     const el = html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="placeholder"></div>')
 
@@ -52,22 +50,16 @@ describe('precedence', () => {
   })
 
   test('the script tag sets page-wide loading options; a placeholder cannot', () => {
-    const script = document.createElement('script')
-    script.setAttribute('data-moonclerk-embed-src', '/mc/embed.js')
-    script.setAttribute('data-moonclerk-pay-url', '/mc/pay/')
-    script.setAttribute('data-moonclerk-timeout', '500')
-    script.setAttribute('nonce', 'n0nce')
-    rememberOwnScript(script)
+    rememberOwnScript(
+      scriptTag({ 'data-moonclerk-embed-src': '/mc/embed.js', 'data-moonclerk-pay-url': '/mc/pay/', 'data-moonclerk-timeout': '500', nonce: 'n0nce' }),
+    )
     expect(pageOptions()).toMatchObject({ embedSrc: '/mc/embed.js', payUrl: '/mc/pay/', timeoutMs: '500', nonce: 'n0nce' })
     const el = html('<div data-moonclerk-checkout="a1" data-moonclerk-embed-src="/evil.js"></div>')
     expect(checkoutOptions(el).embedSrc).toBe('/mc/embed.js')
   })
 
   test('a <script> placeholder is its own page-wide source and placeholder', () => {
-    const script = document.createElement('script')
-    script.setAttribute('data-moonclerk-checkout', 'a1')
-    script.setAttribute('data-moonclerk-amount-cents', '500')
-    script.setAttribute('data-moonclerk-embed-src', '/mine.js')
+    const script = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-amount-cents': '500', 'data-moonclerk-embed-src': '/mine.js' })
     expect(checkoutOptions(script)).toMatchObject({ token: 'a1', amountCents: '500', embedSrc: '/mine.js' })
   })
 })

@@ -46,6 +46,13 @@ export const fail = (script: HTMLScriptElement): boolean => script.dispatchEvent
 /** Lets pending promise callbacks run. */
 export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
+/** A <script> element with these attributes (not in the document). */
+export function scriptTag(attributes: Record<string, string>): HTMLScriptElement {
+  const script = document.createElement('script')
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value)
+  return script
+}
+
 export function html(markup: string): HTMLElement {
   document.body.innerHTML = markup
   return document.body.firstElementChild as HTMLElement

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest'
 import { mount, mountAll } from '../src/mount'
-import { arrive, captureScripts, fail, FakeEmbed, freshSrc, html, recordEvents, settle } from './helpers'
+import { arrive, captureScripts, fail, FakeEmbed, freshSrc, html, recordEvents, scriptTag, settle } from './helpers'
 
 const events = recordEvents()
 
@@ -345,10 +345,7 @@ describe('the one-tag replacement', () => {
   test('a <script> placeholder mounts in an element right after it, removed on destroy', async () => {
     const scripts = captureScripts()
     document.body.innerHTML = '<p>before</p><p>after</p>'
-    const script = document.createElement('script')
-    script.setAttribute('data-moonclerk-checkout', 'a1')
-    script.setAttribute('data-moonclerk-embed-src', freshSrc())
-    script.setAttribute('data-moonclerk-cid', '42')
+    const script = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': '42' })
     document.body.firstElementChild!.after(script)
     const handle = mount(script)
     expect(script.nextElementSibling).toBe(handle.element)

@@ -2,7 +2,7 @@ import { afterEach, expect, test, vi } from 'vitest'
 import { rememberOwnScript } from '../src/config'
 import { mountAll } from '../src/mount'
 import { start } from '../src/start'
-import { arrive, captureScripts, FakeEmbed, freshSrc, settle } from './helpers'
+import { arrive, captureScripts, FakeEmbed, freshSrc, scriptTag, settle } from './helpers'
 
 const STARTED = Symbol.for('moonclerk-checkout.started')
 
@@ -13,8 +13,7 @@ afterEach(() => {
 
 /** Runs start() as if from our own <script> tag carrying `attributes`. */
 function startFrom(attributes: Record<string, string>) {
-  const script = document.createElement('script')
-  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value)
+  const script = scriptTag(attributes)
   document.body.append(script)
   vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script)
   start()
