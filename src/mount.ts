@@ -98,6 +98,7 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     // Claimed now, synchronously, so a second checkout of the same form sees it is taken.
     const taken = document.getElementById(id)
     const duplicate = taken && taken != element
+    // For a duplicate this is the other checkout's container, never touched: this one stops below.
     const container = taken || element.appendChild(document.createElement('div'))
     if (!taken) {
       container.id = id
