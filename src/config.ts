@@ -1,4 +1,5 @@
 import type { OptsInput } from './opts'
+import type { ReturnParams } from './return'
 
 export type CidValue = string | number
 /** A custom id, or a function that fetches one (e.g. a hashed id from the site's server). */
@@ -19,8 +20,18 @@ export interface CheckoutOptions extends Omit<OptsInput, 'cid'> {
   nonce?: string
 }
 
+/** How the page handles the payer coming back through the form's redirect URL. */
+export interface ReturnOptions {
+  /** The redirect URL's parameter names, when they are not `custom_id`, `checkout_token`, … */
+  returnParams?: ReturnParams
+  /** Remove the return parameters from the address bar once reported. */
+  cleanReturnUrl?: boolean
+  /** A return inside the embedded frame moves the whole window to the success page. */
+  breakOutOfFrame?: boolean
+}
+
 /** `window.MoonClerkCheckoutConfig`: page-wide defaults for every checkout. */
-export type GlobalConfig = Omit<CheckoutOptions, 'token' | 'label' | 'nonce'>
+export type GlobalConfig = Omit<CheckoutOptions, 'token' | 'label' | 'nonce'> & ReturnOptions
 
 declare global {
   interface Window {
@@ -28,12 +39,22 @@ declare global {
   }
 }
 
-type Key = keyof CheckoutOptions
+type Key = keyof CheckoutOptions | keyof ReturnOptions
 
-// Attribute names are the option names in kebab case after "data-moonclerk-", but for these two.
-const RENAMED: Record<string, string> = { token: 'checkout', timeoutMs: 'timeout' }
+// Attribute names are the option names in kebab case after "data-moonclerk-", but for these.
+const RENAMED: Record<string, string> = { token: 'checkout', timeoutMs: 'timeout', cleanReturnUrl: 'clean-url' }
 const PLACEHOLDER_KEYS = 'token cid width name email amountCents label'.split(' ') as Key[]
-const SCRIPT_KEYS = 'cid name email embedSrc payUrl timeoutMs'.split(' ') as Key[]
+const SCRIPT_KEYS = 'cid name email embedSrc payUrl timeoutMs returnParams cleanReturnUrl breakOutOfFrame'.split(' ') as Key[]
+
+// Attributes are strings; these options are not. Numbers stay strings until buildOpts() validates them.
+const flag = (value: string) => value != 'false'
+const TRANSFORMS: Partial<Record<Key, (value: string) => unknown>> = {
+  // "customId=uid, checkoutToken=t"
+  returnParams: (value) =>
+    Object.fromEntries(value.split(',').map((pair) => pair.split('=').map((part) => part.trim())).filter(([key, name]) => key && name)),
+  cleanReturnUrl: flag,
+  breakOutOfFrame: flag,
+}
 
 export const PLACEHOLDER_SELECTOR = '[data-moonclerk-checkout]'
 
@@ -46,14 +67,14 @@ export const DEFAULTS = {
   timeoutMs: 15000,
 }
 
-export type ResolvedOptions = CheckoutOptions & typeof DEFAULTS
+export type ResolvedOptions = CheckoutOptions & ReturnOptions & typeof DEFAULTS
 
-/** Attribute values as given; validation happens once, in `buildOpts()`, whatever the source. */
-export function readAttributes(element: Element | null | undefined, keys: Key[]): CheckoutOptions {
-  const options: Record<string, string> = {}
+/** Attribute values as given, or transformed to their type; validation happens once, in `buildOpts()`. */
+export function readAttributes(element: Element | null | undefined, keys: Key[]): CheckoutOptions & ReturnOptions {
+  const options: Record<string, unknown> = {}
   for (const key of keys) {
     const value = element && element.getAttribute(attributeName(key))
-    if (value != null) options[key] = value
+    if (value != null) options[key] = (TRANSFORMS[key] || String)(value)
   }
   return options
 }

@@ -15,6 +15,21 @@ export interface CheckoutError extends Error {
   reason: ErrorReason
 }
 
+/** What came back through the form's redirect URL; each value is `null` when absent. */
+export interface ReturnValues {
+  customId: string | null
+  checkoutToken: string | null
+  paymentId: string | null
+  customerId: string | null
+}
+
+export interface ReturnDetail extends ReturnValues {
+  /** Whether the custom id is one this tab passed into a checkout; `null` when it passed none. */
+  cidMatches: boolean | null
+  /** Whether this tab has already reported the same return (a reload, a back-navigation). */
+  repeated: boolean
+}
+
 export interface DisplayDetail {
   token: string
   opts: MoonclerkOpts
@@ -30,6 +45,7 @@ export interface ErrorDetail {
 export interface MoonClerkEventMap {
   'moonclerk:display': CustomEvent<DisplayDetail>
   'moonclerk:error': CustomEvent<ErrorDetail>
+  'moonclerk:return': CustomEvent<ReturnDetail>
 }
 
 // Lets `el.addEventListener('moonclerk:error', e => e.detail.reason)` type-check without casts.
@@ -50,3 +66,18 @@ export const dispatch = <K extends keyof MoonClerkEventMap>(
 ): boolean => target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }))
 
 export const LOG_PREFIX = '[moonclerk-checkout] '
+
+const describe = (element: Element) => `<${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}>`
+
+/**
+ * Reports a failure on `element`: the message names the element, goes to the console once, and
+ * rides a `moonclerk:error` event. Returns the error, ready to be thrown.
+ */
+export function reportError(element: Element, token: string, error: CheckoutError): CheckoutError {
+  // Only a malformed URL option throws something other than our own errors.
+  if (!error.reason) error = checkoutError('invalid-config', error.message)
+  error.message = `${describe(element)}: ${error.message}`
+  console.error(LOG_PREFIX + error.message)
+  dispatch(element, 'moonclerk:error', { token, reason: error.reason, message: error.message })
+  return error
+}

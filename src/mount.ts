@@ -1,7 +1,8 @@
-import { checkoutOptions, PLACEHOLDER_SELECTOR, type CheckoutOptions, type CidSource, type CidValue } from './config'
-import { checkoutError, dispatch, LOG_PREFIX, type CheckoutError } from './events'
+import { checkoutOptions, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config'
+import { checkoutError, dispatch, LOG_PREFIX, reportError, type CheckoutError } from './events'
+import { decorate, resolveCid } from './links'
 import { loadEmbedScript } from './loader'
-import { buildOpts, checkToken, invalid, positiveInteger, withCheckoutParams, type MoonclerkOpts } from './opts'
+import { buildOpts, checkToken, invalid, positiveInteger, type MoonclerkOpts } from './opts'
 
 export interface CheckoutHandle {
   /** Where the checkout lives: the placeholder, or for a `<script>` placeholder the element added after it. */
@@ -20,21 +21,6 @@ const DEFAULT_LABEL = 'Pay with MoonClerk'
 const handles = new WeakMap<Element, CheckoutHandle>()
 const noop = () => {}
 const never = new Promise<never>(noop)
-
-const describe = (element: Element) => `<${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}>`
-
-async function resolveCid(cid: CidSource | undefined): Promise<CidValue | undefined> {
-  if (typeof cid != 'function') return cid
-  let value: CidValue
-  try {
-    value = await cid()
-  } catch (error) {
-    throw checkoutError('cid-unavailable', 'the cid function failed: ' + error)
-  }
-  // Showing the checkout without the id would lose the very payment it is meant to track.
-  if (value == null || !String(value).trim()) throw checkoutError('cid-unavailable', 'the cid function returned ' + JSON.stringify(value))
-  return value
-}
 
 /**
  * Shows MoonClerk's checkout in `target`, configured from its data attributes, the page's defaults
@@ -110,8 +96,9 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     if (destroyed) return
     const opts = (handle.opts = buildOpts({ ...o, cid }))
     // Every failure from here on leaves a link that still carries the payer's cid and prefill values.
-    link.href = withCheckoutParams(link.href, opts)
-    if (duplicate) throw checkoutError('duplicate-token', `the id ${id} is taken: one checkout per form and page`)
+    const { checkoutToken, width, ...values } = opts
+    decorate(link, values)
+    if (duplicate) throw checkoutError('duplicate-token', `id ${id} is taken: one checkout per form and page`)
     if (!positiveInteger(o.timeoutMs)) invalid('timeoutMs', o.timeoutMs, 'a positive integer')
     const MoonclerkEmbed = await embed
     if (destroyed) return
@@ -149,13 +136,8 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     },
     (error: CheckoutError) => {
       if (destroyed) return never
-      // Only a malformed URL option throws something other than our own errors.
-      if (!error.reason) error = checkoutError('invalid-config', error.message)
-      error.message = `${describe(placeholder)}: ${error.message}`
       setState('error')
-      console.error(LOG_PREFIX + error.message)
-      dispatch(element, 'moonclerk:error', { token, reason: error.reason, message: error.message })
-      throw error
+      throw reportError(element, token, error)
     },
   )
   // The error event and the console already report it; an unawaited handle must not add an unhandled rejection.

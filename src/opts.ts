@@ -41,35 +41,44 @@ export const positiveInteger = (value: number | string): number => {
 export const checkToken = (token: string | undefined): string =>
   token && TOKEN.test(token) ? token : invalid('token', token, 'letters and digits')
 
-/** Pure: the stock snippet's `opts`, values as given (MoonClerk expects them unencoded). */
-export function buildOpts(input: OptsInput): MoonclerkOpts {
-  const { cid, name, email, amountCents } = input
-  const opts: MoonclerkOpts = { checkoutToken: checkToken(input.token), width: input.width || '100%' }
+/** What MoonClerk takes besides the form: the payer's custom id and prefill values. */
+export type CheckoutValues = Omit<MoonclerkOpts, 'checkoutToken' | 'width'>
+
+/** Pure: the custom id and prefill values, validated, each only when given, values as given. */
+export function checkoutValues({ cid, name, email, amountCents }: OptsInput): CheckoutValues {
+  const values: CheckoutValues = {}
   if (cid != null) {
-    opts.cid = typeof cid == 'number' ? (Number.isFinite(cid) ? String(cid) : invalid('cid', cid, 'a finite number')) : cid
-    if (!opts.cid.trim()) invalid('cid', cid, 'a non-empty string')
+    values.cid = typeof cid == 'number' ? (Number.isFinite(cid) ? String(cid) : invalid('cid', cid, 'a finite number')) : cid
+    if (!values.cid.trim()) invalid('cid', cid, 'a non-empty string')
   }
-  if (name) opts.name = name
-  if (email) opts.email = email
-  if (amountCents != null) opts.amount_cents = positiveInteger(amountCents) || invalid('amountCents', amountCents, 'a positive integer')
-  return opts
+  if (name) values.name = name
+  if (email) values.email = email
+  if (amountCents != null) values.amount_cents = positiveInteger(amountCents) || invalid('amountCents', amountCents, 'a positive integer')
+  return values
 }
 
-const LINK_PARAMS = ['cid', 'name', 'email', 'amount_cents'] as const
+/** Pure: the stock snippet's `opts`, values unencoded, as MoonClerk expects them. */
+export const buildOpts = (input: OptsInput): MoonclerkOpts => ({
+  checkoutToken: checkToken(input.token),
+  width: input.width || '100%',
+  ...checkoutValues(input),
+})
 
-/** `href` with the opts' values set as query parameters, keeping its other parameters. */
-export function withCheckoutParams(href: string, opts: MoonclerkOpts): string {
+/** `href` with these query parameters set (URL-encoded), keeping its other parameters. */
+export function withParams(href: string, params: Record<string, string | number | undefined>): string {
   // A relative pay URL needs the page as its base; on a server it must be absolute.
   const url = new URL(href, typeof location == 'object' ? location.href : undefined)
-  for (const key of LINK_PARAMS) if (opts[key] != null) url.searchParams.set(key, String(opts[key]))
+  for (const [key, value] of Object.entries(params)) if (value != null) url.searchParams.set(key, String(value))
   return url.href
 }
 
 export interface CheckoutUrlOptions extends Omit<OptsInput, 'token' | 'width'> {
   /** Base of the hosted checkout; the token is appended. */
   payUrl?: string
+  /** Custom-field seeds by the field's key (by default its snake-cased name, e.g. `hat_size`). */
+  fields?: Record<string, string | number>
 }
 
 /** Pure: the hosted checkout's URL (MoonClerk's "linked checkout"), every value URL-encoded. */
 export const checkoutUrl = (token: string, options: CheckoutUrlOptions = {}): string =>
-  withCheckoutParams((options.payUrl || DEFAULTS.payUrl) + token, buildOpts({ ...options, token }))
+  withParams((options.payUrl || DEFAULTS.payUrl) + checkToken(token), { ...options.fields, ...checkoutValues(options) })

@@ -1,13 +1,15 @@
-import { rememberOwnScript } from './config'
+import { pageOptions, rememberOwnScript } from './config'
+import { decorateLinks } from './links'
 import { mountAll } from './mount'
+import { announceReturn, detectReturn } from './return'
 
 // Shared by every copy of the library on the page (Symbol.for is global), so a second copy starts nothing.
 const STARTED = Symbol.for('moonclerk-checkout.started')
 
 /**
- * What the script tag does: reads the page's configuration and mounts every placeholder. Those
- * already parsed mount at once (the stock snippet, too, fetches embed.js while the page still
- * parses); the rest at DOMContentLoaded. A second call does nothing.
+ * What the script tag does: reports a return, decorates checkout links and mounts every
+ * placeholder. Those already parsed mount at once (the stock snippet, too, fetches embed.js while
+ * the page still parses); the rest at DOMContentLoaded. A second call does nothing.
  */
 export function start(): void {
   if (typeof document == 'undefined') return
@@ -16,6 +18,18 @@ export function start(): void {
   flags[STARTED] = true
   // Only readable while our script runs: afterwards currentScript is another script or null.
   rememberOwnScript(document.currentScript)
-  mountAll()
-  if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', () => mountAll(), { once: true })
+  // Read before this page mounts anything, so its own cids cannot vouch for the one that came back.
+  const returned = detectReturn(pageOptions())
+  const scan = () => {
+    decorateLinks()
+    mountAll()
+  }
+  const parsed = () => {
+    // Announced once the page has parsed, so listeners added by its later scripts hear it too.
+    if (returned) announceReturn(returned, pageOptions())
+    scan()
+  }
+  if (document.readyState != 'loading') return parsed()
+  scan()
+  document.addEventListener('DOMContentLoaded', parsed, { once: true })
 }

@@ -12,6 +12,9 @@ describe('attribute names', () => {
     ['payUrl', 'data-moonclerk-pay-url'],
     ['timeoutMs', 'data-moonclerk-timeout'],
     ['cid', 'data-moonclerk-cid'],
+    ['returnParams', 'data-moonclerk-return-params'],
+    ['cleanReturnUrl', 'data-moonclerk-clean-url'],
+    ['breakOutOfFrame', 'data-moonclerk-break-out-of-frame'],
   ])('%s is read from %s', (key, attribute) => expect(attributeName(key)).toBe(attribute))
 })
 
@@ -61,5 +64,18 @@ describe('precedence', () => {
   test('a <script> placeholder is its own page-wide source and placeholder', () => {
     const script = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-amount-cents': '500', 'data-moonclerk-embed-src': '/mine.js' })
     expect(checkoutOptions(script)).toMatchObject({ token: 'a1', amountCents: '500', embedSrc: '/mine.js' })
+  })
+})
+
+test('typed transforms: a record, and booleans where presence means true', () => {
+  const script = scriptTag({
+    'data-moonclerk-return-params': ' customId=uid ,checkoutToken = t,broken,=x,paymentId=',
+    'data-moonclerk-clean-url': '',
+    'data-moonclerk-break-out-of-frame': 'false',
+  })
+  expect(readAttributes(script, ['returnParams', 'cleanReturnUrl', 'breakOutOfFrame'])).toStrictEqual({
+    returnParams: { customId: 'uid', checkoutToken: 't' },
+    cleanReturnUrl: true,
+    breakOutOfFrame: false,
   })
 })

@@ -231,7 +231,7 @@ describe('errors', () => {
     const [first, second] = mountAll()
     arrive(scripts[0])
     await first.displayed
-    await expect(second.displayed).rejects.toMatchObject({ reason: 'duplicate-token', message: expect.stringMatching(/^<div#second>: the id mca1 is taken/) })
+    await expect(second.displayed).rejects.toMatchObject({ reason: 'duplicate-token', message: expect.stringMatching(/^<div#second>: id mca1 is taken/) })
     expect(el.querySelector('iframe')).not.toBeNull()
     expect(document.querySelectorAll('#mca1')).toHaveLength(1)
     // The payer of the second one keeps a link that still tracks them.

@@ -72,6 +72,12 @@ describe('checkoutUrl', () => {
     expect(checkoutUrl('a1', { payUrl: 'http://127.0.0.1:9/pay/' })).toBe('http://127.0.0.1:9/pay/a1')
   })
 
+  test('seeds custom fields by key', () => {
+    expect(checkoutUrl('a1', { cid: '1', fields: { hat_size: 'L & XL', seats: 2 } })).toBe(
+      'https://app.moonclerk.com/pay/a1?hat_size=L+%26+XL&seats=2&cid=1',
+    )
+  })
+
   test('validates like buildOpts', () => {
     expect(() => checkoutUrl('bad token')).toThrow(/letters and digits/)
   })

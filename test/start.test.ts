@@ -76,3 +76,27 @@ test('the one-tag replacement: our script tag is also the placeholder', async ()
   expect(script.nextElementSibling!.querySelector('#mca1 iframe')).not.toBeNull()
   expect(FakeEmbed.displayed[0]).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
 })
+
+test('a return is read at once but announced at DOMContentLoaded, before this page records its own cids', async () => {
+  const scripts = captureScripts()
+  sessionStorage.clear()
+  history.replaceState(null, '', '/thanks?custom_id=own-cid&checkout_token=t9')
+  vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading')
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1" data-moonclerk-cid="own-cid"></div>'
+  const heard: unknown[] = []
+  startFrom({ 'data-moonclerk-embed-src': freshSrc() })
+  arrive(scripts[0])
+  await settle()
+  // A script later in the page subscribes the plain way, and still hears it.
+  document.addEventListener('moonclerk:return', (event) => heard.push(event.detail), { once: true })
+  document.dispatchEvent(new Event('DOMContentLoaded'))
+  expect(heard).toStrictEqual([{ customId: 'own-cid', checkoutToken: 't9', paymentId: null, customerId: null, cidMatches: null, repeated: false }])
+  history.replaceState(null, '', '/checkout/')
+})
+
+test('decorates marked links on start', async () => {
+  document.body.innerHTML = '<a href="https://app.moonclerk.com/pay/a1" data-moonclerk-link>Pay</a>'
+  startFrom({ 'data-moonclerk-cid': '42' })
+  await settle()
+  expect(document.querySelector('a')!.href).toBe('https://app.moonclerk.com/pay/a1?cid=42')
+})

@@ -64,3 +64,26 @@ loadEmbedScript({ embedSrc: '/embed.js' }).then((Embed) => new Embed(opts).displ
 window.MoonClerkCheckoutConfig = { cid: () => Promise.resolve(5), payUrl: '/pay/' }
 // @ts-expect-error the label belongs to one checkout, not the page
 window.MoonClerkCheckoutConfig = { label: 'Pay' }
+
+// Coming back: the return detail is typed, in the event and in onReturn().
+import { decorateLinks, handleReturn, onReturn, readReturn, type ReturnDetail, type ReturnValues } from 'moonclerk-checkout'
+
+document.addEventListener('moonclerk:return', (event) => {
+  const matches: boolean | null = event.detail.cidMatches
+  const customId: string | null = event.detail.customId
+  void matches, customId
+  // @ts-expect-error customId may be null
+  event.detail.customId.toUpperCase()
+})
+const stop: () => void = onReturn((detail: ReturnDetail) => void detail.repeated)
+stop()
+const values: ReturnValues | null = readReturn('https://shop.example/thanks?custom_id=1', { customId: 'uid' })
+void values
+// @ts-expect-error only the four documented values can be renamed
+readReturn('/thanks', { orderId: 'o' })
+handleReturn({ cleanReturnUrl: true, breakOutOfFrame: false, returnParams: { checkoutToken: 't' } })
+decorateLinks(document.body)
+window.MoonClerkCheckoutConfig = { cleanReturnUrl: true, returnParams: { customId: 'uid' } }
+checkoutUrl('a1', { fields: { hat_size: 'L', seats: 2 } })
+// @ts-expect-error field seeds are strings or numbers
+checkoutUrl('a1', { fields: { hat_size: ['L'] } })

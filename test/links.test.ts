@@ -1,0 +1,69 @@
+import { beforeEach, expect, test, vi } from 'vitest'
+import { rememberOwnScript } from '../src/config'
+import { decorateLinks } from '../src/links'
+import { mount } from '../src/mount'
+import { handleReturn } from '../src/return'
+import { arrive, captureScripts, freshSrc, html, recordEvents, scriptTag, settle } from './helpers'
+
+const events = recordEvents()
+const href = (selector: string) => document.querySelector<HTMLAnchorElement>(selector)!.href
+
+beforeEach(() => {
+  sessionStorage.clear()
+  rememberOwnScript(document.createElement('script'))
+})
+
+test('marked links get the page-wide cid and prefill values, keeping their own parameters', async () => {
+  window.MoonClerkCheckoutConfig = { cid: '234', name: 'Leon Bridges' }
+  html(`<p>
+    <a id="plain" href="https://app.moonclerk.com/pay/8h7frjfytj" data-moonclerk-link>Pay</a>
+    <a id="utm" href="https://app.moonclerk.com/pay/8h7frjfytj?utm_source=mail#top" data-moonclerk-link data-moonclerk-amount-cents="500">Pay</a>
+    <a id="other" href="https://app.moonclerk.com/pay/8h7frjfytj">not marked</a>
+  </p>`)
+  decorateLinks()
+  await settle()
+  expect(href('#plain')).toBe('https://app.moonclerk.com/pay/8h7frjfytj?cid=234&name=Leon+Bridges')
+  expect(href('#utm')).toBe('https://app.moonclerk.com/pay/8h7frjfytj?utm_source=mail&cid=234&name=Leon+Bridges&amount_cents=500#top')
+  expect(href('#other')).toBe('https://app.moonclerk.com/pay/8h7frjfytj')
+})
+
+test("a link's own attributes win; the script tag's defaults apply; decorating twice changes nothing", async () => {
+  rememberOwnScript(scriptTag({ 'data-moonclerk-cid': 'page' }))
+  html('<a href="https://app.moonclerk.com/pay/a1" data-moonclerk-link data-moonclerk-cid="own">Pay</a><a href="/pay/b2" data-moonclerk-link>Pay</a>')
+  decorateLinks()
+  decorateLinks()
+  await settle()
+  expect(href('a')).toBe('https://app.moonclerk.com/pay/a1?cid=own')
+  expect(href('a + a')).toBe('https://shop.example/pay/b2?cid=page')
+})
+
+test('the cid a link carries counts for the return double check', async () => {
+  window.MoonClerkCheckoutConfig = { cid: async () => 'hashed-7' }
+  html('<a href="https://app.moonclerk.com/pay/a1" data-moonclerk-link>Pay</a>')
+  decorateLinks()
+  await settle()
+  expect(handleReturn({ url: '/thanks?custom_id=hashed-7' })!.cidMatches).toBe(true)
+})
+
+test('a cid that cannot be had leaves the link working and says why', async () => {
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  window.MoonClerkCheckoutConfig = { cid: () => Promise.reject(new Error('401')) }
+  html('<a id="pay" href="https://app.moonclerk.com/pay/a1" data-moonclerk-link>Pay</a>')
+  decorateLinks()
+  await settle()
+  expect(href('a')).toBe('https://app.moonclerk.com/pay/a1')
+  expect(events).toMatchObject([{ type: 'moonclerk:error', detail: { token: 'a1', reason: 'cid-unavailable', message: '<a#pay>: the cid function failed: Error: 401' } }])
+})
+
+test('a mounted checkout records its cid for the double check', async () => {
+  const scripts = captureScripts()
+  const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="mounted-1"></div>'), { embedSrc: freshSrc() })
+  arrive(scripts[0])
+  await handle.displayed
+  expect(handleReturn({ url: '/thanks?custom_id=mounted-1' })!.cidMatches).toBe(true)
+  expect(handleReturn({ url: '/thanks?custom_id=mounted-2' })!.cidMatches).toBe(false)
+})
+
+test('without a DOM it does nothing', () => {
+  expect(() => decorateLinks(document.createElement('div'))).not.toThrow()
+})
