@@ -132,7 +132,7 @@ describe('handleReturn and the moonclerk:return event', () => {
       }),
     ],
   ])('storage failing counts as empty, never as an error: %s', (_, storage) => {
-    vi.spyOn(window, 'sessionStorage', 'get').mockImplementation(storage as () => Storage)
+    vi.spyOn(window, 'sessionStorage', 'get').mockImplementation(storage as unknown as () => Storage)
     expect(() => recordCid('1')).not.toThrow()
     const url = '/thanks?custom_id=1&checkout_token=t1'
     expect(handleReturn({ url })).toMatchObject({ cidMatches: null, repeated: false })
