@@ -1,6 +1,8 @@
 import type { OptsInput } from './opts'
 import type { ReturnParams } from './return'
 
+export type LoadMode = 'eager' | 'visible' | 'click'
+
 export type CidValue = string | number
 /** A custom id, or a function that fetches one (e.g. a hashed id from the site's server). */
 export type CidSource = CidValue | (() => CidValue | PromiseLike<CidValue>)
@@ -10,6 +12,13 @@ export interface CheckoutOptions extends Omit<OptsInput, 'cid'> {
   cid?: CidSource
   /** Text of the fallback link that this library adds when the placeholder has none. */
   label?: string
+  /**
+   * When to load MoonClerk: `eager` (default, like the stock snippet), `visible` (within 200px of
+   * the viewport) or `click` (the fallback link becomes a button that shows the checkout in place).
+   */
+  load?: LoadMode
+  /** Title of MoonClerk's iframe, for screen readers, when it has none. */
+  frameTitle?: string
   /** URL of MoonClerk's `embed.js`. */
   embedSrc?: string
   /** Base of the hosted checkout; the token is appended. */
@@ -43,8 +52,8 @@ type Key = keyof CheckoutOptions | keyof ReturnOptions
 
 // Attribute names are the option names in kebab case after "data-moonclerk-", but for these.
 const RENAMED: Record<string, string> = { token: 'checkout', timeoutMs: 'timeout', cleanReturnUrl: 'clean-url' }
-const PLACEHOLDER_KEYS = 'token cid width name email amountCents label'.split(' ') as Key[]
-const SCRIPT_KEYS = 'cid name email embedSrc payUrl timeoutMs returnParams cleanReturnUrl breakOutOfFrame'.split(' ') as Key[]
+const PLACEHOLDER_KEYS = 'token cid width name email amountCents label load frameTitle'.split(' ') as Key[]
+const SCRIPT_KEYS = 'cid name email embedSrc payUrl timeoutMs load frameTitle returnParams cleanReturnUrl breakOutOfFrame'.split(' ') as Key[]
 
 // Attributes are strings; these options are not. Numbers stay strings until buildOpts() validates them.
 const flag = (value: string) => value != 'false'

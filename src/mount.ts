@@ -1,5 +1,6 @@
 import { checkoutOptions, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config'
 import { checkoutError, dispatch, LOG_PREFIX, reportError, type CheckoutError } from './events'
+import { preconnect, whenWanted } from './intent'
 import { decorate, resolveCid } from './links'
 import { loadEmbedScript } from './loader'
 import { buildOpts, checkToken, invalid, positiveInteger, type MoonclerkOpts } from './opts'
@@ -17,6 +18,8 @@ export interface CheckoutHandle {
 
 export const STATE_ATTRIBUTE = 'data-moonclerk-state'
 const DEFAULT_LABEL = 'Pay with MoonClerk'
+const DEFAULT_FRAME_TITLE = 'MoonClerk checkout'
+const LOAD_MODE = /^(eager|visible|click)$/
 
 const handles = new WeakMap<Element, CheckoutHandle>()
 const noop = () => {}
@@ -91,7 +94,17 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
       undo.push(() => container.remove())
     }
 
-    const embed = loadEmbedScript({ embedSrc: o.embedSrc, timeoutMs: positiveInteger(o.timeoutMs), nonce: o.nonce })
+    const mode = o.load || 'eager'
+    if (!LOAD_MODE.test(mode)) invalid('load', mode, 'eager, visible or click')
+    const warm = () => {
+      preconnect(o.embedSrc)
+      preconnect(o.payUrl)
+    }
+    const load = () => loadEmbedScript({ embedSrc: o.embedSrc, timeoutMs: positiveInteger(o.timeoutMs), nonce: o.nonce })
+    // Lazy modes fetch nothing of MoonClerk's before the payer shows intent.
+    const embed = mode == 'eager' ? (warm(), load()) : whenWanted(mode, element, link, (fn) => undo.push(fn), warm).then(load)
+    // Awaited below, after the cid; until then a failed load must not count as unhandled.
+    embed.catch(noop)
     const cid = await resolveCid(o.cid)
     if (destroyed) return
     const opts = (handle.opts = buildOpts({ ...o, cid }))
@@ -122,6 +135,8 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
       // A stock snippet's `var mc<token>` cannot be deleted; emptying it is the next best thing.
       undo.push(() => globals[id] == instance && !Reflect.deleteProperty(globals, id) && (globals[id] = undefined))
       instance.display()
+      // MoonClerk's iframe comes without a title; screen readers announce it by this one.
+      container.querySelectorAll('iframe').forEach((frame) => frame.title || (frame.title = o.frameTitle || DEFAULT_FRAME_TITLE))
     } catch (error) {
       restore()
       throw checkoutError('embed-threw', `MoonClerk's embed threw: ${error}`)

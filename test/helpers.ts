@@ -28,8 +28,10 @@ export const freshSrc = (): string => `https://cdn.example/${++counter}/embed.js
  */
 export function captureScripts(): HTMLScriptElement[] {
   const scripts: HTMLScriptElement[] = []
+  const append = document.head.appendChild.bind(document.head)
   vi.spyOn(document.head, 'appendChild').mockImplementation(<T extends Node>(node: T) => {
-    scripts.push(node as unknown as HTMLScriptElement)
+    if (node instanceof HTMLScriptElement) scripts.push(node)
+    else append(node)
     return node
   })
   return scripts

@@ -1,0 +1,192 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { mount } from '../src/mount'
+import { arrive, captureScripts, fail, FakeEmbed, freshSrc, html, settle } from './helpers'
+
+/** An IntersectionObserver the test drives: `enter()` says the element came into range. */
+class FakeObserver {
+  static last: FakeObserver | undefined
+  observed: Element[] = []
+  disconnected = false
+  constructor(
+    public callback: IntersectionObserverCallback,
+    public options?: IntersectionObserverInit,
+  ) {
+    FakeObserver.last = this
+  }
+  observe(element: Element) {
+    this.observed.push(element)
+  }
+  disconnect() {
+    this.disconnected = true
+  }
+  enter(isIntersecting = true) {
+    this.callback([{ isIntersecting } as IntersectionObserverEntry], this as unknown as IntersectionObserver)
+  }
+}
+
+const click = (target: Element, init: MouseEventInit = {}) => {
+  const event = new MouseEvent('click', { bubbles: true, cancelable: true, ...init })
+  target.dispatchEvent(event)
+  return event.defaultPrevented
+}
+const hints = () => Array.from(document.head.querySelectorAll('link[rel=preconnect]')).map((link) => link.getAttribute('href'))
+
+let scripts: HTMLScriptElement[]
+beforeEach(() => {
+  scripts = captureScripts()
+  FakeObserver.last = undefined
+  vi.stubGlobal('IntersectionObserver', FakeObserver)
+})
+afterEach(() => vi.unstubAllGlobals())
+
+/** A placeholder in `mode`, with its own embed.js URL and a stand-in pay URL on another origin. */
+const lazy = (mode: string, extra = '') => {
+  const unique = Math.random().toString(36).slice(2)
+  return mount(html(`<div data-moonclerk-checkout="a1" data-moonclerk-load="${mode}" data-moonclerk-cid="9" ${extra}></div>`), {
+    embedSrc: `https://cdn-${unique}.example/embed.js`,
+    payUrl: `https://pay-${unique}.example/pay/`,
+  })
+}
+
+describe('load="visible"', () => {
+  test('loads nothing until the checkout comes within 200px of the viewport', async () => {
+    const handle = lazy('visible')
+    await settle()
+    expect(scripts).toHaveLength(0)
+    expect(FakeObserver.last!.options).toMatchObject({ rootMargin: '200px' })
+    expect(FakeObserver.last!.observed).toStrictEqual([handle.element])
+    FakeObserver.last!.enter(false)
+    await settle()
+    expect(scripts).toHaveLength(0)
+    FakeObserver.last!.enter()
+    await settle()
+    expect(scripts).toHaveLength(1)
+    expect(FakeObserver.last!.disconnected).toBe(true)
+    arrive(scripts[0])
+    await handle.displayed
+    expect(FakeEmbed.displayed).toHaveLength(1)
+  })
+
+  test('the fallback link carries the cid before anything loads', async () => {
+    const handle = lazy('visible')
+    await settle()
+    expect(handle.element!.querySelector('a')!.href).toMatch(/\?cid=9$/)
+  })
+
+  test('loads at once where IntersectionObserver is missing', () => {
+    vi.stubGlobal('IntersectionObserver', undefined)
+    lazy('visible')
+    return settle().then(() => expect(scripts).toHaveLength(1))
+  })
+
+  test('destroy stops observing', () => {
+    lazy('visible').destroy()
+    expect(FakeObserver.last!.disconnected).toBe(true)
+  })
+})
+
+describe('load="click"', () => {
+  test('the link is a button; the first plain click shows the checkout in place instead of navigating', async () => {
+    const handle = lazy('click')
+    const link = handle.element!.querySelector('a')!
+    expect(link.hasAttribute('data-moonclerk-button')).toBe(true)
+    await settle()
+    expect(scripts).toHaveLength(0)
+    expect(click(link)).toBe(true)
+    await settle()
+    expect(scripts).toHaveLength(1)
+    arrive(scripts[0])
+    await handle.displayed
+    expect(handle.element!.querySelector('iframe')).not.toBeNull()
+  })
+
+  test.each([{ ctrlKey: true }, { metaKey: true }, { shiftKey: true }, { altKey: true }, { button: 1 }])(
+    'a click meant for a new tab or window (%o) still follows the link',
+    async (init) => {
+      const handle = lazy('click')
+      expect(click(handle.element!.querySelector('a')!, init)).toBe(false)
+      await settle()
+      expect(scripts).toHaveLength(0)
+    },
+  )
+
+  test('when the checkout fails after the click, the link works again', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const handle = lazy('click')
+    const link = handle.element!.querySelector('a')!
+    click(link)
+    await settle()
+    fail(scripts[0])
+    await handle.displayed.catch(() => {})
+    expect(handle.element!.contains(link)).toBe(true)
+    expect(click(link)).toBe(false)
+  })
+
+  test('destroy removes the click handler and the button look', async () => {
+    const handle = lazy('click', '')
+    const element = handle.element!
+    element.innerHTML = ''
+    handle.destroy()
+    const again = mount(element, { load: 'eager', embedSrc: freshSrc() })
+    const link = again.element!.querySelector('a')!
+    expect(link.hasAttribute('data-moonclerk-button')).toBe(false)
+    again.destroy()
+  })
+
+  test("an author's link keeps working with modified clicks and loses the button look on destroy", () => {
+    const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-load="click"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>'), {
+      embedSrc: freshSrc(),
+    })
+    const link = handle.element!.querySelector('a')!
+    handle.destroy()
+    expect(link.hasAttribute('data-moonclerk-button')).toBe(false)
+    expect(click(link)).toBe(false)
+  })
+})
+
+describe('warm-up', () => {
+  test('eager: preconnects to the embed.js and checkout origins at once, once per origin', () => {
+    mount(html('<div data-moonclerk-checkout="a1"></div><div data-moonclerk-checkout="b2"></div>'), {
+      embedSrc: 'https://warm-cdn.example/assets/embed.js',
+      payUrl: 'https://warm-app.example/pay/',
+    })
+    mount(document.body.lastElementChild!, { embedSrc: 'https://warm-cdn.example/assets/embed.js', payUrl: 'https://warm-app.example/pay/' })
+    expect(hints().filter((href) => href!.includes('warm-'))).toStrictEqual(['https://warm-cdn.example', 'https://warm-app.example'])
+  })
+
+  test.each(['visible', 'click'])('%s: nothing before intent, then preconnect on pointer or focus', (mode) => {
+    const before = hints().length
+    const handle = lazy(mode)
+    expect(hints()).toHaveLength(before)
+    handle.element!.dispatchEvent(new Event('focusin'))
+    expect(hints()).toHaveLength(before + 2)
+  })
+})
+
+describe('accessibility', () => {
+  test("MoonClerk's iframe gets a title when it has none", async () => {
+    const handle = mount(html('<div data-moonclerk-checkout="a1"></div>'), { embedSrc: freshSrc() })
+    arrive(scripts[0])
+    await handle.displayed
+    expect(handle.element!.querySelector('iframe')!.title).toBe('MoonClerk checkout')
+  })
+
+  test('the title is configurable and an existing one is kept', async () => {
+    vi.spyOn(FakeEmbed.prototype, 'display').mockImplementation(function (this: FakeEmbed) {
+      document.getElementById('mc' + this.opts.checkoutToken)!.innerHTML = '<iframe></iframe><iframe title="Card details"></iframe>'
+    })
+    const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-frame-title="Donate to the shelter"></div>'), { embedSrc: freshSrc() })
+    arrive(scripts[0])
+    await handle.displayed
+    expect(Array.from(handle.element!.querySelectorAll('iframe')).map((frame) => frame.title)).toStrictEqual(['Donate to the shelter', 'Card details'])
+  })
+})
+
+test('an unknown load mode is an invalid-config error naming the attribute', async () => {
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  const handle = lazy('lazy')
+  await expect(handle.displayed).rejects.toMatchObject({
+    reason: 'invalid-config',
+    message: '<div>: load (data-moonclerk-load) must be eager, visible or click, got "lazy"',
+  })
+})
