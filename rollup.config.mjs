@@ -11,27 +11,34 @@ const compile = (declarations) =>
       : { declaration: false, declarationDir: undefined },
   })
 
+// How the side entries import the main one and each other, once built.
+const SIBLINGS = { index: './moonclerk-checkout.mjs', element: './element.mjs' }
+const sibling = (id) => SIBLINGS[id.replace(/^.*[\\/]/, '').replace(/\.ts$/, '')]
+
 const minify = terser({ ecma: 2019, module: false, compress: { passes: 3 }, format: { comments: false } })
 
 export default [
   {
-    // ESM for bundlers: `moonclerk-checkout` (no side effects) and `moonclerk-checkout/auto`.
-    input: { 'moonclerk-checkout': 'src/index.ts', auto: 'src/auto.ts' },
-    output: {
-      dir: 'dist',
-      format: 'es',
-      entryFileNames: '[name].mjs',
-
-
-    },
+    // ESM for bundlers: `moonclerk-checkout`, with no side effects.
+    input: { 'moonclerk-checkout': 'src/index.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs' },
     plugins: [compile(true)],
+  },
+  {
+    // `/auto` and `/define` (side effects), `/element`: each imports the main entry rather than
+    // bundling a copy of it, so an app that uses several shares one loader and one set of handles.
+    input: { auto: 'src/auto.ts', element: 'src/element.ts', define: 'src/define.ts' },
+    external: (id) => !!sibling(id),
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', paths: (id) => sibling(id) || id },
+    plugins: [compile(false)],
   },
   {
     // The classic <script> build: global `MoonClerkCheckout`, starts by itself.
     input: 'src/umd.ts',
     output: [
-      { file: 'dist/moonclerk-checkout.umd.js', format: 'umd', name: 'MoonClerkCheckout' },
-      { file: 'dist/moonclerk-checkout.umd.min.js', format: 'umd', name: 'MoonClerkCheckout', plugins: [minify] },
+      // `extend` keeps a queue array that the page set up before this script arrived (see umd.ts).
+      { file: 'dist/moonclerk-checkout.umd.js', format: 'umd', name: 'MoonClerkCheckout', extend: true },
+      { file: 'dist/moonclerk-checkout.umd.min.js', format: 'umd', name: 'MoonClerkCheckout', extend: true, plugins: [minify] },
     ],
     plugins: [compile(false)],
   },

@@ -1,0 +1,109 @@
+import { beforeEach, expect, test, vi } from 'vitest'
+import { define, TAG } from '../src/define'
+import { MoonClerkCheckoutElement } from '../src/element'
+import { arrive, captureScripts, FakeEmbed, freshSrc, settle } from './helpers'
+
+let scripts: HTMLScriptElement[]
+beforeEach(() => {
+  scripts = captureScripts()
+  window.MoonClerkCheckoutConfig = { embedSrc: freshSrc() }
+})
+
+function element(attributes: string): MoonClerkCheckoutElement {
+  document.body.innerHTML = `<moonclerk-checkout ${attributes}></moonclerk-checkout>`
+  return document.querySelector('moonclerk-checkout')!
+}
+
+test('importing the module registers <moonclerk-checkout>', () => {
+  expect(customElements.get(TAG)).toBe(MoonClerkCheckoutElement)
+  expect(document.createElement('moonclerk-checkout')).toBeInstanceOf(MoonClerkCheckoutElement)
+})
+
+test('defining again, or after another copy of the library, keeps the first definition', () => {
+  expect(() => define()).not.toThrow()
+  expect(customElements.get(TAG)).toBe(MoonClerkCheckoutElement)
+})
+
+test('mounts on connect with its attributes, in light DOM', async () => {
+  const el = element('token="8h7frjfytj" cid="234" name="Leon Bridges" email="leon@example.com" amount-cents="1000" width="480px"')
+  expect(el.shadowRoot).toBeNull()
+  arrive(scripts[0])
+  await el.displayed
+  expect(FakeEmbed.displayed).toStrictEqual([
+    { checkoutToken: '8h7frjfytj', width: '480px', cid: '234', name: 'Leon Bridges', email: 'leon@example.com', amount_cents: 1000 },
+  ])
+  expect(el.opts).toStrictEqual(FakeEmbed.displayed[0])
+  expect(el.querySelector<HTMLIFrameElement>('#mc8h7frjfytj iframe')!.title).toBe('MoonClerk checkout')
+})
+
+test('disconnecting destroys everything it mounted', async () => {
+  const el = element('token="a1" cid="5"')
+  arrive(scripts[0])
+  await el.displayed
+  el.remove()
+  expect(el.innerHTML).toBe('')
+  expect(el.hasAttribute('data-moonclerk-state')).toBe(false)
+  expect(el.displayed).toBeUndefined()
+  expect('mca1' in window).toBe(false)
+})
+
+test('a changed cid or prefill mounts again; an unchanged write does nothing', async () => {
+  const el = element('token="a1" cid="5"')
+  arrive(scripts[0])
+  await el.displayed
+  const first = el.displayed
+  el.setAttribute('cid', '5')
+  expect(el.displayed).toBe(first)
+  el.cid = '6'
+  expect(el.getAttribute('cid')).toBe('6')
+  await el.displayed
+  el.name = 'Ada'
+  await el.displayed
+  expect(FakeEmbed.displayed.map((opts) => [opts.cid, opts.name])).toStrictEqual([
+    ['5', undefined],
+    ['6', undefined],
+    ['6', 'Ada'],
+  ])
+  expect(el.querySelectorAll('iframe')).toHaveLength(1)
+})
+
+test('properties reflect attributes, null removes', () => {
+  const el = element('token="a1"')
+  el.amountCents = '1000'
+  el.frameTitle = 'Donate'
+  expect(el.getAttribute('amount-cents')).toBe('1000')
+  expect(el.getAttribute('frame-title')).toBe('Donate')
+  el.amountCents = null
+  expect(el.hasAttribute('amount-cents')).toBe(false)
+  expect(el.token).toBe('a1')
+})
+
+test('a property set before the element was defined is not lost', async () => {
+  const el = document.createElement('div') as unknown as MoonClerkCheckoutElement
+  Object.assign(el, { cid: 'early' })
+  // What an upgrade finds: an own property shadowing the accessor.
+  Object.setPrototypeOf(el, MoonClerkCheckoutElement.prototype)
+  el.setAttribute('token', 'a1')
+  el.connectedCallback()
+  expect(el.getAttribute('cid')).toBe('early')
+  el.disconnectedCallback()
+})
+
+test('load="click" waits for the click', async () => {
+  const el = element('token="a1" load="click"')
+  await settle()
+  expect(scripts).toHaveLength(0)
+  el.querySelector('a')!.click()
+  await settle()
+  expect(scripts).toHaveLength(1)
+})
+
+test('errors reach listeners on the element', async () => {
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  const reasons: string[] = []
+  document.addEventListener('moonclerk:error', (event) => reasons.push(event.detail.reason), { once: true })
+  const el = element('token="a-1"')
+  await el.displayed!.catch(() => {})
+  expect(reasons).toStrictEqual(['invalid-config'])
+  expect(el.querySelector('a')).toBeNull()
+})

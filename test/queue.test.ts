@@ -1,0 +1,19 @@
+// The script build's queue: calls made before the script arrived are not lost.
+import { expect, test, vi } from 'vitest'
+import { settle } from './helpers'
+
+test('queued calls run once the library is there, later pushes at once, a throwing call does not stop the rest', async () => {
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  const calls: unknown[] = []
+  const queue: Array<(api: unknown) => void> = [(api) => calls.push(['first', api]), () => {
+    throw new Error('broken call')
+  }, () => calls.push('third')]
+  ;(window as unknown as { MoonClerkCheckout: unknown }).MoonClerkCheckout = queue
+  await import('../src/umd')
+  await settle()
+  expect(calls).toStrictEqual([['first', queue], 'third'])
+  expect(queue).toHaveLength(0)
+  queue.push(() => calls.push('later'))
+  expect(calls.at(-1)).toBe('later')
+  expect(console.error).toHaveBeenCalledTimes(1)
+})
