@@ -13,7 +13,7 @@ const compile = (declarations) =>
 
 // How the side entries import the main one and each other, once built.
 const SIBLINGS = { index: './moonclerk-checkout.mjs', element: './element.mjs' }
-const sibling = (id) => SIBLINGS[id.replace(/^.*[\\/]/, '').replace(/\.ts$/, '')]
+const sibling = (id) => SIBLINGS[id.replace(/^.*[\\/]/, '').replace(/\.[jt]s$/, '')]
 
 const minify = terser({ ecma: 2019, module: false, compress: { passes: 3 }, format: { comments: false } })
 

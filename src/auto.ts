@@ -1,4 +1,4 @@
 // `import "moonclerk-checkout/auto"`: start on import, as the script tag does.
-import { start } from './index'
+import { start } from './index.js'
 
 start()

@@ -1,5 +1,5 @@
-import type { OptsInput } from './opts'
-import type { ReturnParams } from './return'
+import type { OptsInput } from './opts.js'
+import type { ReturnParams } from './return.js'
 
 export type LoadMode = 'eager' | 'visible' | 'click'
 

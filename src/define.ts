@@ -1,5 +1,5 @@
 // `import "moonclerk-checkout/define"`: registers <moonclerk-checkout>.
-import { MoonClerkCheckoutElement, type MoonClerkCheckoutAttributes } from './element'
+import { MoonClerkCheckoutElement, type MoonClerkCheckoutAttributes } from './element.js'
 
 export const TAG = 'moonclerk-checkout'
 

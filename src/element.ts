@@ -1,4 +1,4 @@
-import { mount, type CheckoutHandle, type CheckoutOptions, type MoonclerkOpts } from './index'
+import { mount, type CheckoutHandle, type CheckoutOptions, type MoonclerkOpts } from './index.js'
 
 // The element's attributes: the placeholder's data-moonclerk-* names, without the prefix.
 const ATTRIBUTES = ['token', 'cid', 'width', 'name', 'email', 'amount-cents', 'load', 'label', 'frame-title']

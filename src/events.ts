@@ -1,4 +1,4 @@
-import type { MoonclerkOpts } from './opts'
+import type { MoonclerkOpts } from './opts.js'
 
 /** Why a checkout could not be shown. In every case the fallback link stays usable. */
 export type ErrorReason =

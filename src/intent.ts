@@ -1,4 +1,4 @@
-import type { LoadMode } from './config'
+import type { LoadMode } from './config.js'
 
 /** Registers what `destroy()` must undo. */
 export type Cleanup = (undo: () => void) => void

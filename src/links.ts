@@ -1,7 +1,7 @@
-import { checkoutOptions, type CidSource, type CidValue } from './config'
-import { checkoutError, reportError, type CheckoutError } from './events'
-import { checkoutValues, withParams, type CheckoutValues } from './opts'
-import { recordCid } from './return'
+import { checkoutOptions, type CidSource, type CidValue } from './config.js'
+import { checkoutError, reportError, type CheckoutError } from './events.js'
+import { checkoutValues, withParams, type CheckoutValues } from './opts.js'
+import { recordCid } from './return.js'
 
 export async function resolveCid(cid: CidSource | undefined): Promise<CidValue | undefined> {
   if (typeof cid != 'function') return cid

@@ -1,6 +1,6 @@
-import { DEFAULTS } from './config'
-import { checkoutError, type CheckoutError } from './events'
-import type { MoonclerkOpts } from './opts'
+import { DEFAULTS } from './config.js'
+import { checkoutError, type CheckoutError } from './events.js'
+import type { MoonclerkOpts } from './opts.js'
 
 export interface MoonclerkEmbedInstance {
   display(): void

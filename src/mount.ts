@@ -1,9 +1,9 @@
-import { checkoutOptions, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config'
-import { checkoutError, dispatch, LOG_PREFIX, reportError, type CheckoutError } from './events'
-import { preconnect, whenWanted } from './intent'
-import { decorate, resolveCid } from './links'
-import { loadEmbedScript } from './loader'
-import { buildOpts, checkToken, invalid, positiveInteger, type MoonclerkOpts } from './opts'
+import { checkoutOptions, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config.js'
+import { checkoutError, dispatch, LOG_PREFIX, reportError, type CheckoutError } from './events.js'
+import { preconnect, whenWanted } from './intent.js'
+import { decorate, resolveCid } from './links.js'
+import { loadEmbedScript } from './loader.js'
+import { buildOpts, checkToken, invalid, positiveInteger, type MoonclerkOpts } from './opts.js'
 
 export interface CheckoutHandle {
   /** Where the checkout lives: the placeholder, or for a `<script>` placeholder the element added after it. */

@@ -1,5 +1,5 @@
-import { checkoutError } from './events'
-import { attributeName, DEFAULTS } from './config'
+import { checkoutError } from './events.js'
+import { attributeName, DEFAULTS } from './config.js'
 
 /** Exactly what MoonClerk's `new MoonclerkEmbed(opts)` receives from the stock snippet. */
 export interface MoonclerkOpts {

@@ -1,5 +1,5 @@
-import { merge, pageOptions, type ReturnOptions } from './config'
-import { dispatch, LOG_PREFIX, type ReturnDetail, type ReturnValues } from './events'
+import { merge, pageOptions, type ReturnOptions } from './config.js'
+import { dispatch, LOG_PREFIX, type ReturnDetail, type ReturnValues } from './events.js'
 
 /** Names of the redirect URL's parameters, by what they carry. */
 export type ReturnParams = Partial<Record<keyof ReturnValues, string>>

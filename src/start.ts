@@ -1,7 +1,7 @@
-import { pageOptions, rememberOwnScript } from './config'
-import { decorateLinks } from './links'
-import { mountAll } from './mount'
-import { announceReturn, detectReturn } from './return'
+import { pageOptions, rememberOwnScript } from './config.js'
+import { decorateLinks } from './links.js'
+import { mountAll } from './mount.js'
+import { announceReturn, detectReturn } from './return.js'
 
 // Shared by every copy of the library on the page (Symbol.for is global), so a second copy starts nothing.
 const STARTED = Symbol.for('moonclerk-checkout.started')

@@ -1,10 +1,10 @@
 // The script-tag build: the global `MoonClerkCheckout` holds the ESM exports and the element
 // class; it registers <moonclerk-checkout> and starts by itself.
-import './define'
-import { start } from './start'
+import './define.js'
+import { start } from './start.js'
 
-export * from './index'
-export { MoonClerkCheckoutElement } from './element'
+export * from './index.js'
+export { MoonClerkCheckoutElement } from './element.js'
 
 start()
 

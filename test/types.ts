@@ -87,3 +87,28 @@ window.MoonClerkCheckoutConfig = { cleanReturnUrl: true, returnParams: { customI
 checkoutUrl('a1', { fields: { hat_size: 'L', seats: 2 } })
 // @ts-expect-error field seeds are strings or numbers
 checkoutUrl('a1', { fields: { hat_size: ['L'] } })
+
+// The element: registered typings, properties, events, and JSX attributes.
+import 'moonclerk-checkout/define'
+import { MoonClerkCheckoutElement, type MoonClerkCheckoutAttributes } from 'moonclerk-checkout/element'
+
+const checkoutElement = document.createElement('moonclerk-checkout')
+const sameElement: MoonClerkCheckoutElement = checkoutElement
+void sameElement
+const elementCid: string | null = checkoutElement.cid
+void elementCid
+checkoutElement.load = 'visible'
+// @ts-expect-error properties hold attribute strings
+checkoutElement.cid = 234
+checkoutElement.addEventListener('moonclerk:display', (event) => void event.detail.opts.checkoutToken)
+const found: MoonClerkCheckoutElement | null = document.querySelector('moonclerk-checkout')
+void found
+
+const jsxProps: JSX.IntrinsicElements['moonclerk-checkout'] = { token: '8h7frjfytj', cid: 234, 'amount-cents': 1000, load: 'click' }
+const sameProps: MoonClerkCheckoutAttributes = jsxProps
+void sameProps
+// @ts-expect-error not a load mode
+const badMode: JSX.IntrinsicElements['moonclerk-checkout'] = { token: 'a1', load: 'lazy' }
+// @ts-expect-error the token is required
+const noToken: JSX.IntrinsicElements['moonclerk-checkout'] = { cid: '1' }
+void badMode, noToken
