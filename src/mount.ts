@@ -1,6 +1,6 @@
 import { checkoutOptions, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config.js'
 import { checkoutError, dispatch, LOG_PREFIX, reportError, type CheckoutError } from './events.js'
-import { preconnect, whenWanted } from './intent.js'
+import { preconnect, whenWanted, type Cleanup } from './intent.js'
 import { decorate, resolveCid } from './links.js'
 import { loadEmbedScript } from './loader.js'
 import { buildOpts, checkToken, invalid, positiveInteger, type MoonclerkOpts } from './opts.js'
@@ -25,6 +25,37 @@ const handles = new WeakMap<Element, CheckoutHandle>()
 const noop = () => {}
 const never = new Promise<never>(noop)
 
+/** The placeholder's link to the hosted checkout: the author's own (restored on destroy), or one added. */
+function fallbackLink(element: HTMLElement, base: string, label: string, cleanup: Cleanup): HTMLAnchorElement {
+  const authorLink = Array.from(element.querySelectorAll<HTMLAnchorElement>('a[href]')).find((a) => a.href.split(/[?#]/)[0] == base)
+  if (authorLink) {
+    const authorHref = authorLink.getAttribute('href')!
+    cleanup(() => authorLink.setAttribute('href', authorHref))
+    return authorLink
+  }
+  const link = element.appendChild(document.createElement('a'))
+  link.href = base
+  link.textContent = label
+  cleanup(() => link.remove())
+  return link
+}
+
+/**
+ * Takes the fallback (everything in the placeholder but the container) out while the checkout
+ * shows. Returns what puts it back and empties the container; calling it twice is harmless.
+ */
+function stepAside(element: HTMLElement, container: HTMLElement): () => void {
+  const fallback = Array.from(element.childNodes).filter((node) => node != container)
+  fallback.forEach((node) => element.removeChild(node))
+  let aside = true
+  return () => {
+    if (!aside) return
+    aside = false
+    container.textContent = ''
+    element.prepend(...fallback)
+  }
+}
+
 /**
  * Shows MoonClerk's checkout in `target`, configured from its data attributes, the page's defaults
  * and `options` (highest precedence). Mounting an element twice returns the first handle.
@@ -38,16 +69,17 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
   if (known) return known
 
   const undo: Array<() => void> = []
+  const cleanup: Cleanup = (fn) => undo.push(fn)
   let destroyed = false
   // The one-tag replacement: a <script> cannot hold a checkout, so the checkout goes right after it.
   const element =
     placeholder instanceof HTMLScriptElement
       ? (placeholder.insertAdjacentElement('afterend', document.createElement('div')) as HTMLElement)
       : (placeholder as HTMLElement)
-  if (element != placeholder) undo.push(() => element.remove())
+  if (element != placeholder) cleanup(() => element.remove())
   const setState = (state: string) => [placeholder, element].forEach((el) => el.setAttribute(STATE_ATTRIBUTE, state))
   setState('loading')
-  undo.push(() => [placeholder, element].forEach((el) => el.removeAttribute(STATE_ATTRIBUTE)))
+  cleanup(() => [placeholder, element].forEach((el) => el.removeAttribute(STATE_ATTRIBUTE)))
 
   const o = checkoutOptions(placeholder, options)
   const token = String(o.token || '')
@@ -70,18 +102,7 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     const id = 'mc' + token
 
     // Progressive enhancement: a real link to the hosted checkout exists before anything can fail.
-    const base = new URL(o.payUrl + token, document.baseURI).href
-    const authorLink = Array.from(element.querySelectorAll<HTMLAnchorElement>('a[href]')).find(
-      (a) => a.href.split(/[?#]/)[0] == base,
-    )
-    const link = authorLink || element.appendChild(document.createElement('a'))
-    const authorHref = link.getAttribute('href')!
-    if (authorLink) undo.push(() => link.setAttribute('href', authorHref))
-    else {
-      link.href = base
-      link.textContent = o.label || DEFAULT_LABEL
-      undo.push(() => link.remove())
-    }
+    const link = fallbackLink(element, new URL(o.payUrl + token, document.baseURI).href, o.label || DEFAULT_LABEL, cleanup)
 
     // MoonClerk's embed finds its container by id; an author's `id="mc<token>"` is that container already.
     // Claimed now, synchronously, so a second checkout of the same form sees it is taken.
@@ -91,7 +112,7 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     const container = taken || element.appendChild(document.createElement('div'))
     if (!taken) {
       container.id = id
-      undo.push(() => container.remove())
+      cleanup(() => container.remove())
     }
 
     const mode = o.load || 'eager'
@@ -102,7 +123,7 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     }
     const load = () => loadEmbedScript({ embedSrc: o.embedSrc, timeoutMs: positiveInteger(o.timeoutMs), nonce: o.nonce })
     // Lazy modes fetch nothing of MoonClerk's before the payer shows intent.
-    const embed = mode == 'eager' ? (warm(), load()) : whenWanted(mode, element, link, (fn) => undo.push(fn), warm).then(load)
+    const embed = mode == 'eager' ? (warm(), load()) : whenWanted(mode, element, link, cleanup, warm).then(load)
     // Awaited below, after the cid; until then a failed load must not count as unhandled.
     embed.catch(noop)
     const cid = await resolveCid(o.cid)
@@ -116,24 +137,16 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     const MoonclerkEmbed = await embed
     if (destroyed) return
 
-    // The fallback steps aside while the checkout shows, and comes back if display() fails or on destroy.
-    const fallback = Array.from(element.childNodes).filter((node) => node != container)
-    let hidden = true
-    const restore = () => {
-      if (!hidden) return
-      hidden = false
-      container.textContent = ''
-      element.prepend(...fallback)
-    }
-    fallback.forEach((node) => element.removeChild(node))
-    undo.push(restore)
+    // The fallback comes back if display() fails, and on destroy.
+    const restore = stepAside(element, container)
+    cleanup(restore)
     try {
       const instance = new MoonclerkEmbed(opts)
       // The stock snippet keeps the instance in `window.mc<token>`; MoonClerk's code may rely on it.
       const globals = window as unknown as Record<string, unknown>
       globals[id] = instance
       // A stock snippet's `var mc<token>` cannot be deleted; emptying it is the next best thing.
-      undo.push(() => globals[id] == instance && !Reflect.deleteProperty(globals, id) && (globals[id] = undefined))
+      cleanup(() => globals[id] == instance && !Reflect.deleteProperty(globals, id) && (globals[id] = undefined))
       instance.display()
       // MoonClerk's iframe comes without a title; screen readers announce it by this one.
       container.querySelectorAll('iframe').forEach((frame) => frame.title || (frame.title = o.frameTitle || DEFAULT_FRAME_TITLE))
