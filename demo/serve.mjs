@@ -46,9 +46,12 @@ function resolveFile(pathname) {
 /**
  * Starts the static server. Demo pages (not e2e fixtures, which reproduce MoonClerk's inline
  * snippet) get a strict CSP, so an inline script or style attribute in them fails visibly.
+ * `standInOrigin` may be a promise: the stand-in needs the site's origin for its redirects, so
+ * it can start after the site, and requests wait for it.
  */
-export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin }) {
+export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: standInOriginReady }) {
   const server = http.createServer(async (req, res) => {
+    const standInOrigin = await standInOriginReady
     const notFound = () => {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('Not found\n')
@@ -119,8 +122,13 @@ async function main() {
   if (!existsSync(BUNDLE)) {
     console.warn(`Warning: ${path.relative(ROOT, BUNDLE)} is missing; run \`npm run build\` first, or the pages show only their fallback links.`)
   }
-  const standIn = await startStandIn({ host: '127.0.0.1' })
-  const site = await startSite({ host: '127.0.0.1', port, standInOrigin: standIn.origin })
+  // Each needs the other's origin: the site's pages name the stand-in, the stand-in's redirects
+  // name the site. The site listens first (its port may be 0) and waits for the stand-in.
+  let standInStarted
+  const standInOrigin = new Promise((resolve) => (standInStarted = resolve))
+  const site = await startSite({ host: '127.0.0.1', port, standInOrigin })
+  const standIn = await startStandIn({ host: '127.0.0.1', siteOrigin: site.origin })
+  standInStarted(standIn.origin)
   console.log(`Demo: ${site.origin}/   (MoonClerk stand-in: ${standIn.origin})`)
 
   const stop = async () => {

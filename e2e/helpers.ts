@@ -1,12 +1,13 @@
 // Shared by the e2e specs: a `test` that fails on uncaught page errors, and readers for what the
-// fixture pages record (record-events.js) and what the stand-in's embed.js received.
-import { test as base, expect, type Page } from '@playwright/test'
-import type { DisplayDetail, ErrorDetail } from '../src/index'
+// fixture pages record (record-events.js), what the stand-in's embed.js received and which
+// payments its checkout made.
+import { test as base, expect, type Frame, type Page } from '@playwright/test'
+import type { DisplayDetail, ErrorDetail, ReturnDetail } from '../src/index'
 
 export type RecordedEvent =
   | { type: 'moonclerk:display'; detail: DisplayDetail }
   | { type: 'moonclerk:error'; detail: ErrorDetail }
-  | { type: 'moonclerk:return'; detail: unknown }
+  | { type: 'moonclerk:return'; detail: ReturnDetail }
 
 declare global {
   interface Window {
@@ -32,7 +33,11 @@ export const test = base.extend<{ pageErrors: Error[] }>({
   ],
 })
 
-export const recordedEvents = (page: Page): Promise<RecordedEvent[]> => page.evaluate(() => window.__events)
+export const recordedEvents = (page: Page | Frame): Promise<RecordedEvent[]> => page.evaluate(() => window.__events)
+
+/** The details of every moonclerk:return so far, in order. */
+export const returnDetails = async (page: Page | Frame): Promise<ReturnDetail[]> =>
+  (await recordedEvents(page)).flatMap((event) => (event.type == 'moonclerk:return' ? [event.detail] : []))
 
 /** The reasons of every moonclerk:error so far, in order. */
 export const errorReasons = async (page: Page): Promise<string[]> =>
@@ -56,4 +61,44 @@ export function countEmbedRequests(page: Page): string[] {
     if (new URL(request.url()).pathname == '/assets/embed.js') urls.push(request.url())
   })
   return urls
+}
+
+/** One payment as the stand-in records it (demo/standin.mjs). */
+export interface StandInPayment {
+  token: string
+  checkoutToken: string
+  customId: string | null
+  kind: 'one-time' | 'recurring'
+  id: number
+  amountCents: number
+  name: string | null
+  email: string | null
+}
+
+/**
+ * The payment the stand-in made under `checkoutToken`, asked from the stand-in itself (its origin
+ * comes from the page's script tag). Tests run in parallel against one stand-in, so the checkout
+ * token, not the latest entry, says which payment is this test's.
+ */
+export async function standInPayment(page: Page, checkoutToken: string | null): Promise<StandInPayment | undefined> {
+  const origin = new URL(await payUrl(page)).origin
+  const response = await page.request.get(`${origin}/__standin/records`)
+  expect(response.ok()).toBe(true)
+  const records = (await response.json()) as { payments: StandInPayment[] }
+  return records.payments.find((payment) => payment.checkoutToken === checkoutToken)
+}
+
+/** Presses Pay in the stand-in's checkout of form `token`, once it shows. */
+export async function pay(page: Page, token: string): Promise<void> {
+  await expect(page.locator(`[data-moonclerk-checkout="${token}"]`)).toHaveAttribute('data-moonclerk-state', 'displayed')
+  await page.frameLocator(`#mc${token} iframe`).getByRole('button', { name: /^Pay\b/ }).click()
+}
+
+/** Collects the text of every console message of `type` from the page and its frames; attach before page.goto(). */
+export function consoleMessages(page: Page, type: 'warning' | 'error' | 'log'): string[] {
+  const texts: string[] = []
+  page.on('console', (message) => {
+    if (message.type() == type) texts.push(message.text())
+  })
+  return texts
 }

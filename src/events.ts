@@ -24,7 +24,7 @@ export interface ReturnValues {
 }
 
 export interface ReturnDetail extends ReturnValues {
-  /** Whether the custom id is one this tab passed into a checkout; `null` when it passed none. */
+  /** Whether the custom id is one this tab passed into a checkout; `null` when it passed none, or none came back. */
   cidMatches: boolean | null
   /** Whether this tab has already reported the same return (a reload, a back-navigation). */
   repeated: boolean

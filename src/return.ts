@@ -23,8 +23,8 @@ const decode = (text: string) => {
 
 /**
  * `url` with each parameter of its query, then of its fragment's query (`#/thanks?custom_id=1`
- * or `#custom_id=1`, which some hosts use), kept only when `keep(name, value)` is true. The kept
- * ones stay byte for byte as they were.
+ * or `#custom_id=1`, which some hosts use; a plain anchor like `#pricing` is not one), kept only
+ * when `keep(name, value)` is true. The kept ones stay byte for byte as they were.
  */
 function filterQueries(url: string, keep: (name: string, value: string) => boolean): string {
   const [, path, query, hash] = /^([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(url)!
@@ -41,7 +41,7 @@ function filterQueries(url: string, keep: (name: string, value: string) => boole
   if (kept) result += '?' + kept
   if (hash != null) {
     const at = hash.indexOf('?') + 1
-    const keptInHash = filter(hash.slice(at))
+    const keptInHash = at || hash.indexOf('=') >= 0 ? filter(hash.slice(at)) : hash
     const fragment = at ? hash.slice(0, keptInHash ? at : at - 1) + keptInHash : keptInHash
     if (fragment) result += '#' + fragment
   }
@@ -62,7 +62,8 @@ function parse(url: string, names?: ReturnParams): { values: ReturnValues | null
     const value = found.has(name) ? found.get(name)! : null
     const absent = value == null || UNFILLED.test(value)
     if (!absent) any = true
-    else if (value != null) unfilled.push(name)
+    // MoonClerk no longer fills {{payment_id}} and {{customer_id}}: their absence is no one's mistake.
+    else if (value != null && (key == 'customId' || key == 'checkoutToken')) unfilled.push(name)
     values[key] = absent ? null : value
   }
   return { values: any ? values : null, unfilled }
@@ -121,7 +122,8 @@ export function detectReturn(options: ReturnOptions & { url?: string }): ReturnD
   const key = values.checkoutToken || JSON.stringify(values)
   const repeated = remembered('returns').includes(key)
   remember('returns', key)
-  return { ...values, cidMatches: sent.length ? sent.includes(values.customId!) : null, repeated }
+  // Nothing to compare unless this tab sent a cid and one came back.
+  return { ...values, cidMatches: sent.length && values.customId ? sent.includes(values.customId) : null, repeated }
 }
 
 let announced: ReturnDetail | null = null

@@ -20,6 +20,10 @@ describe('readReturn (pure)', () => {
     expect(readReturn('https://shop.example/')).toBeNull()
   })
 
+  test('a plain anchor is not a query', () => {
+    expect(readReturn('https://shop.example/thanks#custom_id')).toBeNull()
+  })
+
   test('reads a query in the fragment, as hash-routed hosts have it', () => {
     expect(readReturn('https://shop.example/#/thanks?custom_id=7')).toStrictEqual({ ...NONE, customId: '7' })
     expect(readReturn('https://shop.example/#custom_id=7&checkout_token=t1')).toStrictEqual({ ...NONE, customId: '7', checkoutToken: 't1' })
@@ -102,7 +106,8 @@ describe('handleReturn and the moonclerk:return event', () => {
     recordCid('hashed-1')
     expect(handleReturn({ url: '/thanks?custom_id=234&checkout_token=t1' })!.cidMatches).toBe(true)
     expect(handleReturn({ url: '/thanks?custom_id=999&checkout_token=t2' })!.cidMatches).toBe(false)
-    expect(handleReturn({ url: '/thanks?checkout_token=t3' })!.cidMatches).toBe(false)
+    // Nothing came back to compare.
+    expect(handleReturn({ url: '/thanks?checkout_token=t3' })!.cidMatches).toBeNull()
   })
 
   test('repeated: the same checkout token again (a reload), or the same custom id when there is no token', () => {
@@ -155,12 +160,14 @@ describe('handleReturn and the moonclerk:return event', () => {
 
   test('one console warning for unfilled placeholders, explaining the likely cause', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    handleReturn({ url: '/thanks?custom_id={{custom_id}}&checkout_token=t1&payment_id=' })
+    handleReturn({ url: '/thanks?custom_id={{custom_id}}&checkout_token=' })
     expect(warn).toHaveBeenCalledTimes(1)
     expect(warn.mock.calls[0][0]).toBe(
-      '[moonclerk-checkout] no value for custom_id, payment_id in the return URL: no cid went into the checkout, or a placeholder is misspelled',
+      '[moonclerk-checkout] no value for custom_id, checkout_token in the return URL: no cid went into the checkout, or a placeholder is misspelled',
     )
     warn.mockClear()
+    // Newer MoonClerk fills neither {{payment_id}} nor {{customer_id}}: expected, not worth a warning.
+    handleReturn({ url: '/thanks?custom_id=1&checkout_token=t1&payment_id={{payment_id}}&customer_id=' })
     handleReturn({ url: '/thanks?checkout_token=t1' })
     expect(warn).not.toHaveBeenCalled()
   })
@@ -182,6 +189,10 @@ describe('handleReturn and the moonclerk:return event', () => {
     history.replaceState(null, '', '/thanks?custom_id=1#custom_id=1')
     handleReturn({ cleanReturnUrl: true })
     expect(location.href).toBe('https://shop.example/thanks')
+    // A plain anchor that happens to carry a parameter's name is an anchor, not a query.
+    history.replaceState(null, '', '/thanks?custom_id=1#custom_id')
+    handleReturn({ cleanReturnUrl: true })
+    expect(location.href).toBe('https://shop.example/thanks#custom_id')
   })
 
   test('without cleanReturnUrl the address stays as it is', () => {
