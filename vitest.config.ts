@@ -5,7 +5,7 @@ export default defineConfig({
     environment: 'happy-dom',
     // A real-looking page URL: relative pay and embed URLs resolve against it.
     environmentOptions: { happyDOM: { url: 'https://shop.example/checkout/' } },
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     restoreMocks: true,
   },
 })

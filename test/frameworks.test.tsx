@@ -1,0 +1,201 @@
+// The README's "Frameworks" examples, run: plain ES modules, React, Vue, and the element used from
+// React. The React and Vue components live in test/frameworks/, copied from the README; the last
+// test checks that every example here still matches the README, so the README stays true.
+import { readFileSync } from 'node:fs'
+import { act, StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { createApp, h, nextTick, ref } from 'vue'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { mount } from '../src/index'
+import '../src/define'
+import type { MoonClerkCheckoutAttributes } from '../src/element'
+import { Checkout as ReactCheckout } from './frameworks/react'
+import { Checkout as VueCheckout } from './frameworks/vue'
+import { arrive, captureScripts, FakeEmbed, freshSrc, settle } from './helpers'
+
+// The README's augmentation for React 19, whose JSX namespace lives in the module: without it,
+// <moonclerk-checkout> below does not compile.
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'moonclerk-checkout': MoonClerkCheckoutAttributes
+    }
+  }
+}
+
+declare global {
+  var IS_REACT_ACT_ENVIRONMENT: boolean
+}
+globalThis.IS_REACT_ACT_ENVIRONMENT = true
+
+let scripts: HTMLScriptElement[]
+beforeEach(() => {
+  scripts = captureScripts()
+  window.MoonClerkCheckoutConfig = { embedSrc: freshSrc() }
+})
+
+/** What a user sees of the checkout of `token`: its containers, MoonClerk's iframes, the cids displayed. */
+const containers = (token: string) => document.querySelectorAll('#mc' + token)
+const frames = () => document.querySelectorAll('iframe')
+const displayedCids = () => FakeEmbed.displayed.map((opts) => opts.cid)
+/** The opts MoonClerk gets for a token and a cid, as in its stock snippet. */
+const stock = (token: string, cid: string) => ({ checkoutToken: token, width: '100%', cid })
+
+/** A host for a framework to render into, in the document. */
+const newHost = () => document.body.appendChild(document.createElement('div'))
+
+test("the README's plain ES module example", async () => {
+  document.body.innerHTML = '<div id="checkout"></div>'
+  const user = { checkoutId: '234' }
+
+  // @ts-expect-error README code is JavaScript: querySelector may return null
+  const handle = mount(document.querySelector('#checkout'), { token: '8h7frjfytj', cid: user.checkoutId })
+  expect(containers('8h7frjfytj')).toHaveLength(1)
+  arrive(scripts[0])
+  await handle.displayed
+  expect(FakeEmbed.displayed).toStrictEqual([stock('8h7frjfytj', '234')])
+  expect(frames()).toHaveLength(1)
+
+  // on teardown
+  handle.destroy()
+  expect(containers('8h7frjfytj')).toHaveLength(0)
+  expect(frames()).toHaveLength(0)
+  expect(document.querySelector('#checkout')!.innerHTML).toBe('')
+  expect('mc8h7frjfytj' in window).toBe(false)
+
+  // Torn down, the same element takes a checkout with another cid.
+  user.checkoutId = '235'
+  const again = mount(document.querySelector('#checkout')!, { token: '8h7frjfytj', cid: user.checkoutId })
+  await again.displayed
+  expect(displayedCids()).toStrictEqual(['234', '235'])
+  expect(containers('8h7frjfytj')).toHaveLength(1)
+  expect(frames()).toHaveLength(1)
+  again.destroy()
+})
+
+describe("the README's React example", () => {
+  test('shows the checkout, shows it again for a changed cid, and cleans up on unmount', async () => {
+    const root = createRoot(newHost())
+    await act(() => root.render(<ReactCheckout token="a1" cid="5" />))
+    const el = document.querySelector('#mca1')!.parentElement!
+    expect(containers('a1')).toHaveLength(1)
+    arrive(scripts[0])
+    await settle()
+    expect(FakeEmbed.displayed).toStrictEqual([stock('a1', '5')])
+    expect(el.querySelectorAll('#mca1 iframe')).toHaveLength(1)
+
+    await act(() => root.render(<ReactCheckout token="a1" cid="6" />))
+    await settle()
+    expect(FakeEmbed.displayed).toStrictEqual([stock('a1', '5'), stock('a1', '6')])
+    expect(containers('a1')).toHaveLength(1)
+    expect(frames()).toHaveLength(1)
+
+    await act(() => root.unmount())
+    expect(containers('a1')).toHaveLength(0)
+    expect(frames()).toHaveLength(0)
+    // React has removed its <div>; what destroy() undid shows on it, detached.
+    expect(el.innerHTML).toBe('')
+    expect('mca1' in window).toBe(false)
+  })
+
+  test('in StrictMode, whose mount, unmount and mount again of effects leaves one checkout', async () => {
+    const root = createRoot(newHost())
+    await act(() =>
+      root.render(
+        <StrictMode>
+          <ReactCheckout token="a1" cid="5" />
+        </StrictMode>,
+      ),
+    )
+    arrive(scripts[0])
+    await settle()
+    expect(FakeEmbed.displayed).toStrictEqual([stock('a1', '5')])
+    expect(containers('a1')).toHaveLength(1)
+    expect(frames()).toHaveLength(1)
+    await act(() => root.unmount())
+    expect('mca1' in window).toBe(false)
+  })
+})
+
+describe("the README's Vue example", () => {
+  test('shows the checkout, shows it again for a changed cid, and cleans up on unmount', async () => {
+    const cid = ref('5')
+    const app = createApp({ render: () => h(VueCheckout, { token: 'a1', cid: cid.value }) })
+    app.mount(newHost())
+    const el = document.querySelector('#mca1')!.parentElement!
+    expect(containers('a1')).toHaveLength(1)
+    arrive(scripts[0])
+    await settle()
+    expect(FakeEmbed.displayed).toStrictEqual([stock('a1', '5')])
+    expect(el.querySelectorAll('#mca1 iframe')).toHaveLength(1)
+
+    cid.value = '6'
+    await nextTick()
+    await settle()
+    expect(FakeEmbed.displayed).toStrictEqual([stock('a1', '5'), stock('a1', '6')])
+    expect(containers('a1')).toHaveLength(1)
+    expect(frames()).toHaveLength(1)
+
+    app.unmount()
+    expect(containers('a1')).toHaveLength(0)
+    expect(frames()).toHaveLength(0)
+    expect(el.innerHTML).toBe('')
+    expect('mca1' in window).toBe(false)
+  })
+})
+
+describe('<moonclerk-checkout> from React', () => {
+  test('shows the checkout, shows it again for a changed cid, and cleans up on unmount', async () => {
+    const root = createRoot(newHost())
+    await act(() => root.render(<moonclerk-checkout token="a1" cid="5" />))
+    const el = document.querySelector('moonclerk-checkout')!
+    expect(el.querySelectorAll('#mca1')).toHaveLength(1)
+    arrive(scripts[0])
+    await el.displayed
+    expect(FakeEmbed.displayed).toStrictEqual([stock('a1', '5')])
+    expect(el.querySelectorAll('#mca1 iframe')).toHaveLength(1)
+
+    await act(() => root.render(<moonclerk-checkout token="a1" cid="6" />))
+    expect(document.querySelector('moonclerk-checkout')).toBe(el)
+    await el.displayed
+    expect(FakeEmbed.displayed).toStrictEqual([stock('a1', '5'), stock('a1', '6')])
+    expect(containers('a1')).toHaveLength(1)
+    expect(frames()).toHaveLength(1)
+
+    await act(() => root.unmount())
+    expect(containers('a1')).toHaveLength(0)
+    expect(frames()).toHaveLength(0)
+    expect(el.innerHTML).toBe('')
+    expect('mca1' in window).toBe(false)
+  })
+})
+
+test('the examples tested here are the README\'s, verbatim but for the package specifier', () => {
+  const readme = readFileSync('README.md', 'utf8')
+  const section = readme.slice(readme.indexOf('\n## Frameworks\n')).split(/\n##+ /)[1]
+  const blocks = Array.from(section.matchAll(/```\w*\n([\s\S]*?)```/g), (match) => match[1])
+  // A new example in the README needs a test here, and a line in this list.
+  const homes = ['test/frameworks.test.tsx', 'test/frameworks/react.tsx', 'test/frameworks/vue.ts', 'test/frameworks.test.tsx']
+  expect(blocks).toHaveLength(homes.length)
+
+  // Lines compared trimmed (indentation differs), without blank lines and the type-error
+  // directives that the README's JavaScript needs under strict TypeScript.
+  const lines = (code: string) =>
+    code
+      .split('\n')
+      .map((line) => line.trim().replace(/from '(?:\.\.\/)+src\/(\w+)'/, (_, entry) => `from 'moonclerk-checkout${entry == 'index' ? '' : '/' + entry}'`))
+      .filter((line) => line && !line.startsWith('// @ts-expect-error'))
+  blocks.forEach((block, i) => {
+    const home = lines(readFileSync(homes[i], 'utf8'))
+    const example = lines(block)
+    // Imports may be merged at the top of a test, and a test's assertions go between the lines
+    // of an example: the example's other lines must appear in order.
+    for (const line of example.filter((line) => line.startsWith('import '))) expect(home, homes[i]).toContain(line)
+    let at = 0
+    for (const line of example.filter((line) => !line.startsWith('import '))) {
+      const found = home.indexOf(line, at)
+      expect(found, `${homes[i]}: ${line}`).toBeGreaterThanOrEqual(at)
+      at = found + 1
+    }
+  })
+})
