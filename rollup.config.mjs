@@ -25,10 +25,11 @@ export default [
     plugins: [compile(true)],
   },
   {
-    // `/auto` and `/define` (side effects), `/element`: each imports the main entry rather than
+    // `/auto` and `/define` (side effects), `/element`, and `/server` (Node): each imports the main entry rather than
     // bundling a copy of it, so an app that uses several shares one loader and one set of handles.
-    input: { auto: 'src/auto.ts', element: 'src/element.ts', define: 'src/define.ts' },
-    external: (id) => !!sibling(id),
+    input: { auto: 'src/auto.ts', element: 'src/element.ts', define: 'src/define.ts', server: 'src/server/index.ts' },
+    // node:crypto is only a fallback of the server entry for Node 18, imported when needed.
+    external: (id) => !!sibling(id) || id.startsWith('node:'),
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', paths: (id) => sibling(id) || id },
     plugins: [compile(false)],
   },
