@@ -7,7 +7,7 @@ test('npm pack ships dist, README, LICENSE and CHANGELOG only', () => {
   const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
   const files: string[] = pack.files.map((file: { path: string }) => file.path).sort()
   expect(files.filter((file) => !file.startsWith('dist/'))).toStrictEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'])
-  for (const built of ['moonclerk-checkout.mjs', 'auto.mjs', 'element.mjs', 'define.mjs', 'moonclerk-checkout.umd.js', 'moonclerk-checkout.umd.min.js', 'types/index.d.ts', 'types/define.d.ts'])
+  for (const built of ['moonclerk-checkout.mjs', 'auto.mjs', 'element.mjs', 'define.mjs', 'moonclerk-checkout.umd.js', 'moonclerk-checkout.umd.min.js', 'types/index.d.ts', 'types/define.d.ts', 'server.mjs', 'types/server/index.d.ts'])
     expect(files).toContain('dist/' + built)
   expect(files.filter((file) => /test|spec|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toStrictEqual([])
 }, 30_000)
