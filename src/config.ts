@@ -40,7 +40,14 @@ export interface ReturnOptions {
 }
 
 /** `window.MoonClerkCheckoutConfig`: page-wide defaults for every checkout. */
-export type GlobalConfig = Omit<CheckoutOptions, 'token' | 'label' | 'nonce'> & ReturnOptions
+export type GlobalConfig = Omit<CheckoutOptions, 'token' | 'label' | 'nonce'> &
+  ReturnOptions & {
+    /**
+     * Take the page-wide cid from this page's own URL (`?cid=…`, or the parameter named here).
+     * Off by default: anyone can craft such a link. See the README's Security section.
+     */
+    cidFromUrl?: boolean | string
+  }
 
 declare global {
   interface Window {
@@ -48,12 +55,12 @@ declare global {
   }
 }
 
-type Key = keyof CheckoutOptions | keyof ReturnOptions
+type Key = keyof CheckoutOptions | keyof GlobalConfig
 
 // Attribute names are the option names in kebab case after "data-moonclerk-", but for these.
 const RENAMED: Record<string, string> = { token: 'checkout', timeoutMs: 'timeout', cleanReturnUrl: 'clean-url' }
 const PLACEHOLDER_KEYS = 'token cid width name email amountCents label load frameTitle'.split(' ') as Key[]
-const SCRIPT_KEYS = 'cid name email embedSrc payUrl timeoutMs load frameTitle returnParams cleanReturnUrl breakOutOfFrame'.split(' ') as Key[]
+const SCRIPT_KEYS = 'cid name email embedSrc payUrl timeoutMs load frameTitle returnParams cleanReturnUrl breakOutOfFrame cidFromUrl'.split(' ') as Key[]
 
 // Attributes are strings; these options are not. Numbers stay strings until buildOpts() validates them.
 const flag = (value: string) => value != 'false'
@@ -63,6 +70,8 @@ const TRANSFORMS: Partial<Record<Key, (value: string) => unknown>> = {
     Object.fromEntries(value.split(',').map((pair) => pair.split('=').map((part) => part.trim())).filter(([key, name]) => key && name)),
   cleanReturnUrl: flag,
   breakOutOfFrame: flag,
+  // Present: the `cid` parameter; a value: that parameter's name.
+  cidFromUrl: (value) => value != 'false' && (value || true),
 }
 
 export const PLACEHOLDER_SELECTOR = '[data-moonclerk-checkout]'
@@ -76,10 +85,10 @@ export const DEFAULTS = {
   timeoutMs: 15000,
 }
 
-export type ResolvedOptions = CheckoutOptions & ReturnOptions & typeof DEFAULTS
+export type ResolvedOptions = CheckoutOptions & GlobalConfig & typeof DEFAULTS
 
 /** Attribute values as given, or transformed to their type; validation happens once, in `buildOpts()`. */
-export function readAttributes(element: Element | null | undefined, keys: Key[]): CheckoutOptions & ReturnOptions {
+export function readAttributes(element: Element | null | undefined, keys: Key[]): CheckoutOptions & GlobalConfig {
   const options: Record<string, unknown> = {}
   for (const key of keys) {
     const value = element && element.getAttribute(attributeName(key))
@@ -103,12 +112,16 @@ export const rememberOwnScript = (script: Element | null): void => {
   if (script instanceof HTMLScriptElement) ownScript = script
 }
 
-/** Defaults < global config < our script tag: what every checkout on the page starts from. */
-export const pageOptions = (): ResolvedOptions =>
-  merge(DEFAULTS, window.MoonClerkCheckoutConfig, readAttributes(ownScript, SCRIPT_KEYS), {
+/** Defaults < global config < our script tag < this page's URL (if allowed): what every checkout starts from. */
+export function pageOptions(): ResolvedOptions {
+  const page = merge(DEFAULTS, window.MoonClerkCheckoutConfig, readAttributes(ownScript, SCRIPT_KEYS), {
     // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
     nonce: (ownScript && (ownScript.nonce || ownScript.getAttribute('nonce'))) || undefined,
   })
+  const fromUrl = page.cidFromUrl && new URLSearchParams(location.search).get(page.cidFromUrl === true ? 'cid' : page.cidFromUrl)
+  if (fromUrl) page.cid = fromUrl
+  return page
+}
 
 /** Everything that applies to one placeholder, highest precedence last. */
 export const checkoutOptions = (placeholder: Element, options: CheckoutOptions = {}): ResolvedOptions =>

@@ -22,6 +22,22 @@ export interface LoadOptions {
   nonce?: string
 }
 
+type ScriptUrlPolicy = { createScriptURL(url: string): string }
+type TrustedTypesWindow = { trustedTypes?: { createPolicy(name: string, rules: ScriptUrlPolicy): ScriptUrlPolicy } }
+// Shared by every copy of the library: a second createPolicy() with the same name would throw.
+const POLICY = Symbol.for('moonclerk-checkout.policy')
+
+/**
+ * Pages that require Trusted Types (`require-trusted-types-for 'script'`) refuse a plain string
+ * as a script's src. The policy `moonclerk-checkout` passes exactly the embed.js URL it is given.
+ */
+function scriptUrl(src: string): string {
+  const page = window as unknown as TrustedTypesWindow & Record<symbol, ScriptUrlPolicy>
+  if (!page.trustedTypes) return src
+  const policy = (page[POLICY] = page[POLICY] || page.trustedTypes.createPolicy('moonclerk-checkout', { createScriptURL: (url) => url }))
+  return policy.createScriptURL(src)
+}
+
 // One promise per absolute src, however many checkouts or calls ask for it.
 const loads = new Map<string, Promise<MoonclerkEmbedConstructor>>()
 
@@ -41,7 +57,7 @@ export function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmb
       const ours = !script
       if (!script) {
         script = document.createElement('script')
-        script.src = src
+        script.src = scriptUrl(src)
         script.async = true
         if (options.nonce) script.setAttribute('nonce', options.nonce)
       }

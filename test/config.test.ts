@@ -79,3 +79,34 @@ test('typed transforms: a record, and booleans where presence means true', () =>
     breakOutOfFrame: false,
   })
 })
+
+describe('cidFromUrl', () => {
+  afterEach(() => history.replaceState(null, '', '/checkout/'))
+
+  test('is off by default: a ?cid= on the page changes nothing', () => {
+    history.replaceState(null, '', '/landing?cid=attacker')
+    window.MoonClerkCheckoutConfig = { cid: 'page' }
+    expect(pageOptions().cid).toBe('page')
+  })
+
+  test('when enabled, the page URL gives the page-wide cid; a placeholder still wins', () => {
+    history.replaceState(null, '', '/landing?cid=from-url&uid=other')
+    window.MoonClerkCheckoutConfig = { cid: 'page', cidFromUrl: true }
+    expect(pageOptions().cid).toBe('from-url')
+    window.MoonClerkCheckoutConfig = { cidFromUrl: 'uid' }
+    expect(pageOptions().cid).toBe('other')
+    expect(checkoutOptions(html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="own"></div>')).cid).toBe('own')
+  })
+
+  test('an absent or empty parameter leaves the cid as it was', () => {
+    history.replaceState(null, '', '/landing?cid=')
+    window.MoonClerkCheckoutConfig = { cid: 'page', cidFromUrl: true }
+    expect(pageOptions().cid).toBe('page')
+  })
+
+  test('on the script tag: present means the cid parameter, a value names it, "false" turns it off', () => {
+    expect(readAttributes(scriptTag({ 'data-moonclerk-cid-from-url': '' }), ['cidFromUrl'])).toStrictEqual({ cidFromUrl: true })
+    expect(readAttributes(scriptTag({ 'data-moonclerk-cid-from-url': 'ref' }), ['cidFromUrl'])).toStrictEqual({ cidFromUrl: 'ref' })
+    expect(readAttributes(scriptTag({ 'data-moonclerk-cid-from-url': 'false' }), ['cidFromUrl'])).toStrictEqual({ cidFromUrl: false })
+  })
+})

@@ -102,3 +102,24 @@ test('the default timeout is 15 seconds', async () => {
   await vi.advanceTimersByTimeAsync(1)
   expect(reason).toBe('script-timeout')
 })
+
+test('under Trusted Types the src goes through one shared policy named moonclerk-checkout', () => {
+  const scripts = captureScripts()
+  const created: string[] = []
+  vi.stubGlobal('trustedTypes', {
+    createPolicy: (name: string, rules: { createScriptURL(url: string): string }) => {
+      created.push(name)
+      return { createScriptURL: (url: string) => rules.createScriptURL(url) }
+    },
+  })
+  try {
+    loadEmbedScript({ embedSrc: freshSrc() })
+    loadEmbedScript({ embedSrc: freshSrc() })
+    expect(created).toStrictEqual(['moonclerk-checkout'])
+    expect(scripts.map((script) => script.src)).toHaveLength(2)
+    expect(scripts[1].src).toMatch(/^https:\/\/cdn\.example\/\d+\/embed\.js$/)
+  } finally {
+    vi.unstubAllGlobals()
+    delete (window as unknown as Record<symbol, unknown>)[Symbol.for('moonclerk-checkout.policy')]
+  }
+})

@@ -12,9 +12,9 @@ const gzipSize = async (code: string | Buffer) => (await import('node:zlib')).gz
 // (3,000 B for the UMD, 1,800 B for mount-only ESM): the gap is recorded in the notes.
 const BUDGETS = {
   // Everything a script-tag user downloads; the stock snippet is ~430 B per checkout, inline.
-  umd: 5200,
+  umd: 5300,
   // What an app pays when it imports only mount() and minifies: our side of a SPA bundle.
-  mountOnly: 3350,
+  mountOnly: 3500,
   auto: 200,
 }
 
