@@ -1,6 +1,11 @@
 // The demo site: a static server for the demo pages, the built library and the e2e fixtures,
 // beside the MoonClerk stand-in on its own port (a different origin, as on the real hosts).
-// CLI: node demo/serve.mjs [--port N]   (or PORT=N; 0 picks a free port)
+// CLI: node demo/serve.mjs [--port N] [--real]
+//   --port N (or PORT=N; 0 picks a free port); default 4321.
+//   --real (or MOONCLERK=real): the demo pages load MoonClerk's real embed.js and hosted checkout
+//   (needs the internet and real form tokens); by default they use the local stand-in. The fault
+//   pages and the e2e fixtures always use the stand-in, whose fault switches they need.
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import http from 'node:http'
@@ -31,9 +36,82 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 }
 
+// MoonClerk's own URLs (README, "Attributes"): what `--real` puts into the demo pages.
+export const REAL_MOONCLERK = {
+  origin: 'https://app.moonclerk.com',
+  embedSrc: 'https://d2l7e0y6ygya2s.cloudfront.net/assets/embed.js',
+  payUrl: 'https://app.moonclerk.com/pay/',
+}
+
+/**
+ * What a page's placeholders become. Pages write MoonClerk's URLs as %MOONCLERK_EMBED_SRC% and
+ * %MOONCLERK_PAY_URL% (and %MOONCLERK_ORIGIN% in prose), which follow the mode; %STANDIN_ORIGIN%
+ * is always the stand-in (fault switches). `real` never applies to e2e fixtures.
+ */
+function placeholders(standInOrigin, real) {
+  const moonclerk = real
+    ? REAL_MOONCLERK
+    : { origin: standInOrigin, embedSrc: `${standInOrigin}/assets/embed.js`, payUrl: `${standInOrigin}/pay/` }
+  return {
+    '%MOONCLERK_EMBED_SRC%': moonclerk.embedSrc,
+    '%MOONCLERK_PAY_URL%': moonclerk.payUrl,
+    '%MOONCLERK_ORIGIN%': moonclerk.origin,
+    '%MOONCLERK_MODE%': real ? 'real MoonClerk' : 'local MoonClerk stand-in',
+    '%STANDIN_ORIGIN%': standInOrigin,
+  }
+}
+
+const fill = (text, values) => Object.entries(values).reduce((out, [key, value]) => out.replaceAll(key, value), text)
+
+/** The demo's strict policy: no inline script or style; MoonClerk's hosts only where it needs them. */
+function demoPolicy(standInOrigin, real) {
+  const scripts = real ? `${standInOrigin} ${new URL(REAL_MOONCLERK.embedSrc).origin}` : standInOrigin
+  const frames = real ? `${standInOrigin} ${REAL_MOONCLERK.origin}` : standInOrigin
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${scripts}`,
+    `frame-src ${frames}`,
+    // The real embed.js may talk to its own host; the stand-in's does not.
+    ...(real ? [`connect-src 'self' ${REAL_MOONCLERK.origin}`] : []),
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+  ].join('; ')
+}
+
+/**
+ * The policy of e2e/fixtures/csp-*.html: scripts only from this site, the stand-in, or with this
+ * response's nonce (the library's tag carries it and hands it on to embed.js). No unsafe-inline,
+ * no unsafe-eval.
+ */
+function fixturePolicy(standInOrigin, nonce, trustedTypes) {
+  return [
+    `script-src 'self' 'nonce-${nonce}' ${standInOrigin}`,
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    `frame-src ${standInOrigin}`,
+    // csp-trusted-types-*.html: script URLs must come through a Trusted Types policy, and only
+    // the library's (named in the README) may exist.
+    ...(trustedTypes ? ["require-trusted-types-for 'script'", 'trusted-types moonclerk-checkout'] : []),
+  ].join('; ')
+}
+
+/**
+ * The demo's stand-in for a site's "hashed id of the signed-in user" endpoint (see
+ * demo/cms-config.js): a SHA-256 of a user id and today's date, as MoonClerk suggests for ids
+ * that should not appear in URLs.
+ */
+function fakeCheckoutId() {
+  const day = new Date().toISOString().slice(0, 10)
+  return createHash('sha256').update(`demo-user-234:${day}`).digest('hex').slice(0, 20)
+}
+
 /** The file a URL path names, or null when it is outside every mount (traversal included). */
 function resolveFile(pathname) {
   if (pathname === '/') return path.join(ROOT, 'demo', 'index.html')
+  // The single-page app's client-side routes: a reload of any of them serves the app again.
+  if (pathname === '/demo/spa' || pathname.startsWith('/demo/spa/')) return path.join(ROOT, 'demo', 'spa.html')
   for (const [prefix, dir] of Object.entries(MOUNTS)) {
     if (!pathname.startsWith(prefix)) continue
     const file = path.resolve(dir, '.' + path.posix.normalize('/' + pathname.slice(prefix.length)))
@@ -49,7 +127,7 @@ function resolveFile(pathname) {
  * `standInOrigin` may be a promise: the stand-in needs the site's origin for its redirects, so
  * it can start after the site, and requests wait for it.
  */
-export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: standInOriginReady }) {
+export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: standInOriginReady, real = false }) {
   const server = http.createServer(async (req, res) => {
     const standInOrigin = await standInOriginReady
     const notFound = () => {
@@ -71,6 +149,10 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
       res.writeHead(204)
       return res.end()
     }
+    if (pathname === '/demo/api/checkout-id') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+      return res.end(req.method === 'HEAD' ? undefined : fakeCheckoutId())
+    }
     const file = pathname.includes('\0') ? null : resolveFile(pathname)
     if (!file || !(await stat(file).catch(() => null))?.isFile()) return notFound()
 
@@ -78,18 +160,18 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
     const headers = { 'Content-Type': TYPES[ext] || 'application/octet-stream', 'Cache-Control': 'no-store' }
     let body = await readFile(file)
     if (ext === '.html') {
-      // Pages name the stand-in by placeholder, since its port is only known at start-up.
-      body = Buffer.from(body.toString('utf8').replaceAll('%MOONCLERK_ORIGIN%', standInOrigin))
-      if (!file.startsWith(MOUNTS['/e2e/'] + path.sep)) {
-        headers['Content-Security-Policy'] = [
-          "default-src 'self'",
-          `script-src 'self' ${standInOrigin}`,
-          `frame-src ${standInOrigin}`,
-          "style-src 'self'",
-          "object-src 'none'",
-          "base-uri 'none'",
-        ].join('; ')
+      const fixture = file.startsWith(MOUNTS['/e2e/'] + path.sep)
+      const values = placeholders(standInOrigin, real && !fixture)
+      if (!fixture) {
+        headers['Content-Security-Policy'] = demoPolicy(standInOrigin, real)
+      } else if (path.basename(file).startsWith('csp-')) {
+        // A fresh nonce per response, as a server that uses nonces must send.
+        const nonce = randomBytes(16).toString('base64')
+        values['%NONCE%'] = nonce
+        headers['Content-Security-Policy'] = fixturePolicy(standInOrigin, nonce, path.basename(file).startsWith('csp-trusted-types'))
       }
+      // Pages name the stand-in by placeholder, since its port is only known at start-up.
+      body = Buffer.from(fill(body.toString('utf8'), values))
     }
     res.writeHead(200, headers)
     res.end(req.method === 'HEAD' ? undefined : body)
@@ -108,6 +190,9 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
   return { origin, server, close }
 }
 
+/** `--real` or MOONCLERK=real: the demo pages use MoonClerk's real URLs. */
+const readReal = (argv, env) => argv.includes('--real') || env.MOONCLERK === 'real'
+
 function readPort(argv, env) {
   const i = argv.indexOf('--port')
   const flag = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--port='))?.slice('--port='.length)
@@ -119,6 +204,7 @@ function readPort(argv, env) {
 
 async function main() {
   const port = readPort(process.argv.slice(2), process.env)
+  const real = readReal(process.argv.slice(2), process.env)
   if (!existsSync(BUNDLE)) {
     console.warn(`Warning: ${path.relative(ROOT, BUNDLE)} is missing; run \`npm run build\` first, or the pages show only their fallback links.`)
   }
@@ -126,10 +212,15 @@ async function main() {
   // name the site. The site listens first (its port may be 0) and waits for the stand-in.
   let standInStarted
   const standInOrigin = new Promise((resolve) => (standInStarted = resolve))
-  const site = await startSite({ host: '127.0.0.1', port, standInOrigin })
+  const site = await startSite({ host: '127.0.0.1', port, standInOrigin, real })
   const standIn = await startStandIn({ host: '127.0.0.1', siteOrigin: site.origin })
   standInStarted(standIn.origin)
   console.log(`Demo: ${site.origin}/   (MoonClerk stand-in: ${standIn.origin})`)
+  console.log(
+    real
+      ? `Mode: REAL MoonClerk. Demo pages load ${REAL_MOONCLERK.embedSrc} and link to ${REAL_MOONCLERK.payUrl} (needs the internet and real form tokens; fault pages still use the stand-in).`
+      : 'Mode: local stand-in (offline). Start with --real (or MOONCLERK=real) to use the real MoonClerk URLs.',
+  )
 
   const stop = async () => {
     // close() ends hanging embed.js requests, so the process can exit.

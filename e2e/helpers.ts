@@ -102,3 +102,32 @@ export function consoleMessages(page: Page, type: 'warning' | 'error' | 'log'): 
   })
   return texts
 }
+
+/**
+ * Counts requests from the page's whole browser context (frames and new tabs included) whose
+ * path matches: `/assets/embed.js` for MoonClerk's script, `/pay/` for its hosted checkout.
+ * Attach before page.goto().
+ */
+export function countRequests(page: Page, test: (pathname: string) => boolean): string[] {
+  const urls: string[] = []
+  page.context().on('request', (request) => {
+    if (test(new URL(request.url()).pathname)) urls.push(request.url())
+  })
+  return urls
+}
+
+export const isEmbedScript = (pathname: string): boolean => pathname == '/assets/embed.js'
+export const isPayPage = (pathname: string): boolean => pathname.startsWith('/pay/')
+
+/** Every `Content Security Policy` console message of the page and its frames; attach before page.goto(). */
+export function cspConsoleMessages(page: Page): string[] {
+  const texts: string[] = []
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) texts.push(message.text())
+  })
+  return texts
+}
+
+/** Whether the page has a global `mc<token>`, where the stock snippet keeps MoonClerk's instance. */
+export const hasEmbedGlobal = (page: Page, token: string): Promise<boolean> =>
+  page.evaluate((name) => name in window && (window as unknown as Record<string, unknown>)[name] !== undefined, 'mc' + token)

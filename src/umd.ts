@@ -1,12 +1,15 @@
 // The script-tag build: the global `MoonClerkCheckout` holds the ESM exports and the element
 // class; it registers <moonclerk-checkout> and starts by itself.
-import './define.js'
+import { define } from './registration.js'
 import { start } from './start.js'
 
 export * from './index.js'
 export { MoonClerkCheckoutElement } from './element.js'
 
+// In this order: start() reads our script tag, whose settings an element already in the page
+// (upgraded by define()) must get too.
 start()
+define()
 
 // Calls made before this script arrived, from the site's own scripts (no inline snippet needed):
 //   (window.MoonClerkCheckout = window.MoonClerkCheckout || []).push((api) => api.mount('#pay'))
