@@ -23,3 +23,12 @@ test('no DOM: importing every entry is harmless, mount returns an inert handle',
   expect(() => api.start()).not.toThrow()
   expect(api.checkoutUrl('a1', { cid: '1' })).toBe('https://app.moonclerk.com/pay/a1?cid=1')
 })
+
+test('no DOM: every built entry in dist/ imports without throwing (needs `npm run build`)', async () => {
+  for (const entry of ['moonclerk-checkout.mjs', 'auto.mjs', 'element.mjs', 'define.mjs', 'server.mjs']) {
+    const module = await import(new URL(`../dist/${entry}`, import.meta.url).href)
+    expect(Object.keys(module).length + 1, entry).toBeGreaterThan(0)
+  }
+  const { mount } = await import(new URL('../dist/moonclerk-checkout.mjs', import.meta.url).href)
+  expect(mount('#x').element).toBeNull()
+})
