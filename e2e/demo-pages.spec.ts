@@ -106,6 +106,8 @@ test('single-page app: routes mount, destroy and use the element; a return route
   // A reload of a client-side route serves the app again.
   expect((await page.request.get('/demo/spa/element')).status()).toBe(200)
   expect(embed).toHaveLength(1)
+  // The code shown is the code that runs.
+  expect(await page.locator('#spa-source').textContent()).toBe(await (await page.request.get('/demo/spa.js')).text())
   expect(csp).toEqual([])
 })
 
