@@ -20,7 +20,7 @@ const escapeHtml = (value) =>
  * fixture page picks its failure through the URL it loads.
  */
 function embedScript(origin, faults) {
-  const config = JSON.stringify({ origin, fields: CHECKOUT_FIELDS, define: faults.define, throwIn: faults.throwIn })
+  const config = JSON.stringify({ origin, fields: CHECKOUT_FIELDS, define: faults.define, throwIn: faults.throwIn, frame: faults.frame })
   return `// moonclerk-checkout local stand-in for MoonClerk's embed.js
 (function () {
   var config = ${config};
@@ -41,6 +41,8 @@ function embedScript(origin, faults) {
     if (config.throwIn === 'display') throw new Error('stand-in: display() failed');
     var container = document.getElementById('mc' + opts.checkoutToken);
     if (!container) throw new Error('stand-in: no element with id mc' + opts.checkoutToken);
+    // frame=0: bulk tests (hundreds of checkouts) need the recorded opts, not a checkout page each.
+    if (!config.frame) return;
 
     var query = new URLSearchParams();
     config.fields.forEach(function (key) {
@@ -250,14 +252,17 @@ const readForm = async (req) => {
   return body === null ? null : new URLSearchParams(body)
 }
 
-/** Reads embed.js's fault switches: status, delay, hang, define, throw. */
+/** Reads embed.js's switches: status, delay, hang, reset, define, throw (faults) and frame (no iframe). */
 function readFaults(query) {
   return {
     status: Number(query.get('status')) || 200,
     delayMs: Math.max(0, Number(query.get('delay')) || 0),
     hang: query.get('hang') === '1',
+    // reset=1: the connection is dropped without an answer, as a flaky proxy or network does.
+    reset: query.get('reset') === '1',
     define: query.get('define') !== '0',
     throwIn: query.get('throw') || undefined,
+    frame: query.get('frame') !== '0',
   }
 }
 
@@ -715,6 +720,7 @@ export async function startStandIn({
       records.embedRequests++
       const faults = readFaults(url.searchParams)
       if (faults.hang) return // Never answered; close() destroys the socket.
+      if (faults.reset) return req.socket.destroy()
       const answer = () => {
         if (faults.status !== 200) return send(res, faults.status, 'text/plain; charset=utf-8', `stand-in: status ${faults.status}\n`)
         send(res, 200, 'application/javascript; charset=utf-8', embedScript(origin, faults))
