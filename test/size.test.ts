@@ -20,6 +20,11 @@ const BUDGETS = {
 
 const report = (what: string, size: number, budget: number) => console.log(`${what}: ${size} B gzip (budget ${budget})`)
 
+test('the browser builds carry nothing of the server companion', () => {
+  for (const file of ['dist/moonclerk-checkout.umd.min.js', 'dist/moonclerk-checkout.mjs'])
+    expect(readFileSync(file, 'utf8'), file).not.toMatch(/sealCid|AES-GCM|parseWebhook|api\.moonclerk\.com/)
+})
+
 test('dist/moonclerk-checkout.umd.min.js', async () => {
   const size = await gzipSize(readFileSync('dist/moonclerk-checkout.umd.min.js'))
   report('UMD, minified', size, BUDGETS.umd)
