@@ -122,8 +122,10 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
       preconnect(o.payUrl)
     }
     const load = () => loadEmbedScript({ embedSrc: o.embedSrc, timeoutMs: positiveInteger(o.timeoutMs), nonce: o.nonce })
-    // Lazy modes fetch nothing of MoonClerk's before the payer shows intent.
-    const embed = mode == 'eager' ? (warm(), load()) : whenWanted(mode, element, link, cleanup, warm).then(load)
+    // Lazy modes fetch nothing of MoonClerk's before the payer shows intent. Eager asks for
+    // embed.js first: it is on the critical path, the hints are not.
+    const embed = mode == 'eager' ? load() : whenWanted(mode, element, link, cleanup, warm).then(load)
+    if (mode == 'eager') warm()
     // Awaited below, after the cid; until then a failed load must not count as unhandled.
     embed.catch(noop)
     const cid = await resolveCid(o.cid)
