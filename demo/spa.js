@@ -102,8 +102,3 @@ function note(text) {
   line.textContent = text
   status.append(line)
 }
-
-// The page shows this very file as its code, so what it shows is always what runs.
-fetch(import.meta.url)
-  .then((response) => response.text())
-  .then((code) => (document.getElementById('spa-source').textContent = code))

@@ -77,6 +77,8 @@ test('CMS page with global config: the cid comes from the async function, fetche
     await expect(placeholder).toHaveAttribute('data-moonclerk-state', 'displayed')
     await expect(placeholder.locator('iframe')).toHaveAttribute('src', new RegExp(`\\?cid=${fetched}&name=Leon\\+Bridges&`))
   }
+  // The config shown is the config that runs.
+  await expect(page.locator('code[data-source="/demo/cms-config.js"]')).toHaveText(await (await page.request.get('/demo/cms-config.js')).text())
   await screenshot(page, testInfo, 'cms-config')
   expect(csp).toEqual([])
 })
@@ -107,7 +109,7 @@ test('single-page app: routes mount, destroy and use the element; a return route
   expect((await page.request.get('/demo/spa/element')).status()).toBe(200)
   expect(embed).toHaveLength(1)
   // The code shown is the code that runs.
-  expect(await page.locator('#spa-source').textContent()).toBe(await (await page.request.get('/demo/spa.js')).text())
+  await expect(page.locator('#spa-source')).toHaveText(await (await page.request.get('/demo/spa.js')).text())
   expect(csp).toEqual([])
 })
 

@@ -16,14 +16,21 @@ async function theReturn(page: Page) {
 /** Where the stand-in's 303 leads: the form's template with MoonClerk's placeholders filled in. */
 const thanksUrl = (page: Page, name: string, query: string) => new URL(`/e2e/return-${name}-thanks.html?${query}`, page.url()).href
 
-test('one-time: pay, come back with the payment, reload (repeated), then a hand-made address (cid mismatch)', async ({ page }) => {
-  await page.goto('/e2e/return-one-time.html')
-  await pay(page, 'e2eonetime')
-  await page.waitForURL('**/e2e/return-one-time-thanks.html?**')
-
+/**
+ * Pays on the checkout fixture `return-<name>.html` in the stand-in's frame, lands on its success
+ * page, and gives the return heard there with the stand-in's record of that payment.
+ */
+async function payAndComeBack(page: Page, name: string, token: string) {
+  await page.goto(`/e2e/return-${name}.html`)
+  await pay(page, token)
+  await page.waitForURL(`**/e2e/return-${name}-thanks.html?**`)
   const detail = await theReturn(page)
+  return { detail, payment: await standInPayment(page, detail.checkoutToken) }
+}
+
+test('one-time: pay, come back with the payment, reload (repeated), then a hand-made address (cid mismatch)', async ({ page }) => {
+  const { detail, payment } = await payAndComeBack(page, 'one-time', 'e2eonetime')
   expect(detail.checkoutToken).toMatch(CHECKOUT_TOKEN)
-  const payment = await standInPayment(page, detail.checkoutToken)
   expect(payment).toStrictEqual({
     token: 'e2eonetime',
     checkoutToken: detail.checkoutToken,
@@ -56,12 +63,7 @@ test('one-time: pay, come back with the payment, reload (repeated), then a hand-
 })
 
 test('recurring: the customer id comes back, and the unfilled {{payment_id}} counts as absent', async ({ page }) => {
-  await page.goto('/e2e/return-recurring.html')
-  await pay(page, 'e2erecurring')
-  await page.waitForURL('**/e2e/return-recurring-thanks.html?**')
-
-  const detail = await theReturn(page)
-  const payment = await standInPayment(page, detail.checkoutToken)
+  const { detail, payment } = await payAndComeBack(page, 'recurring', 'e2erecurring')
   expect(payment).toMatchObject({ token: 'e2erecurring', customId: '234', kind: 'recurring', amountCents: 2500, ...LEON })
   expect(detail).toStrictEqual({
     customId: '234',
@@ -100,12 +102,7 @@ test('in-frame redirect: the success page loads in the checkout frame and the ch
 })
 
 test('break out of frame: the success page takes the whole window and reports the return there', async ({ page }) => {
-  await page.goto('/e2e/return-break-out.html')
-  await pay(page, 'e2ebreakout')
-  await page.waitForURL('**/e2e/return-break-out-thanks.html?**')
-
-  const detail = await theReturn(page)
-  const payment = await standInPayment(page, detail.checkoutToken)
+  const { detail, payment } = await payAndComeBack(page, 'break-out', 'e2ebreakout')
   expect(payment).toMatchObject({ token: 'e2ebreakout', customId: '234' })
   // Not repeated: the copy in the frame moved the window without reporting (or remembering) the return.
   expect(detail).toStrictEqual({
@@ -123,12 +120,7 @@ test('break out of frame: the success page takes the whole window and reports th
 })
 
 test('clean URL: the return parameters leave the address bar, the other parameter and the fragment stay', async ({ page }) => {
-  await page.goto('/e2e/return-clean-url.html')
-  await pay(page, 'e2ecleanurl')
-  await page.waitForURL('**/e2e/return-clean-url-thanks.html?**')
-
-  const detail = await theReturn(page)
-  const payment = await standInPayment(page, detail.checkoutToken)
+  const { detail, payment } = await payAndComeBack(page, 'clean-url', 'e2ecleanurl')
   expect(payment).toMatchObject({ token: 'e2ecleanurl', customId: '234' })
   expect(detail).toMatchObject({ customId: '234', paymentId: String(payment!.id), cidMatches: true, repeated: false })
   expect(page.url()).toBe(thanksUrl(page, 'clean-url', 'ref=mail') + '#receipt')
