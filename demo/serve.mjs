@@ -193,10 +193,14 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
 /** `--real` or MOONCLERK=real: the demo pages use MoonClerk's real URLs. */
 const readReal = (argv, env) => argv.includes('--real') || env.MOONCLERK === 'real'
 
+const DEFAULT_PORT = 4321
+
+/** The port asked for with --port or PORT, or null for the default. */
 function readPort(argv, env) {
   const i = argv.indexOf('--port')
   const flag = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--port='))?.slice('--port='.length)
-  const raw = flag ?? env.PORT ?? '4321'
+  const raw = flag ?? env.PORT
+  if (raw == null) return null
   const port = Number(raw)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${raw}`)
   return port
@@ -212,7 +216,17 @@ async function main() {
   // name the site. The site listens first (its port may be 0) and waits for the stand-in.
   let standInStarted
   const standInOrigin = new Promise((resolve) => (standInStarted = resolve))
-  const site = await startSite({ host: '127.0.0.1', port, standInOrigin, real })
+  const start = (at) => startSite({ host: '127.0.0.1', port: at, standInOrigin, real })
+  let site
+  try {
+    site = await start(port ?? DEFAULT_PORT)
+  } catch (error) {
+    if (error.code != 'EADDRINUSE') throw error
+    // A second demo, or another program, has the port. The default gives way; a chosen one does not.
+    if (port != null) throw new Error(`port ${port} is in use; choose another with --port N, or --port 0 for any free one`)
+    console.log(`Port ${DEFAULT_PORT} is in use; serving on a free port instead.`)
+    site = await start(0)
+  }
   const standIn = await startStandIn({ host: '127.0.0.1', siteOrigin: site.origin })
   standInStarted(standIn.origin)
   console.log(`Demo: ${site.origin}/   (MoonClerk stand-in: ${standIn.origin})`)
