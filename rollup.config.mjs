@@ -34,12 +34,14 @@ export default [
     plugins: [compile(false)],
   },
   {
-    // The classic <script> build: global `MoonClerkCheckout`, starts by itself.
+    // The classic <script> build: global `MoonClerkCheckout`, starts by itself. An IIFE despite the
+    // file name: UMD's AMD branch hands the code to a page's RequireJS (common in CMS themes), which
+    // never runs an anonymous module from a plain script tag; bundlers and Node take the ES module.
     input: 'src/umd.ts',
     output: [
       // `extend` keeps a queue array that the page set up before this script arrived (see umd.ts).
-      { file: 'dist/moonclerk-checkout.umd.js', format: 'umd', name: 'MoonClerkCheckout', extend: true },
-      { file: 'dist/moonclerk-checkout.umd.min.js', format: 'umd', name: 'MoonClerkCheckout', extend: true, plugins: [minify] },
+      { file: 'dist/moonclerk-checkout.umd.js', format: 'iife', name: 'MoonClerkCheckout', extend: true },
+      { file: 'dist/moonclerk-checkout.umd.min.js', format: 'iife', name: 'MoonClerkCheckout', extend: true, plugins: [minify] },
     ],
     plugins: [compile(false)],
   },

@@ -35,3 +35,13 @@ test('a script tag with data-moonclerk-checkout shows the checkout right after i
     { type: 'moonclerk:display', detail: { token: '8h7frjfytj', opts: { checkoutToken: '8h7frjfytj', width: '100%', cid: '234' } } },
   ])
 })
+
+test('a page with an AMD loader (RequireJS) still gets the global and its checkout', async ({ page }) => {
+  await page.goto('/e2e/amd-loader.html')
+  const pay = await payUrl(page)
+
+  await expect(page.locator('[data-moonclerk-checkout] iframe')).toHaveAttribute('src', `${pay}8h7frjfytj?cid=234`)
+  expect(await page.evaluate(() => typeof window.MoonClerkCheckout?.mount)).toBe('function')
+  // The script-tag build is no AMD module: the loader's queue stays empty.
+  expect(await page.evaluate(() => (window as unknown as { amdQueue: unknown[] }).amdQueue)).toEqual([])
+})
