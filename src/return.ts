@@ -89,9 +89,12 @@ function remembered(list: string): string[] {
 }
 
 function remember(list: string, value: string): void {
+  const values = remembered(list)
+  // Ten checkouts with one cid write once, not ten times.
+  if (values[values.length - 1] == value) return
   try {
     // The latest 20 are plenty for one tab, and keep the entry small however often a SPA remounts.
-    sessionStorage.setItem(STORAGE_PREFIX + list, JSON.stringify([...remembered(list).filter((v) => v != value), value].slice(-20)))
+    sessionStorage.setItem(STORAGE_PREFIX + list, JSON.stringify([...values.filter((v) => v != value), value].slice(-20)))
   } catch {
     // Full or forbidden: cidMatches falls back to null, never to an error.
   }

@@ -158,6 +158,17 @@ describe('handleReturn and the moonclerk:return event', () => {
     expect(kept.at(-1)).toBe('5')
   })
 
+  test('a page of checkouts with one cid writes the memory once', () => {
+    const setItem = vi.spyOn(sessionStorage, 'setItem')
+    for (let i = 0; i < 10; i++) recordCid('234')
+    expect(setItem).toHaveBeenCalledTimes(1)
+    recordCid('235')
+    recordCid('234')
+    expect(setItem).toHaveBeenCalledTimes(3)
+    expect(JSON.parse(sessionStorage.getItem('moonclerk-checkout:cids')!)).toEqual(['235', '234'])
+    setItem.mockRestore()
+  })
+
   test('one console warning for unfilled placeholders, explaining the likely cause', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     handleReturn({ url: '/thanks?custom_id={{custom_id}}&checkout_token=' })
