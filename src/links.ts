@@ -1,20 +1,7 @@
-import { checkoutOptions, type CidSource, type CidValue } from './config.js'
-import { checkoutError, reportError, type CheckoutError } from './events.js'
-import { checkoutValues, withParams, type CheckoutValues } from './opts.js'
+import { checkoutOptions } from './config.js'
+import { reportError, type CheckoutError } from './events.js'
+import { checkoutValues, resolveCid, withParams, type CheckoutValues } from './opts.js'
 import { recordCid } from './return.js'
-
-export async function resolveCid(cid: CidSource | undefined): Promise<CidValue | undefined> {
-  if (typeof cid != 'function') return cid
-  let value: CidValue
-  try {
-    value = await cid()
-  } catch (error) {
-    throw checkoutError('cid-unavailable', 'the cid function failed: ' + error)
-  }
-  // Going on without the id would lose the very payment it is meant to track.
-  if (value == null || !String(value).trim()) throw checkoutError('cid-unavailable', 'the cid function returned ' + JSON.stringify(value))
-  return value
-}
 
 /**
  * Puts the values on a link to the hosted checkout (keeping its other parameters) and remembers

@@ -1,9 +1,9 @@
 import { checkoutOptions, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config.js'
 import { checkoutError, dispatch, LOG_PREFIX, reportError, type CheckoutError } from './events.js'
 import { preconnect, whenWanted, type Cleanup } from './intent.js'
-import { decorate, resolveCid } from './links.js'
+import { decorate } from './links.js'
 import { loadEmbedScript } from './loader.js'
-import { buildOpts, checkToken, invalid, positiveInteger, type MoonclerkOpts } from './opts.js'
+import { buildOpts, checkToken, invalid, positiveInteger, resolveCid, type MoonclerkOpts } from './opts.js'
 
 export interface CheckoutHandle {
   /** Where the checkout lives: the placeholder, or for a `<script>` placeholder the element added after it. */

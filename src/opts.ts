@@ -1,5 +1,5 @@
 import { checkoutError } from './events.js'
-import { attributeName, DEFAULTS } from './config.js'
+import { attributeName, DEFAULTS, type CidSource, type CidValue } from './config.js'
 
 /** Exactly what MoonClerk's `new MoonclerkEmbed(opts)` receives from the stock snippet. */
 export interface MoonclerkOpts {
@@ -55,6 +55,20 @@ export function checkoutValues({ cid, name, email, amountCents }: OptsInput): Ch
   if (email) values.email = email
   if (amountCents != null) values.amount_cents = positiveInteger(amountCents) || invalid('amountCents', amountCents, 'a positive integer')
   return values
+}
+
+/** The custom id, called for when it is a function (a hashed id from the site's server, say). */
+export async function resolveCid(cid: CidSource | undefined): Promise<CidValue | undefined> {
+  if (typeof cid != 'function') return cid
+  let value: CidValue
+  try {
+    value = await cid()
+  } catch (error) {
+    throw checkoutError('cid-unavailable', 'the cid function failed: ' + error)
+  }
+  // Going on without the id would lose the very payment it is meant to track.
+  if (value == null || !String(value).trim()) throw checkoutError('cid-unavailable', 'the cid function returned ' + JSON.stringify(value))
+  return value
 }
 
 /** Pure: the stock snippet's `opts`, values unencoded, as MoonClerk expects them. */
