@@ -9,10 +9,11 @@ import { expect, test } from 'vitest'
 const gzipSize = async (code: string | Buffer) => (await import('node:zlib')).gzipSync(code, { level: 9 }).length
 
 // Ceilings at today's sizes, so that growth fails the build. Issue 7's targets are lower
-// (3,000 B for the UMD, 1,800 B for mount-only ESM): the gap is recorded in the issue's notes.
+// (3,000 B for the script build, 1,800 B for mount-only ESM): `npm run size` shows that the eager
+// core alone, without returns, load modes or the element, is already about 3,200 B.
 const BUDGETS = {
   // Everything a script-tag user downloads; the stock snippet is ~430 B per checkout, inline.
-  umd: 5300,
+  umd: 5200,
   // What an app pays when it imports only mount() and minifies: our side of a SPA bundle.
   mountOnly: 3500,
   auto: 200,
