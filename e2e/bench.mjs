@@ -4,7 +4,7 @@
 // bench/chart.svg. BENCHMARKS.md explains the method and the numbers.
 //
 // Not a Playwright test (`playwright test` runs only *.spec.ts): a plain Node script.
-// Environment: BENCH_PAIRS (rounds per count, each running A, B and C once; default 9, at
+// Environment: BENCH_PAIRS (rounds per count, each running A, B and C once; default 12, at
 // least 7), BENCH_SCAN_RUNS (runs per scan size, default 7), BENCH_OUT (output folder, default bench/).
 import { chromium } from '@playwright/test'
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -22,7 +22,7 @@ const LIBRARY_FILE = path.join(ROOT, 'dist', 'moonclerk-checkout.umd.min.js')
 
 /** The latency the fixtures ask of the stand-in's embed.js (`?delay=150` in every bench-*.html). */
 const EMBED_DELAY_MS = 150
-const ROUNDS = Math.max(7, Number(process.env.BENCH_PAIRS) || 9)
+const ROUNDS = Math.max(7, Number(process.env.BENCH_PAIRS) || 12)
 const PROFILE_ROUNDS = 7
 const LAZY_RUNS = 7
 const SCAN_RUNS = Math.max(3, Number(process.env.BENCH_SCAN_RUNS) || 7)
