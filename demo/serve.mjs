@@ -1,5 +1,6 @@
 // The demo site: a static server for the demo pages, the built library and the e2e fixtures,
 // beside the MoonClerk stand-in on its own port (a different origin, as on the real hosts).
+// Text responses go gzip-compressed to browsers that accept it, as from any real host or CDN.
 // CLI: node demo/serve.mjs [--port N] [--real]
 //   --port N (or PORT=N; 0 picks a free port); default 4321.
 //   --real (or MOONCLERK=real): the demo pages load MoonClerk's real embed.js and hosted checkout
@@ -11,6 +12,8 @@ import { readFile, stat } from 'node:fs/promises'
 import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
 import { startStandIn } from './standin.mjs'
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
@@ -34,6 +37,31 @@ const TYPES = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
+}
+
+// Text that any real host or CDN sends compressed; images are compressed already.
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.svg', '.txt'])
+const gzipAsync = promisify(gzip)
+
+/** Whether the request's Accept-Encoding allows gzip (and does not refuse it with q=0). */
+function acceptsGzip(req) {
+  return String(req.headers['accept-encoding'] || '')
+    .split(',')
+    .some((part) => {
+      const [coding, ...params] = part.trim().toLowerCase().split(/\s*;\s*/)
+      return coding == 'gzip' && !params.some((param) => /^q=0(\.0*)?$/.test(param))
+    })
+}
+
+// Gzipped static files by path, kept while their mtime and size stay: a CDN compresses once too,
+// so the library's response (the benchmark times it) does not wait for a fresh compression.
+const gzipped = new Map()
+async function gzipFile(file, info, body) {
+  const known = gzipped.get(file)
+  if (known && known.mtimeMs == info.mtimeMs && known.size == info.size) return known.body
+  const compressed = await gzipAsync(body)
+  gzipped.set(file, { mtimeMs: info.mtimeMs, size: info.size, body: compressed })
+  return compressed
 }
 
 // MoonClerk's own URLs (README, "Attributes"): what `--real` puts into the demo pages.
@@ -154,7 +182,8 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
       return res.end(req.method === 'HEAD' ? undefined : fakeCheckoutId())
     }
     const file = pathname.includes('\0') ? null : resolveFile(pathname)
-    if (!file || !(await stat(file).catch(() => null))?.isFile()) return notFound()
+    const info = file && (await stat(file).catch(() => null))
+    if (!info?.isFile()) return notFound()
 
     const ext = path.extname(file).toLowerCase()
     const headers = { 'Content-Type': TYPES[ext] || 'application/octet-stream', 'Cache-Control': 'no-store' }
@@ -172,6 +201,14 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
       }
       // Pages name the stand-in by placeholder, since its port is only known at start-up.
       body = Buffer.from(fill(body.toString('utf8'), values))
+    }
+    if (COMPRESSIBLE.has(ext)) {
+      headers.Vary = 'Accept-Encoding'
+      if (acceptsGzip(req)) {
+        headers['Content-Encoding'] = 'gzip'
+        // Filled pages differ per response (a nonce, the stand-in's port): compressed each time.
+        body = ext === '.html' ? await gzipAsync(body) : await gzipFile(file, info, body)
+      }
     }
     res.writeHead(200, headers)
     res.end(req.method === 'HEAD' ? undefined : body)

@@ -1,10 +1,11 @@
-// `npm run bench`: MoonClerk's stock snippet (A) against moonclerk-checkout (B), in Chromium, on
-// the local MoonClerk stand-in, with embed.js answered after a fixed latency. Prints a table and
-// writes bench/results.json and bench/chart.svg. BENCHMARKS.md explains the method and the numbers.
+// `npm run bench`: MoonClerk's stock snippet (A) against moonclerk-checkout (B) and a control (C,
+// the snippet's work from a tiny external script), in Chromium, on the local MoonClerk stand-in,
+// with embed.js answered after a fixed latency. Prints a table and writes bench/results.json and
+// bench/chart.svg. BENCHMARKS.md explains the method and the numbers.
 //
 // Not a Playwright test (`playwright test` runs only *.spec.ts): a plain Node script.
-// Environment: BENCH_PAIRS (A/B pairs per scenario, default 9, at least 7), BENCH_SCAN_RUNS
-// (runs per scan size, default 7), BENCH_OUT (output folder, default bench/).
+// Environment: BENCH_PAIRS (rounds per count, each running A, B and C once; default 12, at
+// least 7), BENCH_SCAN_RUNS (runs per scan size, default 7), BENCH_OUT (output folder, default bench/).
 import { chromium } from '@playwright/test'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -21,14 +22,30 @@ const LIBRARY_FILE = path.join(ROOT, 'dist', 'moonclerk-checkout.umd.min.js')
 
 /** The latency the fixtures ask of the stand-in's embed.js (`?delay=150` in every bench-*.html). */
 const EMBED_DELAY_MS = 150
-const PAIRS = Math.max(7, Number(process.env.BENCH_PAIRS) || 9)
-const PROFILE_PAIRS = 7
+const ROUNDS = Math.max(7, Number(process.env.BENCH_PAIRS) || 12)
+const PROFILE_ROUNDS = 7
 const LAZY_RUNS = 7
 const SCAN_RUNS = Math.max(3, Number(process.env.BENCH_SCAN_RUNS) || 7)
 const COUNTS = [1, 3, 10]
 const SCAN_SIZES = [10, 100, 1000]
 /** V8 CPU profiler sampling interval, in microseconds. */
 const SAMPLING_US = 50
+/** Percentile bootstrap of the median ratio: resamples, and the seed that makes it reproducible. */
+const BOOTSTRAP_RESAMPLES = 2000
+const BOOTSTRAP_SEED = 20261122
+
+/**
+ * The eager variants: their fixture (e2e/fixtures/bench-<fixture>-<count>.html) and the script
+ * whose main-thread time is their own. A's own code is its inline snippets, whose URL is the page's.
+ */
+const VARIANTS = {
+  A: { label: 'MoonClerk stock snippet', fixture: 'stock', ownScript: null },
+  B: { label: 'moonclerk-checkout', fixture: 'lib', ownScript: '/dist/moonclerk-checkout.umd.min.js' },
+  C: { label: "control: the snippet's work from an external async file", fixture: 'control', ownScript: '/e2e/bench-control.js' },
+}
+const VARIANT_NAMES = Object.keys(VARIANTS)
+/** Ratios of time to the last display() reported per count, each as [numerator, denominator]. */
+const RATIOS = [['B', 'A'], ['C', 'A'], ['B', 'C']]
 
 // ---------------------------------------------------------------------------------------------
 // In-page instrumentation, added to every page before any of its scripts run (page.addInitScript).
@@ -110,12 +127,54 @@ const max = (values) => Math.max(...values)
 const round = (value, digits = 1) => (value == null ? null : Math.round(value * 10 ** digits) / 10 ** digits)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Round `round` runs the variants rotated by `round`, so none always goes first (or last). */
+const variantOrder = (round) => VARIANT_NAMES.map((_, i) => VARIANT_NAMES[(i + round) % VARIANT_NAMES.length])
+
+/** mulberry32: a small seeded PRNG, so the bootstrap gives the same interval for the same data. */
+function seededRandom(seed) {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
+  }
+}
+
+/** The q-quantile of sorted values, interpolated between neighbours. */
+function quantile(sorted, q) {
+  const at = (sorted.length - 1) * q
+  const below = Math.floor(at)
+  return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (at - below)
+}
+
+/** 95 % percentile-bootstrap confidence interval of the median of `values`. */
+function bootstrapMedianCI(values, { resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED, level = 0.95 } = {}) {
+  const random = seededRandom(seed)
+  const medians = []
+  for (let i = 0; i < resamples; i++) medians.push(median(values.map(() => values[Math.floor(random() * values.length)])))
+  medians.sort((a, b) => a - b)
+  return [quantile(medians, (1 - level) / 2), quantile(medians, (1 + level) / 2)]
+}
+
+/**
+ * A goal on a ratio, judged on its confidence interval: PASS when all of it meets the goal, FAIL
+ * when none of it does, INCONCLUSIVE when it straddles the threshold (the noise decides).
+ */
+function verdictOf([low, high], threshold, { inclusive }) {
+  const meets = (value) => (inclusive ? value <= threshold : value < threshold)
+  if (meets(high)) return 'PASS'
+  if (!meets(low)) return 'FAIL'
+  return 'INCONCLUSIVE'
+}
+
 /** What a request is, for the byte counts. */
 function kindOf(url, standInOrigin) {
   const { pathname, origin } = new URL(url)
   if (origin === standInOrigin && pathname === '/assets/embed.js') return 'embed'
   if (origin === standInOrigin) return 'checkout' // the hosted checkout page and its stylesheet
-  if (pathname.startsWith('/dist/')) return 'library'
+  if (pathname.startsWith('/dist/') || pathname === VARIANTS.C.ownScript) return 'library'
   return 'page' // the HTML document and the fixtures' stylesheet
 }
 
@@ -193,6 +252,13 @@ async function startServers() {
   return { ...origins, close }
 }
 
+/** Whether the server answers `url` gzip-encoded (Node's fetch asks for gzip, as browsers do). */
+async function sendsGzip(url) {
+  const response = await fetch(url)
+  await response.arrayBuffer()
+  return response.headers.get('content-encoding') === 'gzip'
+}
+
 /** How many embed.js requests the stand-in has answered so far (its records), or null. */
 async function servedEmbedRequests(env) {
   try {
@@ -259,12 +325,12 @@ async function waitForCheckouts(page, count) {
 }
 
 /**
- * A page with `count` checkouts, eager: the stock snippet (A) or the library (B). Timing runs have
- * no DevTools instrumentation attached; profiled runs (`profile`) only measure main-thread time,
- * since the sampling profiler slows every script down.
+ * A page with `count` checkouts, eager: the stock snippet (A), the library (B) or the control (C).
+ * Timing runs have no DevTools instrumentation attached; profiled runs (`profile`) only measure
+ * main-thread time, since the sampling profiler slows every script down.
  */
-async function runEager(browser, env, variant, count, { profile = false } = {}) {
-  const url = `${env.siteOrigin}/e2e/bench-${variant === 'A' ? 'stock' : 'lib'}-${count}.html`
+async function runEager(browser, env, variant, count, { round = null, profile = false } = {}) {
+  const url = `${env.siteOrigin}/e2e/bench-${VARIANTS[variant].fixture}-${count}.html`
   const run = await openRun(browser, env, { profile })
   const served = profile ? null : await servedEmbedRequests(env)
   try {
@@ -273,12 +339,12 @@ async function runEager(browser, env, variant, count, { profile = false } = {}) 
     await sleep(150) // Anything late (a second embed.js, a stray display) shows up here.
     if (profile) {
       const times = timeByUrl((await run.cdp.send('Profiler.stop')).profile)
-      // A's own code is its inline snippets (their URL is the page's); B's is the library file.
-      const ownUrl = variant === 'A' ? url : `${env.siteOrigin}/dist/moonclerk-checkout.umd.min.js`
+      const ownUrl = VARIANTS[variant].ownScript ? env.siteOrigin + VARIANTS[variant].ownScript : url
       const embedUrls = [...times.keys()].filter((u) => u.includes('/assets/embed.js'))
       return {
         variant,
         count,
+        round,
         ownScriptMs: times.get(ownUrl) || 0,
         moonclerkScriptMs: embedUrls.reduce((sum, u) => sum + times.get(u), 0),
         garbageCollectorMs: times.get('(garbage collector)') || 0,
@@ -296,6 +362,7 @@ async function runEager(browser, env, variant, count, { profile = false } = {}) 
     return {
       variant,
       count,
+      round,
       displays: bench.displays.length,
       lastDisplayMs: max(bench.displays),
       firstDisplayMs: min(bench.displays),
@@ -419,33 +486,45 @@ async function runScan(browser, env, size) {
 function summarizeEager(runs, profiled) {
   const out = {}
   for (const count of COUNTS) {
-    const A = runs.filter((r) => r.count === count && r.variant === 'A')
-    const B = runs.filter((r) => r.count === count && r.variant === 'B')
-    const pA = profiled.filter((r) => r.count === count && r.variant === 'A')
-    const pB = profiled.filter((r) => r.count === count && r.variant === 'B')
-    const metric = (pick) => ({ A: median(A.map(pick)), B: median(B.map(pick)) })
-    const profiledMetric = (pick) => ({ A: median(pA.map(pick)), B: median(pB.map(pick)) })
-    const ratios = A.map((a, i) => B[i].lastDisplayMs / a.lastDisplayMs)
+    const of = (list, variant) => list.filter((r) => r.count === count && r.variant === variant)
+    const byVariant = Object.fromEntries(VARIANT_NAMES.map((v) => [v, of(runs, v)]))
+    const profiledByVariant = Object.fromEntries(VARIANT_NAMES.map((v) => [v, of(profiled, v)]))
+    const per = (groups, pick, reduce = median) => Object.fromEntries(VARIANT_NAMES.map((v) => [v, reduce(groups[v].map(pick))]))
+    const metric = (pick) => per(byVariant, pick)
+    const maxOf = (pick) => per(byVariant, pick, max)
+    const profiledMetric = (pick) => per(profiledByVariant, pick)
+    const lastDisplay = (variant, round) => byVariant[variant].find((r) => r.round === round).lastDisplayMs
+    const rounds = byVariant.A.map((r) => r.round)
+    const ratios = {}
+    for (const [top, bottom] of RATIOS) {
+      // Ratios within a round: both runs saw the same moment's machine load.
+      const perRound = rounds.map((at) => lastDisplay(top, at) / lastDisplay(bottom, at))
+      ratios[`${top}/${bottom}`] = {
+        median: median(perRound),
+        ci95: bootstrapMedianCI(perRound),
+        ratioOfMedians: median(byVariant[top].map((r) => r.lastDisplayMs)) / median(byVariant[bottom].map((r) => r.lastDisplayMs)),
+        perRound: perRound.map((r) => round(r, 3)),
+      }
+    }
     out[count] = {
-      pairs: A.length,
-      lastDisplayMs: { ...metric((r) => r.lastDisplayMs), minA: min(A.map((r) => r.lastDisplayMs)), minB: min(B.map((r) => r.lastDisplayMs)) },
-      pairRatios: ratios.map((r) => round(r, 3)),
-      medianRatio: median(ratios),
-      ratioOfMedians: median(B.map((r) => r.lastDisplayMs)) / median(A.map((r) => r.lastDisplayMs)),
+      rounds: rounds.length,
+      lastDisplayMs: metric((r) => r.lastDisplayMs),
+      fastestLastDisplayMs: per(byVariant, (r) => r.lastDisplayMs, min),
+      ratios,
       lastFrameLoadMs: metric((r) => r.lastFrameLoadMs),
       embedScriptElements: metric((r) => r.embedScriptElements),
-      embedRequests: { ...metric((r) => r.embedRequests), maxB: max(B.map((r) => r.embedRequests)) },
-      embedRequestsServed: { ...metric((r) => r.embedRequestsServed), maxB: max(B.map((r) => r.embedRequestsServed)) },
-      embedExecutions: { ...metric((r) => r.embedExecutions), maxB: max(B.map((r) => r.embedExecutions)) },
+      embedRequests: { median: metric((r) => r.embedRequests), max: maxOf((r) => r.embedRequests) },
+      embedRequestsServed: { median: metric((r) => r.embedRequestsServed), max: maxOf((r) => r.embedRequestsServed) },
+      embedExecutions: { median: metric((r) => r.embedExecutions), max: maxOf((r) => r.embedExecutions) },
       bytesTotal: metric((r) => r.bytes.total),
       bytesEmbed: metric((r) => r.bytes.embed),
       bytesLibrary: metric((r) => r.bytes.library),
       bytesPage: metric((r) => r.bytes.page),
       bytesCheckout: metric((r) => r.bytes.checkout),
-      profiledPairs: pA.length,
+      profiledRounds: profiledByVariant.A.length,
       ownScriptMs: profiledMetric((r) => r.ownScriptMs),
       moonclerkScriptMs: profiledMetric((r) => r.moonclerkScriptMs),
-      longTasks: { ...metric((r) => r.longTasks), maxA: max(A.map((r) => r.longTasks)), maxB: max(B.map((r) => r.longTasks)) },
+      longTasks: { median: metric((r) => r.longTasks), max: maxOf((r) => r.longTasks) },
     }
   }
   return out
@@ -495,49 +574,55 @@ function summarizeScan(runs) {
   return { rows, growth }
 }
 
-/** The goals of issue 7, each with what was measured. */
+/** The goals of issue 7, each with what was measured and a verdict: PASS, FAIL or INCONCLUSIVE. */
 function judge(eager, lazy, scan) {
   const last = scan.growth[scan.growth.length - 1]
+  const passIf = (ok) => (ok ? 'PASS' : 'FAIL')
+  const ratioGoal = (count, goal, threshold, inclusive) => {
+    const ratio = eager[count].ratios['B/A']
+    return {
+      goal,
+      measured: `median of round ratios ${withCI(ratio)}`,
+      verdict: verdictOf(ratio.ci95, threshold, { inclusive }),
+    }
+  }
   const goals = [
-    {
-      goal: 'time to last display(), 1 checkout: B/A ≤ 1.05',
-      measured: `median pair ratio ${eager[1].medianRatio.toFixed(3)}`,
-      pass: eager[1].medianRatio <= 1.05,
-    },
-    ...[3, 10].map((count) => ({
-      goal: `time to last display(), ${count} checkouts: B faster (B/A < 1)`,
-      measured: `median pair ratio ${eager[count].medianRatio.toFixed(3)}`,
-      pass: eager[count].medianRatio < 1,
-    })),
+    ratioGoal(1, 'time to last display(), 1 checkout: B/A ≤ 1.05', 1.05, true),
+    ...[3, 10].map((count) => ratioGoal(count, `time to last display(), ${count} checkouts: B faster (B/A < 1)`, 1, false)),
     {
       goal: 'one embed.js request whatever the count (B, every run)',
-      measured: COUNTS.map((c) => `${c}: max ${eager[c].embedRequests.maxB} request(s), ${eager[c].embedExecutions.maxB} execution(s)`).join('; '),
-      pass: COUNTS.every(
-        (c) =>
-          eager[c].embedRequests.maxB === 1 &&
-          eager[c].embedExecutions.maxB === 1 &&
-          (eager[c].embedRequestsServed.maxB == null || eager[c].embedRequestsServed.maxB === 1),
+      measured: COUNTS.map((c) => `${c}: max ${eager[c].embedRequests.max.B} request(s), ${eager[c].embedExecutions.max.B} execution(s)`).join('; '),
+      verdict: passIf(
+        COUNTS.every(
+          (c) =>
+            eager[c].embedRequests.max.B === 1 &&
+            eager[c].embedExecutions.max.B === 1 &&
+            (eager[c].embedRequestsServed.max.B == null || eager[c].embedRequestsServed.max.B === 1),
+        ),
       ),
     },
     ...['visible', 'click'].map((mode) => ({
       goal: `load="${mode}": zero bytes of embed.js and of the checkout before intent (every run)`,
       measured: `max ${lazy[mode].maxEmbedBytesBeforeIntent} B embed.js, ${lazy[mode].maxCheckoutBytesBeforeIntent} B checkout`,
-      pass:
+      verdict: passIf(
         lazy[mode].maxEmbedBytesBeforeIntent === 0 &&
-        lazy[mode].maxEmbedRequestsBeforeIntent === 0 &&
-        lazy[mode].maxCheckoutBytesBeforeIntent === 0 &&
-        lazy[mode].maxCheckoutRequestsBeforeIntent === 0,
+          lazy[mode].maxEmbedRequestsBeforeIntent === 0 &&
+          lazy[mode].maxCheckoutBytesBeforeIntent === 0 &&
+          lazy[mode].maxCheckoutRequestsBeforeIntent === 0,
+      ),
     })),
     {
       // The 10 → 100 step is mostly fixed cost and timer granularity (0.1 ms); 100 → 1,000 decides.
       goal: `scan cost grows no faster than linearly (exponent ${last.from} → ${last.to} ≤ 1.1)`,
       measured: scan.growth.map((g) => `${g.from}→${g.to}: ${g.syncExponent.toFixed(2)}`).join(', '),
-      pass: last.syncExponent <= 1.1,
+      verdict: passIf(last.syncExponent <= 1.1),
     },
   ]
   return goals
 }
 
+/** A ratio as "1.083 [1.021–1.140]": median, then the 95 % confidence interval. */
+const withCI = (ratio) => `${ratio.median.toFixed(3)} [${ratio.ci95[0].toFixed(3)}–${ratio.ci95[1].toFixed(3)}]`
 const kb = (bytes) => (bytes == null ? '–' : `${(bytes / 1024).toFixed(1)} KB`)
 const ms = (value) => (value == null ? '–' : `${value.toFixed(1)} ms`)
 
@@ -550,35 +635,36 @@ function table(rows) {
 function report({ eager, lazy, scan, goals, meta }) {
   const out = []
   out.push(`moonclerk-checkout benchmark: ${meta.date}`)
-  out.push(`Chromium ${meta.browser}, Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}; embed.js latency ${EMBED_DELAY_MS} ms; ${PAIRS} A/B pairs; medians`)
+  out.push(`Chromium ${meta.browser}, Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}; embed.js latency ${EMBED_DELAY_MS} ms; ${ROUNDS} rounds of A, B, C (rotated order); medians`)
   out.push(`load average (1/5/15 min) at start ${meta.loadAvgStart.join(' ')}, at end ${meta.loadAvgEnd.join(' ')}`)
-  out.push('A = MoonClerk stock snippet, B = moonclerk-checkout\n')
-  const rows = [['', ...COUNTS.flatMap((c) => [`${c}× A`, `${c}× B`])]]
-  const add = (label, pick, format) => rows.push([label, ...COUNTS.flatMap((c) => [format(pick(eager[c]).A), format(pick(eager[c]).B)])])
+  out.push(`${VARIANT_NAMES.map((v) => `${v} = ${VARIANTS[v].label}`).join(', ')}\n`)
+  const rows = [['', ...COUNTS.flatMap((c) => VARIANT_NAMES.map((v) => `${c}× ${v}`))]]
+  const add = (label, pick, format) => rows.push([label, ...COUNTS.flatMap((c) => VARIANT_NAMES.map((v) => format(pick(eager[c])[v])))])
   add('last display() after nav start', (s) => s.lastDisplayMs, ms)
-  add('  fastest run', (s) => ({ A: s.lastDisplayMs.minA, B: s.lastDisplayMs.minB }), ms)
+  add('  fastest run', (s) => s.fastestLastDisplayMs, ms)
   add('last checkout frame loaded', (s) => s.lastFrameLoadMs, ms)
   add('embed.js <script> elements', (s) => s.embedScriptElements, String)
-  add('embed.js requests (browser)', (s) => s.embedRequests, String)
-  add('embed.js requests (server)', (s) => s.embedRequestsServed, (v) => (v == null ? 'n/a' : String(v)))
-  add('embed.js executions', (s) => s.embedExecutions, String)
+  add('embed.js requests (browser)', (s) => s.embedRequests.median, String)
+  add('embed.js requests (server)', (s) => s.embedRequestsServed.median, (v) => (v == null ? 'n/a' : String(v)))
+  add('embed.js executions', (s) => s.embedExecutions.median, String)
   add('bytes, all', (s) => s.bytesTotal, kb)
   add('bytes, embed.js', (s) => s.bytesEmbed, kb)
-  add('bytes, library', (s) => s.bytesLibrary, kb)
+  add('bytes, library / control script', (s) => s.bytesLibrary, kb)
   add('bytes, page HTML + CSS', (s) => s.bytesPage, kb)
   add('own script main thread *', (s) => s.ownScriptMs, (v) => `${v.toFixed(2)} ms`)
   add('embed.js main thread *', (s) => s.moonclerkScriptMs, (v) => `${v.toFixed(2)} ms`)
-  add('long tasks (≥ 50 ms)', (s) => s.longTasks, (v) => (v == null ? 'n/a' : String(v)))
+  add('long tasks (≥ 50 ms)', (s) => s.longTasks.median, (v) => (v == null ? 'n/a' : String(v)))
   out.push(table(rows))
-  out.push(`* from ${PROFILE_PAIRS} separate profiled pairs (V8 sampling profiler, ${SAMPLING_US} µs); all else from the ${PAIRS} uninstrumented pairs.`)
-  out.push(`  Bytes are as served here, uncompressed; the library is ${(meta.libraryGzipBytes / 1024).toFixed(1)} KB gzip (${(meta.libraryBytes / 1024).toFixed(1)} KB raw).`)
+  out.push(`* from ${PROFILE_ROUNDS} separate profiled rounds (V8 sampling profiler, ${SAMPLING_US} µs); all else from the ${ROUNDS} uninstrumented rounds.`)
+  out.push(`  Bytes are on the wire: the site's files ${meta.siteGzip ? 'gzip' : 'uncompressed'}, the stand-in's embed.js and checkout uncompressed; the library is ${(meta.libraryGzipBytes / 1024).toFixed(1)} KB gzip -9 (${(meta.libraryBytes / 1024).toFixed(1)} KB raw).`)
   out.push('')
   out.push(
     table([
-      ['time to last display(), B/A', 'median of pair ratios', 'ratio of medians', 'pair ratios'],
-      ...COUNTS.map((c) => [`${c} checkout(s)`, eager[c].medianRatio.toFixed(3), eager[c].ratioOfMedians.toFixed(3), eager[c].pairRatios.join(' ')]),
+      ['time to last display()', ...RATIOS.map(([top, bottom]) => `${top}/${bottom} [95% CI]`)],
+      ...COUNTS.map((c) => [`${c} checkout(s)`, ...RATIOS.map(([top, bottom]) => withCI(eager[c].ratios[`${top}/${bottom}`]))]),
     ]),
   )
+  out.push(`Medians of the ${ROUNDS} per-round ratios; percentile bootstrap, ${BOOTSTRAP_RESAMPLES} resamples, seed ${BOOTSTRAP_SEED}. Every round's ratios are in results.json.`)
   out.push('')
   out.push(
     table([
@@ -608,25 +694,26 @@ function report({ eager, lazy, scan, goals, meta }) {
   out.push(`growth exponents (1 = linear): ${scan.growth.map((g) => `${g.from}→${g.to} sync ${g.syncExponent.toFixed(2)}, until displayed ${g.untilDisplayedExponent.toFixed(2)}`).join('; ')}`)
   out.push('')
   out.push('Goals')
-  for (const g of goals) out.push(`  ${g.pass ? 'PASS' : 'FAIL'}  ${g.goal}: ${g.measured}`)
+  out.push('(ratio goals: PASS if the whole 95% CI meets the goal, FAIL if none of it does, else INCONCLUSIVE)')
+  for (const g of goals) out.push(`  ${g.verdict.padEnd(12)}  ${g.goal}: ${g.measured}`)
   return out.join('\n')
 }
 
 const esc = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c])
 
-/** Two panels, hand-written SVG: time to the last display() (A and B), and scan cost per placeholder. */
+/** Two panels, hand-written SVG: time to the last display() (A, B and C), and scan cost per placeholder. */
 function chart({ eager, scan, meta }) {
   const W = 760
-  const H = 400
-  const colors = { A: '#9aa5b1', B: '#2f6fde' }
+  const H = 420
+  const colors = { A: '#9aa5b1', B: '#2f6fde', C: '#e0a030' }
   const parts = []
   const text = (x, y, content, attrs = '') => parts.push(`<text x="${x}" y="${y}" ${attrs}>${esc(content)}</text>`)
-  text(20, 28, 'moonclerk-checkout vs the stock snippet (Chromium, embed.js latency 150 ms)', 'font-size="15" font-weight="600"')
-  text(20, 46, `${meta.date.slice(0, 10)} · ${PAIRS} A/B pairs · medians · ${meta.cpus} cores · Chromium ${meta.browser}`, 'font-size="11" fill="#5b6875"')
+  text(20, 28, 'moonclerk-checkout vs the stock snippet and a control (embed.js latency 150 ms)', 'font-size="15" font-weight="600"')
+  text(20, 46, `${meta.date.slice(0, 10)} · ${ROUNDS} rounds of A, B, C · medians · ${meta.cpus} cores · Chromium ${meta.browser}`, 'font-size="11" fill="#5b6875"')
 
   // Panel 1: grouped bars.
   const p1 = { x: 60, y: 80, w: 360, h: 230 }
-  const top1 = Math.ceil(max(COUNTS.flatMap((c) => [eager[c].lastDisplayMs.A, eager[c].lastDisplayMs.B])) / 100) * 100
+  const top1 = Math.ceil(max(COUNTS.flatMap((c) => VARIANT_NAMES.map((v) => eager[c].lastDisplayMs[v]))) / 100) * 100
   text(p1.x - 40, p1.y - 14, 'time to last display() after navigation start (ms)', 'font-size="12" font-weight="600"')
   for (let v = 0; v <= top1; v += 100) {
     const y = p1.y + p1.h - (v / top1) * p1.h
@@ -636,23 +723,32 @@ function chart({ eager, scan, meta }) {
   const group = p1.w / COUNTS.length
   COUNTS.forEach((count, i) => {
     const s = eager[count]
-    ;['A', 'B'].forEach((variant, j) => {
+    VARIANT_NAMES.forEach((variant, j) => {
       const value = s.lastDisplayMs[variant]
       const h = (value / top1) * p1.h
-      const x = p1.x + i * group + 22 + j * 52
-      parts.push(`<rect x="${x}" y="${p1.y + p1.h - h}" width="46" height="${h}" fill="${colors[variant]}"><title>${variant}, ${count} checkout(s): ${value.toFixed(1)} ms</title></rect>`)
-      text(x + 23, p1.y + p1.h - h - 4, Math.round(value), 'font-size="10" text-anchor="middle"')
-      text(x + 23, p1.y + p1.h + 13, `${s.embedExecutions[variant]}× run`, 'font-size="9" text-anchor="middle" fill="#5b6875"')
+      const x = p1.x + i * group + 8 + j * 36
+      parts.push(`<rect x="${x}" y="${p1.y + p1.h - h}" width="32" height="${h}" fill="${colors[variant]}"><title>${variant}, ${count} checkout(s): ${value.toFixed(1)} ms</title></rect>`)
+      text(x + 16, p1.y + p1.h - h - 4, Math.round(value), 'font-size="10" text-anchor="middle"')
+      text(x + 16, p1.y + p1.h + 13, `${s.embedExecutions.median[variant]}× run`, 'font-size="9" text-anchor="middle" fill="#5b6875"')
     })
-    text(p1.x + i * group + group / 2, p1.y + p1.h + 28, `${count} checkout${count > 1 ? 's' : ''}`, 'font-size="11" text-anchor="middle"')
-    text(p1.x + i * group + group / 2, p1.y + p1.h + 41, `B/A ${s.medianRatio.toFixed(2)}`, 'font-size="10" text-anchor="middle" fill="#5b6875"')
+    const middle = p1.x + i * group + group / 2
+    text(middle, p1.y + p1.h + 28, `${count} checkout${count > 1 ? 's' : ''}`, 'font-size="11" text-anchor="middle"')
+    ;['B/A', 'C/A'].forEach((name, k) => {
+      const { median: value, ci95 } = s.ratios[name]
+      text(middle, p1.y + p1.h + 41 + k * 12, `${name} ${value.toFixed(2)} [${ci95[0].toFixed(2)}–${ci95[1].toFixed(2)}]`, 'font-size="9" text-anchor="middle" fill="#5b6875"')
+    })
   })
   parts.push(`<line x1="${p1.x}" x2="${p1.x + p1.w}" y1="${p1.y + p1.h}" y2="${p1.y + p1.h}" stroke="#1b2733"/>`)
-  parts.push(`<rect x="${p1.x}" y="${H - 30}" width="12" height="12" fill="${colors.A}"/>`)
-  text(p1.x + 18, H - 20, 'A: stock snippet', 'font-size="11"')
-  parts.push(`<rect x="${p1.x + 130}" y="${H - 30}" width="12" height="12" fill="${colors.B}"/>`)
-  text(p1.x + 148, H - 20, 'B: moonclerk-checkout', 'font-size="11"')
-  text(p1.x + 290, H - 20, '“× run”: embed.js executions', 'font-size="10" fill="#5b6875"')
+  const legend = [
+    ['A', 'A: stock snippet', 0],
+    ['B', 'B: moonclerk-checkout', 115],
+    ['C', 'C: control (snippet from a file)', 265],
+  ]
+  for (const [variant, label, dx] of legend) {
+    parts.push(`<rect x="${p1.x - 40 + dx}" y="${H - 30}" width="12" height="12" fill="${colors[variant]}"/>`)
+    text(p1.x - 22 + dx, H - 20, label, 'font-size="11"')
+  }
+  text(p1.x + 450, H - 20, '“× run”: embed.js executions; [ ]: 95% CI', 'font-size="10" fill="#5b6875"')
 
   // Panel 2: scan cost per placeholder, log-scaled sizes.
   const p2 = { x: 500, y: 80, w: 230, h: 230 }
@@ -695,26 +791,31 @@ async function main() {
   const env = { siteOrigin: servers.siteOrigin, standInOrigin: servers.standInOrigin }
   const browser = await chromium.launch(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {})
   const progress = (message) => process.stderr.write(`\r\x1b[2K${message}`)
+  // Seconds per phase, so the cost of more rounds can be read off a run.
+  const phaseS = {}
+  let phaseStart = Date.now()
+  const endPhase = (name) => ((phaseS[name] = round((Date.now() - phaseStart) / 1000, 1)), (phaseStart = Date.now()))
   try {
     // Warm-up (discarded): the servers, the browser's first process, the OS file cache.
-    for (const variant of ['A', 'B']) await runEager(browser, env, variant, 3)
+    for (const variant of VARIANT_NAMES) await runEager(browser, env, variant, 3)
+    endPhase('startAndWarmUp')
 
     const eagerRuns = []
-    for (let pair = 1; pair <= PAIRS; pair++) {
+    for (let round = 0; round < ROUNDS; round++) {
       for (const count of COUNTS) {
-        progress(`eager: pair ${pair}/${PAIRS}, ${count} checkout(s)`)
-        eagerRuns.push(await runEager(browser, env, 'A', count))
-        eagerRuns.push(await runEager(browser, env, 'B', count))
+        progress(`eager: round ${round + 1}/${ROUNDS}, ${count} checkout(s)`)
+        for (const variant of variantOrder(round)) eagerRuns.push(await runEager(browser, env, variant, count, { round }))
       }
     }
+    endPhase('eager')
     const profiledRuns = []
-    for (let pair = 1; pair <= PROFILE_PAIRS; pair++) {
+    for (let round = 0; round < PROFILE_ROUNDS; round++) {
       for (const count of COUNTS) {
-        progress(`main thread (profiled): pair ${pair}/${PROFILE_PAIRS}, ${count} checkout(s)`)
-        profiledRuns.push(await runEager(browser, env, 'A', count, { profile: true }))
-        profiledRuns.push(await runEager(browser, env, 'B', count, { profile: true }))
+        progress(`main thread (profiled): round ${round + 1}/${PROFILE_ROUNDS}, ${count} checkout(s)`)
+        for (const variant of variantOrder(round)) profiledRuns.push(await runEager(browser, env, variant, count, { round, profile: true }))
       }
     }
+    endPhase('profiled')
     const lazyRuns = []
     for (let i = 1; i <= LAZY_RUNS; i++) {
       for (const mode of ['visible', 'click']) {
@@ -722,6 +823,7 @@ async function main() {
         lazyRuns.push(await runLazy(browser, env, mode))
       }
     }
+    endPhase('lazy')
     const scanRuns = []
     await runScan(browser, env, 100) // warm-up, discarded
     for (let i = 1; i <= SCAN_RUNS; i++) {
@@ -730,6 +832,7 @@ async function main() {
         scanRuns.push(await runScan(browser, env, size))
       }
     }
+    endPhase('scan')
     progress('')
 
     const eager = summarizeEager(eagerRuns, profiledRuns)
@@ -747,14 +850,19 @@ async function main() {
       cpuModel: (os.cpus()[0] && os.cpus()[0].model.trim()) || 'unknown',
       memoryGB: round(os.totalmem() / 2 ** 30, 1),
       embedDelayMs: EMBED_DELAY_MS,
-      pairs: PAIRS,
-      profiledPairs: PROFILE_PAIRS,
+      variants: Object.fromEntries(VARIANT_NAMES.map((v) => [v, VARIANTS[v].label])),
+      rounds: ROUNDS,
+      roundOrder: 'round i runs the variants rotated by i: A B C, B C A, C A B, …',
+      profiledRounds: PROFILE_ROUNDS,
+      bootstrap: { resamples: BOOTSTRAP_RESAMPLES, seed: BOOTSTRAP_SEED, level: 0.95, method: 'percentile, median of per-round ratios' },
       lazyRuns: LAZY_RUNS,
       scanRuns: SCAN_RUNS,
       libraryBytes: statSync(LIBRARY_FILE).size,
       libraryGzipBytes: gzipSync(readFileSync(LIBRARY_FILE), { level: 9 }).length,
+      siteGzip: await sendsGzip(`${env.siteOrigin}/dist/moonclerk-checkout.umd.min.js`),
       profilerSamplingUs: SAMPLING_US,
       durationS: null,
+      phaseS,
       loadAvgStart,
       loadAvgEnd: os.loadavg().map((v) => round(v, 2)),
     }
@@ -764,7 +872,7 @@ async function main() {
     await writeFile(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n')
     await writeFile(path.join(OUT, 'chart.svg'), chart(results))
     console.log(report(results))
-    console.log(`\nWrote ${path.relative(ROOT, path.join(OUT, 'results.json'))} and ${path.relative(ROOT, path.join(OUT, 'chart.svg'))} in ${meta.durationS} s.`)
+    console.log(`\nWrote ${path.relative(ROOT, path.join(OUT, 'results.json'))} and ${path.relative(ROOT, path.join(OUT, 'chart.svg'))} in ${meta.durationS} s (${Object.entries(phaseS).map(([name, s]) => `${name} ${s} s`).join(', ')}).`)
   } finally {
     await browser.close()
     await servers.close()
