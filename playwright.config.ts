@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
 
-const PORT = 4310
+// E2E_PORT: for a second checkout's tests at the same time (an existing server on the port is reused).
+const PORT = Number(process.env.E2E_PORT) || 4310
 const BASE_URL = `http://127.0.0.1:${PORT}/`
 // The machine's Chromium when there is one; otherwise the browser `e2e/ensure-browser.mjs` installs.
 const SYSTEM_CHROMIUM = '/usr/bin/chromium'
