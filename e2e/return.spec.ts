@@ -16,6 +16,17 @@ async function theReturn(page: Page) {
 /** Where the stand-in's 303 leads: the form's template with MoonClerk's placeholders filled in. */
 const thanksUrl = (page: Page, name: string, query: string) => new URL(`/e2e/return-${name}-thanks.html?${query}`, page.url()).href
 
+/** What a first return from `payment` reports: a one-time payment for the cid this tab sent, unless `changes` say otherwise. */
+const paidReturn = (payment: { checkoutToken: string; id: number } | null | undefined, changes: object = {}) => ({
+  customId: '234',
+  checkoutToken: payment!.checkoutToken,
+  paymentId: String(payment!.id),
+  customerId: null,
+  cidMatches: true,
+  repeated: false,
+  ...changes,
+})
+
 /**
  * Pays on the checkout fixture `return-<name>.html` in the stand-in's frame, lands on its success
  * page, and gives the return heard there with the stand-in's record of that payment.
@@ -40,13 +51,13 @@ test('one-time: pay, come back with the payment, reload (repeated), then a hand-
     amountCents: 1000,
     ...LEON,
   })
-  const paid = { customId: '234', checkoutToken: payment!.checkoutToken, paymentId: String(payment!.id), customerId: null }
-  expect(detail).toStrictEqual({ ...paid, cidMatches: true, repeated: false })
+  const paid = paidReturn(payment)
+  expect(detail).toStrictEqual(paid)
   expect(page.url()).toBe(thanksUrl(page, 'one-time', `custom_id=234&checkout_token=${paid.checkoutToken}&payment_id=${paid.paymentId}`))
 
   // A reload is the same return again: a page that counts returns must not count it twice.
   await page.reload()
-  expect(await theReturn(page)).toStrictEqual({ ...paid, cidMatches: true, repeated: true })
+  expect(await theReturn(page)).toStrictEqual({ ...paid, repeated: true })
 
   // Typed or shared by someone: a cid this tab never passed in, a checkout token it never saw.
   const typed = new URL(page.url())
@@ -58,21 +69,13 @@ test('one-time: pay, come back with the payment, reload (repeated), then a hand-
     customId: '999',
     checkoutToken: 'typedByHand123',
     cidMatches: false,
-    repeated: false,
   })
 })
 
 test('recurring: the customer id comes back, and the unfilled {{payment_id}} counts as absent', async ({ page }) => {
   const { detail, payment } = await payAndComeBack(page, 'recurring', 'e2erecurring')
   expect(payment).toMatchObject({ token: 'e2erecurring', customId: '234', kind: 'recurring', amountCents: 2500, ...LEON })
-  expect(detail).toStrictEqual({
-    customId: '234',
-    checkoutToken: payment!.checkoutToken,
-    paymentId: null,
-    customerId: String(payment!.id),
-    cidMatches: true,
-    repeated: false,
-  })
+  expect(detail).toStrictEqual(paidReturn(payment, { paymentId: null, customerId: String(payment!.id) }))
   // MoonClerk leaves a placeholder it cannot fill as it is.
   expect(new URL(page.url()).searchParams.get('payment_id')).toBe('{{payment_id}}')
 })
@@ -86,14 +89,7 @@ test('in-frame redirect: the success page loads in the checkout frame and the ch
   const detail = await theReturn(page)
   const payment = await standInPayment(page, detail.checkoutToken)
   expect(payment).toMatchObject({ token: 'e2einframe', customId: '234', kind: 'one-time' })
-  expect(detail).toStrictEqual({
-    customId: '234',
-    checkoutToken: payment!.checkoutToken,
-    paymentId: String(payment!.id),
-    customerId: null,
-    cidMatches: true,
-    repeated: false,
-  })
+  expect(detail).toStrictEqual(paidReturn(payment))
   expect(page.url()).toBe(checkoutUrl)
   // The success page in the frame heard the same return, once.
   const frame = page.frames().find((f) => f.url().includes('/e2e/return-in-frame-thanks.html?'))
@@ -105,14 +101,7 @@ test('break out of frame: the success page takes the whole window and reports th
   const { detail, payment } = await payAndComeBack(page, 'break-out', 'e2ebreakout')
   expect(payment).toMatchObject({ token: 'e2ebreakout', customId: '234' })
   // Not repeated: the copy in the frame moved the window without reporting (or remembering) the return.
-  expect(detail).toStrictEqual({
-    customId: '234',
-    checkoutToken: payment!.checkoutToken,
-    paymentId: String(payment!.id),
-    customerId: null,
-    cidMatches: true,
-    repeated: false,
-  })
+  expect(detail).toStrictEqual(paidReturn(payment))
   expect(page.url()).toBe(
     thanksUrl(page, 'break-out', `custom_id=234&checkout_token=${payment!.checkoutToken}&payment_id=${payment!.id}`),
   )
@@ -143,13 +132,6 @@ test('no cid passed in: {{custom_id}} comes back unfilled, customId and cidMatch
   const detail = await theReturn(page)
   const payment = await standInPayment(page, detail.checkoutToken)
   expect(payment).toMatchObject({ token: 'e2enocid', customId: null, amountCents: 1250, ...LEON })
-  expect(detail).toStrictEqual({
-    customId: null,
-    checkoutToken: payment!.checkoutToken,
-    paymentId: String(payment!.id),
-    customerId: null,
-    cidMatches: null,
-    repeated: false,
-  })
+  expect(detail).toStrictEqual(paidReturn(payment, { customId: null, cidMatches: null }))
   expect(warnings.filter((text) => text.startsWith('[moonclerk-checkout]'))).toStrictEqual([expect.stringMatching(/custom_id/)])
 })
