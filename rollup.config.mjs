@@ -39,9 +39,10 @@ export default [
     // never runs an anonymous module from a plain script tag; bundlers and Node take the ES module.
     input: 'src/umd.ts',
     output: [
-      // `extend` keeps a queue array that the page set up before this script arrived (see umd.ts).
-      { file: 'dist/moonclerk-checkout.umd.js', format: 'iife', name: 'MoonClerkCheckout', extend: true },
-      { file: 'dist/moonclerk-checkout.umd.min.js', format: 'iife', name: 'MoonClerkCheckout', extend: true, plugins: [minify] },
+      // umd.ts sets the global itself: it extends a queue array the page set up before this script
+      // arrived, but not an element that clobbers the name.
+      { file: 'dist/moonclerk-checkout.umd.js', format: 'iife' },
+      { file: 'dist/moonclerk-checkout.umd.min.js', format: 'iife', plugins: [minify] },
     ],
     plugins: [compile(false)],
   },

@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
+import { PAY_EMBED_SCRIPT, publishedEmbedScript } from './standin/embed-published.mjs'
 
 // The query parameters MoonClerk's hosted checkout accepts, in the order it documents them.
 const CHECKOUT_FIELDS = ['cid', 'name', 'email', 'amount_cents']
@@ -155,7 +156,7 @@ const given = (fields, key) => {
  * `target="_top"` alone takes the payer's whole window to the redirect. Fields the tests read carry
  * `data-field`.
  */
-function payPage(token, form, query, error) {
+function payPage(token, form, query, error, embedded = false) {
   const rows = CHECKOUT_FIELDS.map((key) => {
     const value = query.get(key)
     const shown = value == null ? '<span class="empty">not given</span>' : escapeHtml(value)
@@ -181,7 +182,7 @@ function payPage(token, form, query, error) {
   <meta charset="utf-8">
   <title>MoonClerk stand-in checkout ${escapeHtml(token)}</title>
   <link rel="stylesheet" href="/assets/pay.css">
-</head>
+${embedded ? '  <script src="/assets/pay-embed.js" defer></script>\n' : ''}</head>
 <body>
   <h1 data-field="form-name">${escapeHtml(form.name)}</h1>
   <p class="amount"><span data-field="amount">${amount}</span> <span class="muted" data-field="kind">${kind}</span></p>
@@ -263,6 +264,8 @@ function readFaults(query) {
     define: query.get('define') !== '0',
     throwIn: query.get('throw') || undefined,
     frame: query.get('frame') !== '0',
+    // copy=published: behave like the one published copy of MoonClerk's embed.js (raw values in markup).
+    published: query.get('copy') === 'published',
   }
 }
 
@@ -553,10 +556,12 @@ export async function startStandIn({
    * redirect origin (browsers check form-action on the redirect too). No frame-ancestors and no
    * X-Frame-Options: any merchant site may embed the checkout.
    */
-  const payHeaders = (form) => ({
+  const payHeaders = (form, embedded) => ({
     'Content-Security-Policy': [
       "default-src 'none'",
       "style-src 'self'",
+      // The embedded page tells its parent its height (the published embed.js listens for it).
+      ...(embedded ? ["script-src 'self'"] : []),
       `form-action 'self'${form.redirect ? ' ' + new URL(form.redirect).origin : ''}`,
       "base-uri 'none'",
     ].join('; '),
@@ -723,12 +728,13 @@ export async function startStandIn({
       if (faults.reset) return req.socket.destroy()
       const answer = () => {
         if (faults.status !== 200) return send(res, faults.status, 'text/plain; charset=utf-8', `stand-in: status ${faults.status}\n`)
-        send(res, 200, 'application/javascript; charset=utf-8', embedScript(origin, faults))
+        send(res, 200, 'application/javascript; charset=utf-8', (faults.published ? publishedEmbedScript : embedScript)(origin, faults))
       }
       if (!faults.delayMs) return answer()
       later(faults.delayMs).then(answer)
     },
     'GET /assets/pay.css': (req, res) => send(res, 200, 'text/css; charset=utf-8', PAY_CSS),
+    'GET /assets/pay-embed.js': (req, res) => send(res, 200, 'application/javascript; charset=utf-8', PAY_EMBED_SCRIPT),
     'GET /__standin/records': (req, res) => send(res, 200, 'application/json', JSON.stringify(records)),
     'POST /__standin/reset': (req, res) => {
       records.embedRequests = 0
@@ -829,7 +835,8 @@ export async function startStandIn({
     GET(req, res, url, token, form) {
       records.payQueries.push({ token, query: Object.fromEntries(url.searchParams) })
       if (records.payQueries.length > MAX_PAY_QUERIES) records.payQueries.shift()
-      send(res, 200, 'text/html; charset=utf-8', payPage(token, form, url.searchParams), payHeaders(form))
+      const embedded = url.searchParams.get('embed') === 'true'
+      send(res, 200, 'text/html; charset=utf-8', payPage(token, form, url.searchParams, undefined, embedded), payHeaders(form, embedded))
     },
     async POST(req, res, url, token, form) {
       const fields = await readForm(req)
@@ -870,7 +877,8 @@ export async function startStandIn({
     if (route) return guard(res, (async () => route(req, res, url))())
     const apiPath = API_PATH.exec(url.pathname)
     if (apiPath) return guard(res, (async () => api(req, res, url, apiPath))())
-    const pay = /^\/pay\/([^/]+)$/.exec(url.pathname)
+    // /pay/index/<token> is where the published embed.js points its frame.
+    const pay = /^\/pay\/(?:index\/)?([^/]+)$/.exec(url.pathname)
     if (pay && payRoutes[req.method]) {
       let token
       try {

@@ -97,11 +97,14 @@ export function readAttributes(element: Element | null | undefined, keys: Key[])
   return options
 }
 
+// Keys that would reach an object's prototype rather than its own properties.
+const PROTOTYPE_KEYS = /^(__proto__|constructor|prototype)$/
+
 /** Later sources win; an `undefined` value never hides a lower one. */
 export function merge(...sources: Array<object | null | undefined>): ResolvedOptions {
   const merged: Record<string, unknown> = {}
   for (const source of sources)
-    for (const [key, value] of Object.entries(source || {})) if (value !== undefined) merged[key] = value
+    for (const [key, value] of Object.entries(source || {})) if (value !== undefined && !PROTOTYPE_KEYS.test(key)) merged[key] = value
   return merged as unknown as ResolvedOptions
 }
 
@@ -112,9 +115,17 @@ export const rememberOwnScript = (script: Element | null): void => {
   if (script instanceof HTMLScriptElement) ownScript = script
 }
 
+/**
+ * Only the library's own `<script>` may configure the page or be a placeholder: markup injected
+ * into the page (a comment, a CMS field) could otherwise pick embed.js's URL and get the page's nonce.
+ */
+export const isOwnScript = (element: Element): boolean => element == ownScript
+
 /** Defaults < global config < our script tag < this page's URL (if allowed): what every checkout starts from. */
 export function pageOptions(): ResolvedOptions {
-  const page = merge(DEFAULTS, window.MoonClerkCheckoutConfig, readAttributes(ownScript, SCRIPT_KEYS), {
+  const config = window.MoonClerkCheckoutConfig
+  // An element named MoonClerkCheckoutConfig (`<form id=…>`) shows through `window` too: it is no config.
+  const page = merge(DEFAULTS, config instanceof Node ? null : config, readAttributes(ownScript, SCRIPT_KEYS), {
     // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
     nonce: (ownScript && (ownScript.nonce || ownScript.getAttribute('nonce'))) || undefined,
   })
@@ -128,6 +139,6 @@ export const checkoutOptions = (placeholder: Element, options: CheckoutOptions =
   merge(
     pageOptions(),
     // A one-tag replacement's <script> is its own page-wide source too.
-    readAttributes(placeholder, placeholder.tagName == 'SCRIPT' ? [...SCRIPT_KEYS, ...PLACEHOLDER_KEYS] : PLACEHOLDER_KEYS),
+    readAttributes(placeholder, isOwnScript(placeholder) ? [...SCRIPT_KEYS, ...PLACEHOLDER_KEYS] : PLACEHOLDER_KEYS),
     options,
   )

@@ -13,6 +13,8 @@ export type ErrorReason =
 /** The rejection value of `handle.displayed` and of `loadEmbedScript()`. */
 export interface CheckoutError extends Error {
   reason: ErrorReason
+  /** For a checkout's error, the page-wide failure behind it (one failed embed.js load is shared by every checkout). */
+  cause?: unknown
 }
 
 /** What came back through the form's redirect URL; each value is `null` when absent. */
@@ -70,13 +72,13 @@ export const LOG_PREFIX = '[moonclerk-checkout] '
 const describe = (element: Element) => `<${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}>`
 
 /**
- * Reports a failure on `element`: the message names the element, goes to the console once, and
- * rides a `moonclerk:error` event. Returns the error, ready to be thrown.
+ * Reports a failure on `element` with an error of its own (the one given as its `cause`): the
+ * message names the element, goes to the console once, and rides a `moonclerk:error` event.
+ * Returns the error, ready to be thrown.
  */
-export function reportError(element: Element, token: string, error: CheckoutError): CheckoutError {
-  // Only a malformed URL option throws something other than our own errors.
-  if (!error.reason) error = checkoutError('invalid-config', error.message)
-  error.message = `${describe(element)}: ${error.message}`
+export function reportError(element: Element, token: string, cause: CheckoutError): CheckoutError {
+  // Only a platform failure (a Trusted Types refusal, say) throws something other than our own errors.
+  const error = Object.assign(checkoutError(cause.reason || 'invalid-config', `${describe(element)}: ${cause.message}`), { cause })
   console.error(LOG_PREFIX + error.message)
   dispatch(element, 'moonclerk:error', { token, reason: error.reason, message: error.message })
   return error

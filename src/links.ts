@@ -1,6 +1,6 @@
 import { checkoutOptions } from './config.js'
-import { reportError, type CheckoutError } from './events.js'
-import { checkoutValues, resolveCid, withParams, type CheckoutValues } from './opts.js'
+import { LOG_PREFIX, reportError, type CheckoutError } from './events.js'
+import { checkoutValues, resolveCid, secureUrl, withParams, type CheckoutValues } from './opts.js'
 import { recordCid } from './return.js'
 
 /**
@@ -14,6 +14,16 @@ export function decorate(link: HTMLAnchorElement, values: CheckoutValues): void 
 
 const decorated = new WeakSet<Element>()
 
+/** Whether the link goes to the hosted checkout: the pay URL's origin, under its path. */
+function underPayUrl(link: HTMLAnchorElement, payUrl: string): boolean {
+  try {
+    const base = secureUrl('payUrl', payUrl)
+    return link.origin == base.origin && link.pathname.startsWith(base.pathname)
+  } catch {
+    return false
+  }
+}
+
 /**
  * MoonClerk's "linked checkout": every `<a data-moonclerk-link>` under `root` not seen yet gets the
  * page-wide cid and prefill values (its own `data-moonclerk-*` attributes win).
@@ -24,6 +34,11 @@ export function decorateLinks(root?: ParentNode): void {
     if (decorated.has(link)) continue
     decorated.add(link)
     const options = checkoutOptions(link)
+    // The payer's values go only to MoonClerk: a link elsewhere (injected, or a typo) gets none.
+    if (!underPayUrl(link, options.payUrl)) {
+      console.warn(`${LOG_PREFIX}left a data-moonclerk-link alone: ${link.href} is not under ${options.payUrl}`)
+      continue
+    }
     resolveCid(options.cid)
       .then((cid) => decorate(link, checkoutValues({ ...options, cid })))
       // The link still works without the values; the page hears why they are missing.

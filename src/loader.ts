@@ -1,6 +1,6 @@
 import { DEFAULTS } from './config.js'
 import { checkoutError, type CheckoutError } from './events.js'
-import type { MoonclerkOpts } from './opts.js'
+import { secureUrl, type MoonclerkOpts } from './opts.js'
 
 export interface MoonclerkEmbedInstance {
   display(): void
@@ -24,17 +24,18 @@ export interface LoadOptions {
 
 type ScriptUrlPolicy = { createScriptURL(url: string): string }
 type TrustedTypesWindow = { trustedTypes?: { createPolicy(name: string, rules: ScriptUrlPolicy): ScriptUrlPolicy } }
-// Shared by every copy of the library: a second createPolicy() with the same name would throw.
-const POLICY = Symbol.for('moonclerk-checkout.policy')
+// Kept in this module, out of reach of the page's other scripts.
+let policy: ScriptUrlPolicy | undefined
 
 /**
  * Pages that require Trusted Types (`require-trusted-types-for 'script'`) refuse a plain string
- * as a script's src. The policy `moonclerk-checkout` passes exactly the embed.js URL it is given.
+ * as a script's src. The policy `moonclerk-checkout` makes script URLs only of https: URLs (http:
+ * on localhost), so even a call that reached it could not turn `data:` or `javascript:` into one.
  */
 function scriptUrl(src: string): string {
-  const page = window as unknown as TrustedTypesWindow & Record<symbol, ScriptUrlPolicy>
-  if (!page.trustedTypes) return src
-  const policy = (page[POLICY] = page[POLICY] || page.trustedTypes.createPolicy('moonclerk-checkout', { createScriptURL: (url) => url }))
+  const types = (window as TrustedTypesWindow).trustedTypes
+  if (!types) return src
+  policy = policy || types.createPolicy('moonclerk-checkout', { createScriptURL: (url) => secureUrl('embedSrc', url).href })
   return policy.createScriptURL(src)
 }
 
@@ -47,11 +48,17 @@ const loads = new Map<string, Promise<MoonclerkEmbedConstructor>>()
  * load so that a later call tries again.
  */
 export function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
-  const src = new URL(options.embedSrc || DEFAULTS.embedSrc, document.baseURI).href
+  let src: string
+  try {
+    src = secureUrl('embedSrc', options.embedSrc || DEFAULTS.embedSrc).href
+  } catch (error) {
+    return Promise.reject(error)
+  }
   let load = loads.get(src)
   if (!load) {
     load = new Promise<MoonclerkEmbedConstructor>((resolve, reject) => {
-      const ready = () => window.MoonclerkEmbed
+      // An element named MoonclerkEmbed (`<img name=…>`) shows through `window` too: only a function is MoonClerk's.
+      const ready = () => (typeof window.MoonclerkEmbed == 'function' ? window.MoonclerkEmbed : undefined)
       if (ready()) return resolve(ready()!)
       let script = Array.from(document.scripts).find((s) => s.src == src)
       const ours = !script

@@ -1,9 +1,9 @@
-import { checkoutOptions, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config.js'
+import { checkoutOptions, isOwnScript, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config.js'
 import { checkoutError, dispatch, LOG_PREFIX, reportError, type CheckoutError } from './events.js'
 import { preconnect, whenWanted, type Cleanup } from './intent.js'
 import { decorate } from './links.js'
 import { loadEmbedScript } from './loader.js'
-import { buildOpts, checkToken, invalid, positiveInteger, resolveCid, type MoonclerkOpts } from './opts.js'
+import { buildOpts, checkoutValues, checkToken, invalid, positiveInteger, resolveCid, secureUrl, type MoonclerkOpts } from './opts.js'
 
 export interface CheckoutHandle {
   /** Where the checkout lives: the placeholder, or for a `<script>` placeholder the element added after it. */
@@ -65,6 +65,7 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
   if (typeof document == 'undefined') return { element: null, opts: null, displayed: never, destroy: noop }
   const placeholder = typeof target == 'string' ? document.querySelector(target) : target
   if (!placeholder) throw new TypeError(`${LOG_PREFIX}no element matches ${JSON.stringify(target)}`)
+  if (isForeignScript(placeholder)) throw new TypeError(`${LOG_PREFIX}only the library's own <script> can be a placeholder`)
   const known = handles.get(placeholder)
   if (known) return known
 
@@ -102,7 +103,10 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     const id = 'mc' + token
 
     // Progressive enhancement: a real link to the hosted checkout exists before anything can fail.
-    const link = fallbackLink(element, new URL(o.payUrl + token, document.baseURI).href, o.label || DEFAULT_LABEL, cleanup)
+    const link = fallbackLink(element, secureUrl('payUrl', o.payUrl + token).href, o.label || DEFAULT_LABEL, cleanup)
+    // Every URL and number is checked before anything is requested.
+    secureUrl('embedSrc', o.embedSrc)
+    if (!positiveInteger(o.timeoutMs)) invalid('timeoutMs', o.timeoutMs, 'a positive integer')
 
     // MoonClerk's embed finds its container by id; an author's `id="mc<token>"` is that container already.
     // Claimed now, synchronously, so a second checkout of the same form sees it is taken.
@@ -128,14 +132,13 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     if (mode == 'eager') warm()
     // Awaited below, after the cid; until then a failed load must not count as unhandled.
     embed.catch(noop)
-    const cid = await resolveCid(o.cid)
+    const input = { ...o, cid: await resolveCid(o.cid) }
     if (destroyed) return
-    const opts = (handle.opts = buildOpts({ ...o, cid }))
-    // Every failure from here on leaves a link that still carries the payer's cid and prefill values.
-    const { checkoutToken, width, ...values } = opts
-    decorate(link, values)
+    // Every failure from here on leaves a link that still carries the payer's cid and prefill
+    // values, also those that MoonClerk's embed.js could not be given safely.
+    decorate(link, checkoutValues(input))
+    const opts = (handle.opts = buildOpts(input))
     if (duplicate) throw checkoutError('duplicate-token', `id ${id} is taken: one checkout per form and page`)
-    if (!positiveInteger(o.timeoutMs)) invalid('timeoutMs', o.timeoutMs, 'a positive integer')
     const MoonclerkEmbed = await embed
     if (destroyed) return
 
@@ -175,6 +178,18 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
   return handle
 }
 
+const isForeignScript = (element: Element) => element instanceof HTMLScriptElement && !isOwnScript(element)
+
+const warned = new WeakSet<Element>()
+
+/** A `<script>` placeholder that is not ours: injected markup, say. Skipped, with one warning. */
+function ignoredScript(element: Element): boolean {
+  if (!isForeignScript(element)) return false
+  if (!warned.has(element) && warned.add(element))
+    console.warn(`${LOG_PREFIX}ignored a <script data-moonclerk-checkout> that is not the library's own script tag`)
+  return true
+}
+
 /** Mounts every placeholder under `root` not mounted yet, and returns the handles of all of them. */
 export function mountAll(root?: ParentNode): CheckoutHandle[] {
   if (typeof document == 'undefined') return []
@@ -182,5 +197,5 @@ export function mountAll(root?: ParentNode): CheckoutHandle[] {
   const found = Array.from(scope.querySelectorAll(PLACEHOLDER_SELECTOR))
   if (scope instanceof Element && scope.matches(PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.
-  return found.filter((el) => handles.has(el) || !el.hasAttribute(STATE_ATTRIBUTE)).map((el) => mount(el))
+  return found.filter((el) => handles.has(el) || (!el.hasAttribute(STATE_ATTRIBUTE) && !ignoredScript(el))).map((el) => mount(el))
 }

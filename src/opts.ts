@@ -71,12 +71,43 @@ export async function resolveCid(cid: CidSource | undefined): Promise<CidValue |
   return value
 }
 
+// MoonClerk's published embed.js concatenates values unencoded into its frame's URL, inside
+// markup: `"`, `<` and `>` would end that markup (script in the merchant's page), `&`, `#`, `+`
+// and `%` change what MoonClerk receives, the browser drops or replaces control characters and
+// spaces at either end, and a lone surrogate has no UTF-8. Such values are refused for the embed,
+// never altered; the link to the hosted checkout, which encodes them, still carries them.
+const UNSAFE_IN_EMBED = /["#%&+<>\0-\x1f\x7f]|^ | $|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** A CSS width that MoonClerk may put into a style attribute as it is: `100%`, `600px`, `600`. */
+const WIDTH = /^\d+(\.\d+)?(%|[a-z]{1,4})?$/i
+
 /** Pure: the stock snippet's `opts`, values unencoded, as MoonClerk expects them. */
-export const buildOpts = (input: OptsInput): MoonclerkOpts => ({
-  checkoutToken: checkToken(input.token),
-  width: input.width || '100%',
-  ...checkoutValues(input),
-})
+export function buildOpts(input: OptsInput): MoonclerkOpts {
+  const opts: MoonclerkOpts = { checkoutToken: checkToken(input.token), width: String(input.width || '100%'), ...checkoutValues(input) }
+  if (!WIDTH.test(opts.width)) invalid('width', input.width, 'a CSS width such as 100% or 600px')
+  for (const key of ['cid', 'name', 'email'] as const)
+    if (UNSAFE_IN_EMBED.test(opts[key] || ''))
+      invalid(key, opts[key], 'free of " # % & + < > and control characters, without a space at either end, for the embedded checkout (the link carries it)')
+  return opts
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
+
+/**
+ * `value` resolved against the page, when it is an `https:` URL (`http:` only for this machine's
+ * own host, for development); anything else is `invalid-config`, before any request is made.
+ */
+export function secureUrl(key: string, value: string): URL {
+  let url: URL | undefined
+  try {
+    url = new URL(value, typeof document == 'object' ? document.baseURI : undefined)
+  } catch {
+    // Reported below, as any other unusable URL.
+  }
+  return url && (url.protocol == 'https:' || (url.protocol == 'http:' && LOOPBACK.test(url.hostname)))
+    ? url
+    : invalid(key, value, 'an https: URL (http: only for localhost)')
+}
 
 /** `href` with these query parameters set (URL-encoded), keeping its other parameters. */
 export function withParams(href: string, params: Record<string, string | number | undefined>): string {
@@ -95,4 +126,4 @@ export interface CheckoutUrlOptions extends Omit<OptsInput, 'token' | 'width'> {
 
 /** Pure: the hosted checkout's URL (MoonClerk's "linked checkout"), every value URL-encoded. */
 export const checkoutUrl = (token: string, options: CheckoutUrlOptions = {}): string =>
-  withParams((options.payUrl || DEFAULTS.payUrl) + checkToken(token), { ...options.fields, ...checkoutValues(options) })
+  withParams(secureUrl('payUrl', (options.payUrl || DEFAULTS.payUrl) + checkToken(token)).href, { ...options.fields, ...checkoutValues(options) })

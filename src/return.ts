@@ -27,7 +27,8 @@ const decode = (text: string) => {
  * when `keep(name, value)` is true. The kept ones stay byte for byte as they were.
  */
 function filterQueries(url: string, keep: (name: string, value: string) => boolean): string {
-  const [, path, query, hash] = /^([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(url)!
+  // [^] rather than `.`: a line break in the fragment is still part of it.
+  const [, path, query, hash] = /^([^?#]*)(?:\?([^#]*))?(?:#([^]*))?$/.exec(url)!
   const filter = (part: string) =>
     part
       .split('&')
@@ -110,15 +111,30 @@ const sameOriginParent = (): Document | null => {
   }
 }
 
+/** The outermost window up the chain of frames that this page may reach (same origin): often `top`, itself when not framed. */
+function outermostSameOrigin(): Window {
+  let outer: Window = window
+  try {
+    // Reading a cross-origin parent's document throws: the chain we may navigate ends there.
+    while (outer.parent != outer && outer.parent.document) outer = outer.parent
+  } catch {
+    // `outer` is as far as same-origin allows.
+  }
+  return outer
+}
+
 /** Reads the return from the address bar and settles `cidMatches` and `repeated`; dispatches nothing. */
 export function detectReturn(options: ReturnOptions & { url?: string }): ReturnDetail | null {
   const { values, unfilled } = parse(options.url || location.href, options.returnParams)
   if (unfilled.length)
     console.warn(`${LOG_PREFIX}no value for ${unfilled.join(', ')} in the return URL: no cid went into the checkout, or a placeholder is misspelled`)
   if (!values) return null
-  // Paid inside the embedded frame: the success page belongs in the whole window. That page, not this frame, reports it.
-  if (options.breakOutOfFrame && sameOriginParent()) {
-    top!.location.href = location.href
+  // Paid inside the embedded frame: the success page belongs in the merchant's whole window (that
+  // page, not this frame, reports it), as far up as same-origin allows; a cross-origin `top` that
+  // frames the merchant's page cannot be navigated. Not framed by our own site: reported here.
+  const outer = options.breakOutOfFrame && outermostSameOrigin()
+  if (outer && outer != window) {
+    outer.location.href = new URL(options.url || '', location.href).href
     return null
   }
   const sent = remembered('cids')

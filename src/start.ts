@@ -7,6 +7,12 @@ import { announceReturn, detectReturn } from './return.js'
 const STARTED = Symbol.for('moonclerk-checkout.started')
 
 /**
+ * `document[name]` from Document's own getter: an element named like it (`<img name="currentScript">`)
+ * shadows the property on `document` itself.
+ */
+const ownProperty = <K extends 'currentScript' | 'readyState'>(name: K): Document[K] => Reflect.get(Document.prototype, name, document)
+
+/**
  * What the script tag does: reports a return, decorates checkout links and mounts every
  * placeholder. Those already parsed mount at once (the stock snippet, too, fetches embed.js while
  * the page still parses); the rest at DOMContentLoaded. A second call does nothing.
@@ -17,7 +23,7 @@ export function start(): void {
   if (flags[STARTED]) return
   flags[STARTED] = true
   // Only readable while our script runs: afterwards currentScript is another script or null.
-  rememberOwnScript(document.currentScript)
+  rememberOwnScript(ownProperty('currentScript'))
   // Read before this page mounts anything, so its own cids cannot vouch for the one that came back.
   const returned = detectReturn(pageOptions())
   const scan = () => {
@@ -29,7 +35,7 @@ export function start(): void {
     if (returned) announceReturn(returned, pageOptions())
     scan()
   }
-  if (document.readyState != 'loading') return parsed()
+  if (ownProperty('readyState') != 'loading') return parsed()
   scan()
   document.addEventListener('DOMContentLoaded', parsed, { once: true })
 }

@@ -1,10 +1,9 @@
 // The script-tag build: the global `MoonClerkCheckout` holds the ESM exports and the element
 // class; it registers <moonclerk-checkout> and starts by itself.
+import { MoonClerkCheckoutElement } from './element.js'
+import * as exports from './index.js'
 import { define } from './registration.js'
 import { start } from './start.js'
-
-export * from './index.js'
-export { MoonClerkCheckoutElement } from './element.js'
 
 // In this order: start() reads our script tag, whose settings an element already in the page
 // (upgraded by define()) must get too.
@@ -12,20 +11,28 @@ start()
 define()
 
 // Calls made before this script arrived, from the site's own scripts (no inline snippet needed):
-//   (window.MoonClerkCheckout = window.MoonClerkCheckout || []).push((api) => api.mount('#pay'))
-// The build extends an existing global, so that array becomes the API object itself; its calls
-// run once the exports are on it, and later pushes run at once.
+//   var mc = window.MoonClerkCheckout; (mc && mc.push ? mc : (window.MoonClerkCheckout = [])).push((api) => api.mount('#pay'))
+// That array becomes the API object itself; its calls run once the exports are on it, and later
+// pushes run at once.
 type Queued = (api: unknown) => void
-const queue = typeof window == 'object' && (window as unknown as { MoonClerkCheckout?: unknown }).MoonClerkCheckout
-if (Array.isArray(queue))
-  Promise.resolve().then(() => {
-    const run = (call: Queued) => {
-      try {
-        call(queue)
-      } catch (error) {
-        console.error(error)
-      }
+if (typeof window == 'object') {
+  const page = window as unknown as { MoonClerkCheckout?: unknown }
+  const found = page.MoonClerkCheckout
+  // A queue, or another copy's API, is extended. An element named MoonClerkCheckout (`<img name=…>`)
+  // also shows through `window`: it is replaced, not extended.
+  const api = (found && typeof found == 'object' && !(found instanceof Node) ? found : {}) as Record<string, unknown> & { push: unknown }
+  const queued = Array.isArray(api) ? api.splice(0) : []
+  const run = (call: Queued) => {
+    try {
+      call(api)
+    } catch (error) {
+      console.error(error)
     }
-    queue.splice(0).forEach(run)
-    queue.push = (...calls: Queued[]) => (calls.forEach(run), 0)
+  }
+  page.MoonClerkCheckout = Object.assign(api, exports, { MoonClerkCheckoutElement })
+  // Queued calls run after this script, so that they see a page where start() has run; later pushes run at once.
+  Promise.resolve().then(() => {
+    queued.forEach(run)
+    api.push = (...calls: Queued[]) => (calls.forEach(run), 0)
   })
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { attributeName, checkoutOptions, merge, pageOptions, readAttributes, rememberOwnScript } from '../src/config'
+import { attributeName, checkoutOptions, DEFAULTS, merge, pageOptions, readAttributes, rememberOwnScript } from '../src/config'
 import { html, scriptTag } from './helpers'
 
 afterEach(() => rememberOwnScript(document.createElement('script')))
@@ -61,9 +61,16 @@ describe('precedence', () => {
     expect(checkoutOptions(el).embedSrc).toBe('/mc/embed.js')
   })
 
-  test('a <script> placeholder is its own page-wide source and placeholder', () => {
+  test('our own <script> placeholder is its own page-wide source and placeholder', () => {
     const script = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-amount-cents': '500', 'data-moonclerk-embed-src': '/mine.js' })
+    rememberOwnScript(script)
     expect(checkoutOptions(script)).toMatchObject({ token: 'a1', amountCents: '500', embedSrc: '/mine.js' })
+  })
+
+  test("another <script> gives no page-wide settings: injected markup cannot choose embed.js or the pay URL", () => {
+    rememberOwnScript(scriptTag({}))
+    const injected = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-embed-src': 'data:text/javascript,alert(1)', 'data-moonclerk-pay-url': 'javascript:alert(1)//' })
+    expect(checkoutOptions(injected)).toMatchObject({ token: 'a1', embedSrc: DEFAULTS.embedSrc, payUrl: DEFAULTS.payUrl })
   })
 })
 

@@ -28,12 +28,12 @@ test('marked links get the page-wide cid and prefill values, keeping their own p
 })
 
 test("a link's own attributes win; the script tag's defaults apply; decorating twice changes nothing", async () => {
-  rememberOwnScript(scriptTag({ 'data-moonclerk-cid': 'page' }))
-  html('<a href="https://app.moonclerk.com/pay/a1" data-moonclerk-link data-moonclerk-cid="own">Pay</a><a href="/pay/b2" data-moonclerk-link>Pay</a>')
+  rememberOwnScript(scriptTag({ 'data-moonclerk-cid': 'page', 'data-moonclerk-pay-url': '/pay/' }))
+  html('<a href="/pay/a1" data-moonclerk-link data-moonclerk-cid="own">Pay</a><a href="/pay/b2" data-moonclerk-link>Pay</a>')
   decorateLinks()
   decorateLinks()
   await settle()
-  expect(href('a')).toBe('https://app.moonclerk.com/pay/a1?cid=own')
+  expect(href('a')).toBe('https://shop.example/pay/a1?cid=own')
   expect(href('a + a')).toBe('https://shop.example/pay/b2?cid=page')
 })
 

@@ -1,4 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
+import { rememberOwnScript } from '../src/config'
 import { mount, mountAll } from '../src/mount'
 import { arrive, captureScripts, fail, FakeEmbed, freshSrc, html, recordEvents, scriptTag, settle } from './helpers'
 
@@ -145,7 +146,7 @@ describe('errors', () => {
       () => null,
       (e) => e,
     )
-    return { el, error, logged, event: events.find((e) => e.type == 'moonclerk:error') }
+    return { el, error, logged, scripts, event: events.find((e) => e.type == 'moonclerk:error') }
   }
 
   test.each([
@@ -164,10 +165,11 @@ describe('errors', () => {
     expect(FakeEmbed.created).toHaveLength(0)
   })
 
-  test('invalid-config for a bad timeout, naming the script attribute; the link keeps the cid', async () => {
-    const { error, el } = await failure('<div id="pay" data-moonclerk-checkout="a1"></div>', () => {}, { timeoutMs: 'soon', cid: '5' })
+  test('invalid-config for a bad timeout, naming the script attribute, before embed.js is requested; the link leads to the form', async () => {
+    const { error, el, scripts } = await failure('<div id="pay" data-moonclerk-checkout="a1"></div>', () => {}, { timeoutMs: 'soon', cid: '5' })
     expect(error.message).toBe('<div#pay>: timeoutMs (data-moonclerk-timeout) must be a positive integer, got "soon"')
-    expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1?cid=5')
+    expect(scripts).toHaveLength(0)
+    expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1')
   })
 
   test.each([
@@ -347,6 +349,7 @@ describe('the one-tag replacement', () => {
     document.body.innerHTML = '<p>before</p><p>after</p>'
     const script = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': '42' })
     document.body.firstElementChild!.after(script)
+    rememberOwnScript(script)
     const handle = mount(script)
     expect(script.nextElementSibling).toBe(handle.element)
     arrive(scripts[0])

@@ -6,13 +6,13 @@ import { buildOpts, checkoutUrl } from '../src/opts'
 describe('buildOpts', () => {
   test('returns exactly the stock snippet opts, values unencoded', () => {
     expect(
-      buildOpts({ token: '8h7frjfytj', cid: '2-4757546-456', name: 'Leon Bridges', email: 'leon+a@example.com', amountCents: 1000 }),
+      buildOpts({ token: '8h7frjfytj', cid: '2-4757546-456', name: 'Leon Bridges', email: 'leon@example.com', amountCents: 1000 }),
     ).toStrictEqual({
       checkoutToken: '8h7frjfytj',
       width: '100%',
       cid: '2-4757546-456',
       name: 'Leon Bridges',
-      email: 'leon+a@example.com',
+      email: 'leon@example.com',
       amount_cents: 1000,
     })
   })
@@ -26,9 +26,47 @@ describe('buildOpts', () => {
     expect(buildOpts({ token: 'a1', cid: 234, amountCents: ' 0250 ' })).toMatchObject({ cid: '234', amount_cents: 250 })
   })
 
-  test('keeps hostile strings exactly as given', () => {
-    const cid = `"><img src=x onerror=alert(1)> %7B%7B &amp; ü`
-    expect(buildOpts({ token: 'a1', cid, name: cid }).cid).toBe(cid)
+  test('keeps values exactly as given when they mean the same encoded or not: letters, digits, spaces inside, most punctuation', () => {
+    const value = "O'Brien ü 日本 🎉 -._~ @ ! $ ' ( ) * , ; : = / ? [ ] \\ ^ ` { | }"
+    expect(buildOpts({ token: 'a1', cid: value, name: value, email: value })).toMatchObject({ cid: value, name: value, email: value })
+  })
+
+  // MoonClerk's published embed.js puts values unencoded into its frame's URL, inside markup.
+  test.each([
+    ['a quote, which would end the markup attribute', '"><img src=x onerror=alert(1)>'],
+    ['<, which would end the frame element', '</iframe><img src=x onerror=alert(1)>'],
+    ['> alone', 'a>b'],
+    ['&, which starts another parameter', 'a&b'],
+    ['#, which starts the fragment', 'a#b'],
+    ['+, which MoonClerk reads as a space', 'leon+a@example.com'],
+    ['%, which MoonClerk decodes', 'Leon%20Bridges'],
+    ['a newline, which the URL parser drops', 'a\nb'],
+    ['a tab', 'a\tb'],
+    ['NUL', 'a\0b'],
+    ['DEL', 'a\x7fb'],
+    ['a space at the start', ' a'],
+    ['a space at the end', 'a '],
+    ['a lone high surrogate', 'a\ud83c'],
+    ['a lone low surrogate', '\udf89b'],
+  ])('refuses %s, in cid, name and email', (_, value) => {
+    for (const key of ['cid', 'name', 'email'])
+      expect(() => buildOpts({ token: 'a1', [key]: value }), key).toThrow(
+        new RegExp(`^${key} \\(data-moonclerk-${key}\\) must be free of " # % & \\+ < > and control characters`),
+      )
+  })
+
+  test('the refused values still reach the hosted checkout exactly, URL-encoded', () => {
+    const value = '"><b>a&b#c+d% e\n'
+    const url = new URL(checkoutUrl('a1', { cid: value, name: value, email: value }))
+    for (const key of ['cid', 'name', 'email']) expect(url.searchParams.get(key)).toBe(value)
+  })
+
+  test.each(['100%', '480px', '600', '33.5em', 600])('takes the width %j', (width) => {
+    expect(buildOpts({ token: 'a1', width: width as string }).width).toBe(String(width))
+  })
+
+  test.each(['100%;position:fixed', '100%" onload="x', 'calc(100% - 2em)', 'wide'])('refuses the width %j, which MoonClerk would write into a style attribute', (width) => {
+    expect(() => buildOpts({ token: 'a1', width })).toThrow(/^width \(data-moonclerk-width\) must be a CSS width such as 100% or 600px/)
   })
 
   test.each([

@@ -255,16 +255,60 @@ describe('in a same-origin frame', () => {
     expect(heardInParent).toHaveBeenCalledWith(detail)
   })
 
-  test('breakOutOfFrame moves the top window to the success page instead, and records nothing', () => {
+  /** A stand-in for a window: its own parent unless given one; its document readable unless cross-origin. */
+  function frame(parent?: object, crossOrigin = false) {
+    const win: Record<string, unknown> = { location: { href: 'https://shop.example/checkout' } }
+    win.parent = parent || win
+    Object.defineProperty(win, 'document', {
+      get() {
+        if (crossOrigin) throw new DOMException('Blocked a frame', 'SecurityError')
+        return document.implementation.createHTMLDocument()
+      },
+    })
+    return win as unknown as Window & { location: { href: string } }
+  }
+
+  test('breakOutOfFrame moves the outermost same-origin window to the success page instead, and records nothing', () => {
     sessionStorage.clear()
-    const top = { location: { href: 'https://shop.example/checkout' } }
-    vi.spyOn(window, 'parent', 'get').mockReturnValue({ document: document.implementation.createHTMLDocument() } as unknown as Window)
-    vi.spyOn(window, 'top', 'get').mockReturnValue(top as unknown as Window)
+    const top = frame()
+    vi.spyOn(window, 'parent', 'get').mockReturnValue(frame(top))
     history.replaceState(null, '', '/thanks?custom_id=1&checkout_token=f2')
     expect(handleReturn({ breakOutOfFrame: true })).toBeNull()
     expect(top.location.href).toBe('https://shop.example/thanks?custom_id=1&checkout_token=f2')
     vi.restoreAllMocks()
     expect(handleReturn({ url: '/thanks?custom_id=1&checkout_token=f2' })!.repeated).toBe(false)
+  })
+
+  test('handleReturn({ url, breakOutOfFrame }) sends the outer window to the url it was given', () => {
+    const top = frame()
+    vi.spyOn(window, 'parent', 'get').mockReturnValue(top)
+    expect(handleReturn({ url: 'https://shop.example/spa#/thanks?custom_id=1&checkout_token=f4', breakOutOfFrame: true })).toBeNull()
+    expect(top.location.href).toBe('https://shop.example/spa#/thanks?custom_id=1&checkout_token=f4')
+  })
+
+  test('a merchant page framed by another site: the merchant page is moved, never the foreign top, and nothing throws', () => {
+    const foreignTop = frame(undefined, true)
+    const foreignHref = Object.getOwnPropertyDescriptor(foreignTop.location, 'href')
+    Object.defineProperty(foreignTop.location, 'href', {
+      set() {
+        throw new DOMException('Unsafe attempt to navigate', 'SecurityError')
+      },
+      get: () => foreignHref!.value,
+    })
+    const merchant = frame(foreignTop)
+    vi.spyOn(window, 'parent', 'get').mockReturnValue(merchant)
+    expect(() => handleReturn({ url: '/thanks?custom_id=1&checkout_token=f5', breakOutOfFrame: true })).not.toThrow()
+    expect(merchant.location.href).toBe('https://shop.example/thanks?custom_id=1&checkout_token=f5')
+  })
+
+  test('framed only by another site: the return is reported in this frame', () => {
+    vi.spyOn(window, 'parent', 'get').mockReturnValue(frame(undefined, true))
+    const heard = vi.fn()
+    const stop = onReturn(heard)
+    const detail = handleReturn({ url: '/thanks?custom_id=1&checkout_token=f6', breakOutOfFrame: true })
+    expect(detail).toMatchObject({ customId: '1', checkoutToken: 'f6' })
+    expect(heard).toHaveBeenCalledWith(detail)
+    stop()
   })
 
   test('a cross-origin parent is left alone', () => {

@@ -15,7 +15,7 @@ afterEach(() => {
 function startFrom(attributes: Record<string, string>) {
   const script = scriptTag(attributes)
   document.body.append(script)
-  vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script)
+  vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(script)
   start()
   return script
 }
@@ -46,7 +46,7 @@ test('running twice mounts nothing twice, and the first script tag keeps the pag
 
 test('while the page parses, mounts what is parsed at once (loading embed.js) and the rest at DOMContentLoaded', async () => {
   const scripts = captureScripts()
-  vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading')
+  vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
   document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
   startFrom({ 'data-moonclerk-embed-src': freshSrc(), nonce: 'abc' })
   expect(scripts).toHaveLength(1)
@@ -62,7 +62,7 @@ test('while the page parses, mounts what is parsed at once (loading embed.js) an
 
 test('a page without checkouts loads nothing', () => {
   const scripts = captureScripts()
-  vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading')
+  vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
   startFrom({ 'data-moonclerk-embed-src': freshSrc() })
   document.dispatchEvent(new Event('DOMContentLoaded'))
   expect(scripts).toHaveLength(0)
@@ -81,7 +81,7 @@ test('a return is read at once but announced at DOMContentLoaded, before this pa
   const scripts = captureScripts()
   sessionStorage.clear()
   history.replaceState(null, '', '/thanks?custom_id=own-cid&checkout_token=t9')
-  vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading')
+  vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
   document.body.innerHTML = '<div data-moonclerk-checkout="a1" data-moonclerk-cid="own-cid"></div>'
   const heard: unknown[] = []
   startFrom({ 'data-moonclerk-embed-src': freshSrc() })
