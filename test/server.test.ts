@@ -181,8 +181,9 @@ describe('parseWebhook', () => {
     ['no data', { event: 'payment_created', object: 'payment' }, /no "data"/],
     ['no id', { event: 'payment_created', object: 'payment', data: {} }, /"data.id"/],
     ['a numeric cid', { event: 'payment_created', object: 'payment', data: { id: 1, custom_id: 5 } }, /custom_id/],
-  ])('rejects %s with a clear WebhookError', (_, body, message) => {
+  ])("rejects %s with a clear WebhookError, code 'malformed'", (_, body, message) => {
     expect(() => parseWebhook(body)).toThrow(WebhookError)
     expect(() => parseWebhook(body)).toThrow(message)
+    expect(() => parseWebhook(body)).toThrow(expect.objectContaining({ code: 'malformed' }))
   })
 })
