@@ -1,51 +1,32 @@
 // @vitest-environment node
 // The server companion against the project's MoonClerk stand-in, over real HTTP on 127.0.0.1:
-// pay through the hosted checkout, then confirm the return through the API, and receive webhooks.
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { confirmCheckout, MoonClerkApiError, parseWebhook, type MoonClerkWebhook } from '../src/server/index'
+// pay through the hosted checkout, then confirm the return through the API. (Webhooks: see
+// server-webhook.test.ts, which runs the README's handler.)
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { confirmCheckout, isPaid, MoonClerkApiError } from '../src/server/index'
 
 interface StandIn {
   origin: string
   close(): Promise<void>
 }
 const API_KEY = 'server-test-key-51c2'
-// Forms from demo/forms.json.
+// Forms from demo/forms.json: $10.00 once, and $15.00 a month.
 const ONE_TIME = '8h7frjfytj'
+const ONE_TIME_FORM = 234101
 const PLAN = 'k2m9q4zr7x'
+const PLAN_FORM = 234102
 
 let standIn: StandIn
-let hooks: http.Server
-const received: Array<MoonClerkWebhook | string> = []
 
 beforeAll(async () => {
-  // The README's webhook handler, in short: 200 for a valid payload, 400 for anything else.
-  hooks = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      try {
-        received.push(parseWebhook(Buffer.concat(chunks).toString('utf8')))
-        res.writeHead(200).end()
-      } catch (error) {
-        received.push(String(error))
-        res.writeHead(400).end()
-      }
-    })
-  })
-  await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve))
-  const hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/moonclerk`
   const { startStandIn } = (await import(new URL('../demo/standin.mjs', import.meta.url).href)) as {
     startStandIn(options: object): Promise<StandIn>
   }
-  standIn = await startStandIn({ siteOrigin: 'http://127.0.0.1:1', apiKey: API_KEY, webhookRetryMs: 5, webhookUrl: hookUrl })
+  standIn = await startStandIn({ siteOrigin: 'http://127.0.0.1:1', apiKey: API_KEY })
 })
 
 afterAll(async () => {
   await standIn?.close()
-  hooks?.closeAllConnections()
-  await new Promise((resolve) => hooks?.close(resolve))
 })
 
 /** Pays as the hosted checkout's form does, and returns what the redirect URL brings back. */
@@ -57,13 +38,26 @@ async function pay(token: string, cid: string) {
     redirect: 'manual',
   })
   const back = new URL(response.headers.get('location')!).searchParams
-  return { checkoutToken: back.get('checkout_token')!, customId: back.get('custom_id')! }
+  return {
+    checkoutToken: back.get('checkout_token')!,
+    customId: back.get('custom_id')!,
+    paymentId: back.get('payment_id')!,
+    customerId: back.get('customer_id')!,
+  }
+}
+
+/** Adds a payment or a plan to the stand-in's API, as if MoonClerk had made it; returns it. */
+async function seed(kind: 'payment' | 'customer', fields: Record<string, unknown>) {
+  const response = await fetch(`${standIn.origin}/__standin/seed`, { method: 'POST', body: JSON.stringify({ [kind]: fields }) })
+  expect(response.status).toBe(201)
+  return ((await response.json()) as Record<string, Record<string, unknown> & { id: number }>)[kind]
 }
 
 const options = () => ({ apiKey: API_KEY, apiBase: standIn.origin + '/' })
 
 test('a one-time payment is confirmed when its custom id is the expected one', async () => {
-  const returned = await pay(ONE_TIME, 'sealed-234')
+  const { checkoutToken, customId } = await pay(ONE_TIME, 'sealed-234')
+  const returned = { checkoutToken, customId }
   expect(await confirmCheckout(returned, options())).toMatchObject({
     kind: 'payment',
     record: { custom_id: 'sealed-234', checkout: { token: returned.checkoutToken } },
@@ -71,8 +65,8 @@ test('a one-time payment is confirmed when its custom id is the expected one', a
 })
 
 test('a return whose custom id differs from the payment is not confirmed', async () => {
-  const returned = await pay(ONE_TIME, 'real-user')
-  expect(await confirmCheckout({ ...returned, customId: 'someone-else' }, options())).toBeNull()
+  const { checkoutToken } = await pay(ONE_TIME, 'real-user')
+  expect(await confirmCheckout({ checkoutToken, customId: 'someone-else' }, options())).toBeNull()
 })
 
 test('a made-up checkout token is not confirmed', async () => {
@@ -80,12 +74,13 @@ test('a made-up checkout token is not confirmed', async () => {
 })
 
 test('a recurring plan is confirmed through its customer record', async () => {
-  const returned = await pay(PLAN, 'plan-user-7')
-  expect(await confirmCheckout(returned, options())).toMatchObject({ kind: 'plan', record: { custom_id: 'plan-user-7' } })
+  const { checkoutToken, customId } = await pay(PLAN, 'plan-user-7')
+  expect(await confirmCheckout({ checkoutToken, customId }, options())).toMatchObject({ kind: 'plan', record: { custom_id: 'plan-user-7' } })
 })
 
 test('5xx answers are retried with backoff', async () => {
-  const returned = await pay(ONE_TIME, 'retry-user')
+  const { checkoutToken, customId } = await pay(ONE_TIME, 'retry-user')
+  const returned = { checkoutToken, customId }
   await fetch(`${standIn.origin}/__standin/api-faults`, { method: 'POST', body: JSON.stringify({ status: 503, times: 2 }) })
   expect(await confirmCheckout(returned, options())).toMatchObject({ kind: 'payment' })
   await fetch(`${standIn.origin}/__standin/api-faults`, { method: 'POST', body: JSON.stringify({ status: 502, times: 5 }) })
@@ -94,20 +89,144 @@ test('5xx answers are retried with backoff', async () => {
 })
 
 test('a wrong key fails at once, and the key appears in no message', async () => {
-  const returned = await pay(ONE_TIME, 'key-user')
+  const { checkoutToken, customId } = await pay(ONE_TIME, 'key-user')
+  const returned = { checkoutToken, customId }
   const error = await confirmCheckout(returned, { ...options(), apiKey: 'wrong-key-should-not-leak' }).catch((e) => e)
   expect(error).toBeInstanceOf(MoonClerkApiError)
   expect(error.status).toBe(401)
   expect(String(error) + JSON.stringify(error)).not.toContain('wrong-key-should-not-leak')
 })
 
-test("MoonClerk's webhooks reach a handler built on parseWebhook, which answers 200", async () => {
-  const before = received.length
-  const returned = await pay(ONE_TIME, 'hooked-user')
-  await expect.poll(() => received.slice(before).find((hook) => typeof hook != 'string' && hook.customId == 'hooked-user')).toMatchObject({
-    event: 'payment_created',
-    object: 'payment',
-    checkoutToken: returned.checkoutToken,
+
+describe('what confirmCheckout counts as confirmed', () => {
+  test('a customId is required: a return without one is a TypeError, before any request', async () => {
+    const { checkoutToken } = await pay(ONE_TIME, '')
+    const fetchSpy = vi.fn(fetch)
+    for (const customId of [null, undefined, '']) {
+      const returned = { checkoutToken, customId: customId as unknown as string }
+      await expect(confirmCheckout(returned, { ...options(), fetch: fetchSpy })).rejects.toThrow(/needs the customId/)
+    }
+    expect(fetchSpy).not.toHaveBeenCalled()
   })
-  expect(received.filter((hook) => typeof hook == 'string')).toStrictEqual([])
+
+  test.each([
+    ['failed', { status: 'failed', amount: 1000, amount_refunded: 0 }],
+    ['refunded', { status: 'refunded', amount: 1000, amount_refunded: 1000 }],
+    ['successful but fully refunded', { status: 'successful', amount: 1000, amount_refunded: 1000 }],
+  ])('a %s payment is not confirmed', async (label, fields) => {
+    const token = `tok-${label.replace(/\W/g, '')}`
+    const payment = await seed('payment', { ...fields, custom_id: 'u-' + token, form_id: ONE_TIME_FORM, checkout: { token } })
+    expect(await confirmCheckout({ checkoutToken: token, customId: 'u-' + token }, options())).toBeNull()
+    expect(await confirmCheckout({ paymentId: payment.id, customId: 'u-' + token }, options())).toBeNull()
+  })
+
+  test('a partly refunded payment is still confirmed', async () => {
+    const payment = await seed('payment', { amount: 1000, amount_refunded: 300, custom_id: 'u-partly', checkout: { token: 'tok-partly' } })
+    expect(await confirmCheckout({ checkoutToken: 'tok-partly', customId: 'u-partly' }, options())).toMatchObject({ record: { id: payment.id } })
+  })
+
+  test.each(['canceled', 'past_due'])('a plan whose subscription is %s is not confirmed', async (status) => {
+    const plan = await seed('customer', { custom_id: 'plan-' + status, checkout: { token: 'tok-plan-' + status }, subscription: { status } })
+    expect(await confirmCheckout({ checkoutToken: 'tok-plan-' + status, customId: 'plan-' + status }, options())).toBeNull()
+    expect(await confirmCheckout({ customerId: plan.id, customId: 'plan-' + status }, options())).toBeNull()
+  })
+
+  test("formId pins the form: another form's payment or plan is not confirmed", async () => {
+    const once = await pay(ONE_TIME, 'form-user')
+    const plan = await pay(PLAN, 'form-plan-user')
+    const confirm = (returned: { checkoutToken?: string; paymentId?: string; customerId?: string }, customId: string, formId: number) =>
+      confirmCheckout({ ...returned, customId }, { ...options(), formId })
+    expect(await confirm({ checkoutToken: once.checkoutToken }, 'form-user', ONE_TIME_FORM)).toMatchObject({ kind: 'payment' })
+    expect(await confirm({ checkoutToken: once.checkoutToken }, 'form-user', PLAN_FORM)).toBeNull()
+    expect(await confirm({ paymentId: once.paymentId }, 'form-user', PLAN_FORM)).toBeNull()
+    expect(await confirm({ customerId: plan.customerId }, 'form-plan-user', ONE_TIME_FORM)).toBeNull()
+    expect(await confirm({ customerId: plan.customerId }, 'form-plan-user', PLAN_FORM)).toMatchObject({ kind: 'plan' })
+  })
+
+  test('amountCents pins the price: of the payment, or of the plan', async () => {
+    const once = await pay(ONE_TIME, 'price-user')
+    const plan = await pay(PLAN, 'price-plan-user')
+    const confirm = (returned: { checkoutToken: string; customId: string }, amountCents: number) =>
+      confirmCheckout({ checkoutToken: returned.checkoutToken, customId: returned.customId }, { ...options(), formId: returned == once ? ONE_TIME_FORM : PLAN_FORM, amountCents })
+    expect(await confirm(once, 1000)).toMatchObject({ kind: 'payment', record: { amount: 1000 } })
+    expect(await confirm(once, 100)).toBeNull()
+    expect(await confirm(plan, 1500)).toMatchObject({ kind: 'plan' })
+    expect(await confirm(plan, 1000)).toBeNull()
+    await expect(confirm(once, 10.5)).rejects.toThrow(/amountCents must be a whole number/)
+  })
+
+  test('by paymentId or customerId, fetched directly, for pages built on the older redirect instructions', async () => {
+    const once = await pay(ONE_TIME, 'old-page-user')
+    const plan = await pay(PLAN, 'old-plan-user')
+    const fetchSpy = vi.fn(fetch)
+    const confirmed = await confirmCheckout({ paymentId: once.paymentId, customId: 'old-page-user' }, { ...options(), fetch: fetchSpy })
+    expect(confirmed).toMatchObject({ kind: 'payment', record: { id: Number(once.paymentId), custom_id: 'old-page-user' } })
+    expect(fetchSpy.mock.calls.map(([url]) => new URL(String(url)).pathname)).toStrictEqual([`/payments/${once.paymentId}`])
+    expect(await confirmCheckout({ customerId: Number(plan.customerId), customId: 'old-plan-user' }, options())).toMatchObject({ kind: 'plan' })
+    expect(await confirmCheckout({ paymentId: once.paymentId, customId: 'someone-else' }, options())).toBeNull()
+    expect(await confirmCheckout({ customerId: once.paymentId, customId: 'old-page-user' }, options())).toBeNull()
+    expect(await confirmCheckout({ paymentId: 999_999_999, customId: 'old-page-user' }, options())).toBeNull()
+    // An unfilled placeholder, or a path in disguise, is no id: no request for it.
+    for (const paymentId of ['{{payment_id}}', '../customers']) {
+      expect(await confirmCheckout({ paymentId, customId: 'old-page-user' }, { ...options(), fetch: fetchSpy })).toBeNull()
+    }
+    expect(fetchSpy).toHaveBeenCalledTimes(1)
+  })
+
+  test("what the success page read (readReturn's detail) can be passed as it is; its keys must agree", async () => {
+    const once = await pay(ONE_TIME, 'all-keys')
+    const plan = await pay(PLAN, 'all-plan-keys')
+    const detail = { ...once, customerId: null, cidMatches: true, repeated: false }
+    expect(await confirmCheckout(detail, options())).toMatchObject({ kind: 'payment', record: { custom_id: 'all-keys' } })
+    expect(await confirmCheckout({ ...plan, paymentId: null }, options())).toMatchObject({ kind: 'plan', record: { custom_id: 'all-plan-keys' } })
+    expect(await confirmCheckout({ ...detail, checkoutToken: plan.checkoutToken }, options())).toBeNull()
+    await expect(confirmCheckout({ ...detail, customerId: plan.customerId }, options())).rejects.toThrow(/a paymentId or a customerId, not both/)
+    await expect(confirmCheckout({ checkoutToken: '', paymentId: null, customId: 'all-keys' }, options())).rejects.toThrow(
+      /needs the checkoutToken, paymentId or customerId/,
+    )
+  })
+
+  test('isPaid says the same about what confirmCheckout returns', async () => {
+    const once = await pay(ONE_TIME, 'is-paid')
+    const confirmed = await confirmCheckout({ checkoutToken: once.checkoutToken, customId: 'is-paid' }, options())
+    expect(isPaid(confirmed!)).toBe(true)
+    expect(isPaid({ kind: 'payment', record: { ...confirmed!.record, status: 'failed' } })).toBe(false)
+    expect(isPaid({ kind: 'plan', record: { id: 1, subscription: { status: 'active' } } })).toBe(true)
+    expect(isPaid({ kind: 'plan', record: { id: 1, subscription: null } })).toBe(false)
+  })
+})
+
+describe('apiBase: https, or http on a loopback host only', () => {
+  // Answers every request with an empty list, and counts them.
+  const emptyApi = () => vi.fn(async () => new Response(JSON.stringify({ payments: [], customers: [] })))
+  const returned = { checkoutToken: 'ck1', customId: 'u1' }
+
+  test.each([
+    'http://api.moonclerk.com/',
+    'http://10.0.0.7:8080/',
+    'http://localhost.example.com/',
+    'http://127.0.0.1.nip.io/',
+    'http://[::2]/',
+    'ftp://127.0.0.1/',
+    'file:///etc/',
+    'api.moonclerk.com',
+  ])('%s is a TypeError naming apiBase, before any request', async (apiBase) => {
+    const fetchSpy = emptyApi()
+    await expect(confirmCheckout(returned, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).rejects.toThrow(TypeError)
+    await expect(confirmCheckout(returned, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).rejects.toThrow(/^apiBase must be/)
+    expect(fetchSpy).not.toHaveBeenCalled()
+  })
+
+  test.each([
+    ['https://api.moonclerk.com/', 'https://api.moonclerk.com/payments'],
+    ['https://proxy.example/moonclerk', 'https://proxy.example/moonclerk/payments'],
+    ['http://localhost:8080/', 'http://localhost:8080/payments'],
+    ['http://127.0.0.1:9/', 'http://127.0.0.1:9/payments'],
+    ['http://127.45.6.7/', 'http://127.45.6.7/payments'],
+    ['http://[::1]:9/', 'http://[::1]:9/payments'],
+  ])('%s is used', async (apiBase, first) => {
+    const fetchSpy = emptyApi()
+    expect(await confirmCheckout(returned, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).toBeNull()
+    expect(String(fetchSpy.mock.calls[0]?.[0 as never]).split('?')[0]).toBe(first)
+  })
 })

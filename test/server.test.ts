@@ -15,10 +15,10 @@ describe('sealCid / openCid', () => {
     ['zero', '0'],
     ['a number with leading zeros stays as it was', '000123'],
     ['an uppercase UUID stays as it was', 'ABCDEF12-3456'],
-  ])('round-trips %s within 64 URL-safe characters', async (_, userId) => {
+  ])('round-trips %s in exactly 64 URL-safe characters', async (_, userId) => {
     const now = new Date('2026-11-22T10:00:00Z')
     const cid = await sealCid(userId, SECRET, { now })
-    expect(cid).toMatch(/^[A-Za-z0-9_-]{1,64}$/)
+    expect(cid).toMatch(/^[A-Za-z0-9_-]{64}$/)
     expect(await openCid(cid, SECRET, { now })).toStrictEqual({ userId, issuedAt: now })
   })
 
@@ -36,7 +36,71 @@ describe('sealCid / openCid', () => {
   test('refuses an id that cannot fit, rather than cut it', async () => {
     await expect(sealCid('x'.repeat(17), SECRET)).rejects.toThrow(/too long to seal into 64 characters: 17 bytes, at most 16/)
     await expect(sealCid('', SECRET)).rejects.toThrow(TypeError)
-    await expect(sealCid('1', 'short')).rejects.toThrow(/at least 16 characters/)
+  })
+
+  test('its length gives nothing away: every id seals to 64 characters', async () => {
+    const ids = ['7', '234', 'user:leon', 'ü-leon-bridges1', '4f9c1c3e-8a2b-4d6e-9f01-23456789abcd', '12345678901234567890123456789012345678']
+    const lengths = new Set(await Promise.all(ids.map(async (id) => (await sealCid(id, SECRET)).length)))
+    expect([...lengths]).toStrictEqual([64])
+  })
+
+  test.each(['7', 'user:leon', 'ü-leon-bridges1'])('no other string opens to the same id as a cid of %j', async (userId) => {
+    const cid = await sealCid(userId, SECRET)
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    // Every other last character, where base64 would hide spare bits, and trailing padding.
+    const others = [...alphabet].filter((char) => char != cid.at(-1)).map((char) => cid.slice(0, -1) + char)
+    for (const other of [...others, cid + '=', cid + 'A', cid.slice(0, -1)]) {
+      await expect(openCid(other, SECRET), other).rejects.toBeInstanceOf(CidError)
+    }
+    expect((await openCid(cid, SECRET)).userId).toBe(userId)
+  })
+
+  test.each([
+    ['shorter than 32 characters', 'only-31-characters-long-secret!'],
+    ['not a string', undefined as unknown as string],
+  ])('a secret %s is refused, with how to make one', async (_, secret) => {
+    const message = /at least 32 characters; make one with: node -e .*randomBytes\(32\)\.toString\('base64url'\)/
+    await expect(sealCid('1', secret)).rejects.toThrow(TypeError)
+    await expect(sealCid('1', secret)).rejects.toThrow(message)
+    await expect(openCid('A'.repeat(64), secret)).rejects.toThrow(message)
+  })
+
+  test('cids of the first format (v1, of varying length) are refused as CidErrors', async () => {
+    // Sealed with SECRET by the previous version: "7", a UUID (64 characters then too) and "user:leon".
+    const v1 = ['9JNPgLdn7gpxRb8xaBb3kx2W378Nyc3zo6fEb_Y7Y6uW', 'EtT6jUcJzD0XC9zKNuQLeeLH9mJawwf2EyvtxVWdb3NHvhCG_FMRbF7aEdgUMl5j', 'T-F0HhvXeH-HlrPn9MtHu-pVxgtzVSfMEUn5wbwGXAO3sMq4QRQlosg']
+    await expect(openCid(v1[0], SECRET)).rejects.toMatchObject({ name: 'CidError', code: 'malformed' })
+    await expect(openCid(v1[1], SECRET)).rejects.toMatchObject({ name: 'CidError', code: 'invalid' })
+    await expect(openCid(v1[2], SECRET)).rejects.toMatchObject({ name: 'CidError', code: 'malformed' })
+  })
+
+  test('a cid whose sealed content is not in the one form sealCid() writes is malformed', async () => {
+    // Made with the secret, as the v2 format describes: 12 IV + AES-GCM (96-bit tag) of 24 bytes,
+    // kind << 5 | length, issuedAt (u32), ttl (u24), then the id padded with zeros to 16 bytes.
+    const { subtle } = globalThis.crypto
+    const info = new TextEncoder().encode('moonclerk-checkout cid v2')
+    const material = await subtle.importKey('raw', new TextEncoder().encode(SECRET), 'HKDF', false, ['deriveKey'])
+    const salt = new TextEncoder().encode('moonclerk-checkout')
+    const key = await subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt, info }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt'])
+    const seal = async (head: number, id: number[]) => {
+      const plain = new Uint8Array(24)
+      plain[0] = head
+      plain.set(id, 8)
+      const iv = new Uint8Array(12)
+      const sealed = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: info, tagLength: 96 }, key, plain))
+      return Buffer.concat([iv, sealed]).toString('base64url')
+    }
+    expect((await openCid(await seal((2 << 5) | 1, [7]), SECRET)).userId).toBe('7')
+    for (const [head, id] of [
+      [(2 << 5) | 1, [7, 0, 0, 1]], // something after the id
+      [(2 << 5) | 2, [0, 7]], // "7" with a leading zero byte
+      [(0 << 5) | 1, [0x37]], // "7" stored as text, not as a number
+      [(0 << 5) | 0, []], // no id
+      [(0 << 5) | 17, []], // longer than 16 bytes
+      [(3 << 5) | 1, [7]], // an unknown kind
+      [(0 << 5) | 1, [0xff]], // not UTF-8
+    ] as Array<[number, number[]]>) {
+      await expect(openCid(await seal(head, id), SECRET), JSON.stringify([head, id])).rejects.toMatchObject({ name: 'CidError', code: 'malformed' })
+    }
   })
 
   test('a cid sealed with another secret is invalid', async () => {
@@ -62,8 +126,23 @@ describe('sealCid / openCid', () => {
     await expect(sealCid('234', SECRET, { ttlSeconds: 1.5 })).rejects.toThrow(RangeError)
   })
 
-  test.each(['', 'not base64!', 'AAAA', 'x'.repeat(65), '{{custom_id}}'])('malformed input %j is refused clearly', async (cid) => {
-    await expect(openCid(cid, SECRET)).rejects.toMatchObject({ code: 'malformed' })
+  test.each([
+    '',
+    'not base64!',
+    'AAAA',
+    'A'.repeat(33),
+    'A'.repeat(63),
+    'x'.repeat(65),
+    'A'.repeat(63) + '=',
+    'A'.repeat(62) + '==',
+    'A'.repeat(60) + ' AAA',
+    '{{custom_id}}',
+    null,
+    undefined,
+    234,
+    ['A'.repeat(64)],
+  ])('malformed input %j is refused with a CidError', async (cid) => {
+    await expect(openCid(cid as string, SECRET)).rejects.toMatchObject({ name: 'CidError', code: 'malformed' })
   })
 })
 
@@ -102,8 +181,9 @@ describe('parseWebhook', () => {
     ['no data', { event: 'payment_created', object: 'payment' }, /no "data"/],
     ['no id', { event: 'payment_created', object: 'payment', data: {} }, /"data.id"/],
     ['a numeric cid', { event: 'payment_created', object: 'payment', data: { id: 1, custom_id: 5 } }, /custom_id/],
-  ])('rejects %s with a clear WebhookError', (_, body, message) => {
+  ])("rejects %s with a clear WebhookError, code 'malformed'", (_, body, message) => {
     expect(() => parseWebhook(body)).toThrow(WebhookError)
     expect(() => parseWebhook(body)).toThrow(message)
+    expect(() => parseWebhook(body)).toThrow(expect.objectContaining({ code: 'malformed' }))
   })
 })

@@ -1,5 +1,8 @@
 // MoonClerk's webhooks: a JSON POST per event, to be answered 200–204 (anything else is retried,
-// up to 10 times, then the endpoint is disabled).
+// up to 10 times, then the endpoint is disabled). They are not signed: anyone who learns the
+// endpoint's URL can POST one. `parseWebhook()` checks the shape; `verifyWebhook()` also fetches
+// the object from MoonClerk's API and returns MoonClerk's copy, which is the one to act on.
+import { client, fetchRecord, type ApiOptions, type MoonClerkRecord } from './api.js'
 
 const OBJECT_OF: Record<string, 'payment' | 'customer'> = {
   payment_created: 'payment',
@@ -18,34 +21,86 @@ export interface MoonClerkWebhook {
   data: Record<string, unknown>
 }
 
+/**
+ * Why a webhook was refused: `malformed` (not MoonClerk's shape: answer 400), `unknown-object`
+ * (MoonClerk's API has no such payment or customer) or `mismatch` (the body's cid, checkout
+ * token, form or customer differ from MoonClerk's record). The last two are not MoonClerk's
+ * webhooks as sent: a retry would not change the answer.
+ */
+export type WebhookErrorCode = 'malformed' | 'unknown-object' | 'mismatch'
+
 export class WebhookError extends Error {
-  constructor(message: string) {
+  constructor(
+    readonly code: WebhookErrorCode,
+    message: string,
+  ) {
     super(message)
     this.name = 'WebhookError'
   }
 }
 
-/** Validates a webhook body (the raw text or the parsed JSON) and returns what matters in it. */
-export function parseWebhook(body: unknown): MoonClerkWebhook {
-  let payload = body
-  if (typeof body == 'string' || body instanceof Uint8Array) {
-    try {
-      payload = JSON.parse(typeof body == 'string' ? body : new TextDecoder().decode(body))
-    } catch {
-      throw new WebhookError('the body is not JSON')
-    }
+const malformed = (message: string) => new WebhookError('malformed', message)
+
+function jsonOf(body: unknown): unknown {
+  if (typeof body != 'string' && !(body instanceof Uint8Array)) return body
+  try {
+    return JSON.parse(typeof body == 'string' ? body : new TextDecoder().decode(body))
+  } catch {
+    throw malformed('the body is not JSON')
   }
-  if (!payload || typeof payload != 'object') throw new WebhookError('the body is not a JSON object')
-  const { event, object, data } = payload as { event?: unknown; object?: unknown; data?: unknown }
-  if (typeof event != 'string' || !event) throw new WebhookError('no "event" in the body')
-  if (object != 'payment' && object != 'customer') throw new WebhookError(`"object" must be "payment" or "customer", got ${JSON.stringify(object)}`)
-  if (OBJECT_OF[event] && OBJECT_OF[event] != object) throw new WebhookError(`"${event}" comes with a ${OBJECT_OF[event]}, not a ${object}`)
-  if (!data || typeof data != 'object' || Array.isArray(data)) throw new WebhookError('no "data" object in the body')
-  const record = data as Record<string, unknown>
-  if (typeof record.id != 'number' && typeof record.id != 'string') throw new WebhookError('"data.id" is missing')
-  const customId = record.custom_id
-  if (customId != null && typeof customId != 'string') throw new WebhookError('"data.custom_id" must be a string or null')
+}
+
+const tokenOf = (record: Record<string, unknown>) => {
   const checkout = record.checkout as { token?: unknown } | null | undefined
-  const checkoutToken = checkout && typeof checkout.token == 'string' ? checkout.token : null
-  return { event, object: object as 'payment' | 'customer', id: record.id, customId: customId ?? null, checkoutToken, data: record }
+  return checkout && typeof checkout.token == 'string' ? checkout.token : null
+}
+
+const summary = (event: string, object: 'payment' | 'customer', record: MoonClerkRecord): MoonClerkWebhook => ({
+  event,
+  object,
+  id: record.id,
+  customId: typeof record.custom_id == 'string' ? record.custom_id : null,
+  checkoutToken: tokenOf(record),
+  data: record,
+})
+
+/** Validates a webhook body (the raw text or the parsed JSON) and returns what matters in it. It proves nothing. */
+export function parseWebhook(body: unknown): MoonClerkWebhook {
+  const payload = jsonOf(body)
+  if (!payload || typeof payload != 'object') throw malformed('the body is not a JSON object')
+  const { event, object, data } = payload as { event?: unknown; object?: unknown; data?: unknown }
+  if (typeof event != 'string' || !event) throw malformed('no "event" in the body')
+  if (object != 'payment' && object != 'customer') throw malformed(`"object" must be "payment" or "customer", got ${JSON.stringify(object)}`)
+  if (OBJECT_OF[event] && OBJECT_OF[event] != object) throw malformed(`"${event}" comes with a ${OBJECT_OF[event]}, not a ${object}`)
+  if (!data || typeof data != 'object' || Array.isArray(data)) throw malformed('no "data" object in the body')
+  const record = data as MoonClerkRecord
+  if (typeof record.id != 'number' && typeof record.id != 'string') throw malformed('"data.id" is missing')
+  if (record.custom_id != null && typeof record.custom_id != 'string') throw malformed('"data.custom_id" must be a string or null')
+  return summary(event, object as 'payment' | 'customer', record)
+}
+
+const same = (a: unknown, b: unknown) => String(a ?? '') === String(b ?? '')
+
+/** The first field in which the body contradicts MoonClerk's record, if any. */
+function contradiction(hook: MoonClerkWebhook, record: MoonClerkRecord): string | undefined {
+  if (hook.customId !== (typeof record.custom_id == 'string' ? record.custom_id : null)) return 'custom_id'
+  if (hook.checkoutToken !== null && hook.checkoutToken !== tokenOf(record)) return 'checkout.token'
+  return ['form_id', 'customer_id'].find((field) => field in hook.data && !same(hook.data[field], record[field]))
+}
+
+/**
+ * Checks a webhook with MoonClerk: parses it as `parseWebhook()` does, fetches the same payment or
+ * customer by id from the API, and returns the same shape with `data` and `customId` taken from
+ * MoonClerk's copy, as it is now. Throws a `WebhookError` (with a `code`) for a body that is not
+ * MoonClerk's, and a `MoonClerkApiError` when the API cannot answer (then answer 5xx, to be retried).
+ */
+export async function verifyWebhook(body: unknown, options: ApiOptions): Promise<MoonClerkWebhook> {
+  const api = client(options, 'verifyWebhook')
+  const hook = parseWebhook(body)
+  const record = await fetchRecord(hook.object, hook.id, api)
+  const which = `${hook.object} ${JSON.stringify(hook.id).slice(0, 80)}`
+  if (!record) throw new WebhookError('unknown-object', `MoonClerk has no ${which}`)
+  const field = contradiction(hook, record)
+  if (field) throw new WebhookError('mismatch', `"${field}" in the body differs from MoonClerk's ${which}`)
+  return summary(hook.event, hook.object, record)
 }
