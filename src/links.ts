@@ -36,7 +36,7 @@ export function decorateLinks(root?: ParentNode): void {
     const options = checkoutOptions(link)
     // The payer's values go only to MoonClerk: a link elsewhere (injected, or a typo) gets none.
     if (!underPayUrl(link, options.payUrl)) {
-      console.warn(`${LOG_PREFIX}left a data-moonclerk-link alone: ${link.href} is not under ${options.payUrl}`)
+      console.warn(`${LOG_PREFIX}${link.href} is not under ${options.payUrl}: left alone`)
       continue
     }
     resolveCid(options.cid)

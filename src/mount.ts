@@ -65,7 +65,6 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
   if (typeof document == 'undefined') return { element: null, opts: null, displayed: never, destroy: noop }
   const placeholder = typeof target == 'string' ? document.querySelector(target) : target
   if (!placeholder) throw new TypeError(`${LOG_PREFIX}no element matches ${JSON.stringify(target)}`)
-  if (isForeignScript(placeholder)) throw new TypeError(`${LOG_PREFIX}only the library's own <script> can be a placeholder`)
   const known = handles.get(placeholder)
   if (known) return known
 
@@ -178,15 +177,15 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
   return handle
 }
 
-const isForeignScript = (element: Element) => element instanceof HTMLScriptElement && !isOwnScript(element)
-
 const warned = new WeakSet<Element>()
 
-/** A `<script>` placeholder that is not ours: injected markup, say. Skipped, with one warning. */
+/**
+ * A `<script>` placeholder that is not our own script tag: injected markup, say. Skipped, with one
+ * warning. (An explicit `mount(script)` is the site's own call: that script only reads placeholder attributes.)
+ */
 function ignoredScript(element: Element): boolean {
-  if (!isForeignScript(element)) return false
-  if (!warned.has(element) && warned.add(element))
-    console.warn(`${LOG_PREFIX}ignored a <script data-moonclerk-checkout> that is not the library's own script tag`)
+  if (!(element instanceof HTMLScriptElement) || isOwnScript(element)) return false
+  if (!warned.has(element) && warned.add(element)) console.warn(LOG_PREFIX + 'ignored a <script> placeholder that is not ours')
   return true
 }
 

@@ -51,7 +51,7 @@ describe('buildOpts', () => {
   ])('refuses %s, in cid, name and email', (_, value) => {
     for (const key of ['cid', 'name', 'email'])
       expect(() => buildOpts({ token: 'a1', [key]: value }), key).toThrow(
-        new RegExp(`^${key} \\(data-moonclerk-${key}\\) must be free of " # % & \\+ < > and control characters`),
+        new RegExp(`^${key} \\(data-moonclerk-${key}\\) must be free of " # % & \\+ < >, control characters and end spaces`),
       )
   })
 
