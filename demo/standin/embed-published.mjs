@@ -24,6 +24,8 @@ export function publishedEmbedScript(origin, faults) {
   function MoonclerkEmbed(opts) {
     if (!window.postMessage) throw 'MoonclerkEmbed requires postMessage';
     if (config.throwIn === 'constructor') throw new Error('stand-in: MoonclerkEmbed constructor failed');
+    // What the caller gave, for tests to compare (not part of MoonClerk's behaviour).
+    this.given = JSON.parse(JSON.stringify(opts));
     this.options = { checkoutToken: null, host: config.host, ssl: config.ssl, width: '100%', height: 0, cid: null };
     for (var key in opts) this.options[key] = opts[key];
     var self = this;
@@ -48,7 +50,7 @@ export function publishedEmbedScript(origin, faults) {
 
   MoonclerkEmbed.prototype.display = function () {
     var o = this.options;
-    standIn.displays.push(JSON.parse(JSON.stringify(o, function (key, value) { return key == 'host' || key == 'ssl' ? undefined : value; })));
+    standIn.displays.push(this.given);
     if (config.throwIn === 'display') throw new Error('stand-in: display() failed');
     var width = /^\\d+$/.test(String(o.width)) ? o.width + 'px' : o.width;
     var url = this.frameUrl();
