@@ -123,9 +123,7 @@ export const isOwnScript = (element: Element): boolean => element == ownScript
 
 /** Defaults < global config < our script tag < this page's URL (if allowed): what every checkout starts from. */
 export function pageOptions(): ResolvedOptions {
-  const config = window.MoonClerkCheckoutConfig
-  // An element named MoonClerkCheckoutConfig (`<form id=…>`) shows through `window` too: it is no config.
-  const page = merge(DEFAULTS, config instanceof Node ? null : config, readAttributes(ownScript, SCRIPT_KEYS), {
+  const page = merge(DEFAULTS, window.MoonClerkCheckoutConfig, readAttributes(ownScript, SCRIPT_KEYS), {
     // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
     nonce: (ownScript && (ownScript.nonce || ownScript.getAttribute('nonce'))) || undefined,
   })

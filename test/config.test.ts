@@ -23,6 +23,13 @@ test('readAttributes keeps values as given, empty ones too, and skips absent one
   expect(readAttributes(el, ['token', 'cid', 'amountCents', 'name'])).toStrictEqual({ token: 'a1', cid: '', amountCents: ' 12 ' })
 })
 
+test('merge ignores __proto__, constructor and prototype keys (a config parsed from JSON, say)', () => {
+  const merged = merge(JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}, "prototype": 1, "cid": "7"}'))
+  expect(merged).toStrictEqual({ cid: '7' })
+  expect(Object.getPrototypeOf(merged)).toBe(Object.prototype)
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+})
+
 test('merge: later sources win and undefined never hides a lower value', () => {
   expect(merge({ cid: '1', name: 'a' }, { cid: undefined, name: 'b' }, null)).toStrictEqual({ cid: '1', name: 'b' })
 })

@@ -37,6 +37,24 @@ test("a link's own attributes win; the script tag's defaults apply; decorating t
   expect(href('a + a')).toBe('https://shop.example/pay/b2?cid=page')
 })
 
+test('a marked link that does not go to the hosted checkout is left alone, with a warning, and its cid is not remembered', async () => {
+  window.MoonClerkCheckoutConfig = { cid: 'page-7', email: 'leon@example.com' }
+  const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  html(`<p>
+    <a id="evil" href="https://evil.example/c" data-moonclerk-link data-moonclerk-cid="planted">Pay</a>
+    <a id="lookalike" href="https://app.moonclerk.com.evil.example/pay/a1" data-moonclerk-link>Pay</a>
+    <a id="path" href="https://app.moonclerk.com/admin/a1" data-moonclerk-link>Pay</a>
+  </p>`)
+  decorateLinks()
+  await settle()
+  expect(href('#evil')).toBe('https://evil.example/c')
+  expect(href('#lookalike')).toBe('https://app.moonclerk.com.evil.example/pay/a1')
+  expect(href('#path')).toBe('https://app.moonclerk.com/admin/a1')
+  expect(warned).toHaveBeenCalledTimes(3)
+  expect(warned.mock.calls[0][0]).toBe('[moonclerk-checkout] https://evil.example/c is not under https://app.moonclerk.com/pay/: left alone')
+  expect(handleReturn({ url: '/thanks?custom_id=planted&checkout_token=t' })!.cidMatches).toBeNull()
+})
+
 test('the cid a link carries counts for the return double check', async () => {
   window.MoonClerkCheckoutConfig = { cid: async () => 'hashed-7' }
   html('<a href="https://app.moonclerk.com/pay/a1" data-moonclerk-link>Pay</a>')

@@ -103,23 +103,59 @@ test('the default timeout is 15 seconds', async () => {
   expect(reason).toBe('script-timeout')
 })
 
-test('under Trusted Types the src goes through one shared policy named moonclerk-checkout', () => {
+test('under Trusted Types the src goes through one policy named moonclerk-checkout, which makes script URLs only of https: URLs and is on no global', () => {
   const scripts = captureScripts()
   const created: string[] = []
+  let rules: { createScriptURL(url: string): string } | undefined
   vi.stubGlobal('trustedTypes', {
-    createPolicy: (name: string, rules: { createScriptURL(url: string): string }) => {
+    createPolicy: (name: string, given: { createScriptURL(url: string): string }) => {
       created.push(name)
-      return { createScriptURL: (url: string) => rules.createScriptURL(url) }
+      rules = given
+      return { createScriptURL: (url: string) => given.createScriptURL(url) }
     },
   })
+  const globalsBefore = Object.getOwnPropertySymbols(window).length
   try {
     loadEmbedScript({ embedSrc: freshSrc() })
     loadEmbedScript({ embedSrc: freshSrc() })
     expect(created).toStrictEqual(['moonclerk-checkout'])
     expect(scripts.map((script) => script.src)).toHaveLength(2)
     expect(scripts[1].src).toMatch(/^https:\/\/cdn\.example\/\d+\/embed\.js$/)
+    // Were the policy reached, it still refuses what the loader refuses.
+    for (const url of ['data:text/javascript,alert(1)', 'javascript:alert(1)', 'http://cdn.example/embed.js'])
+      expect(() => rules!.createScriptURL(url), url).toThrow(/embedSrc \(data-moonclerk-embed-src\) must be an https: URL/)
+    expect(Object.getOwnPropertySymbols(window)).toHaveLength(globalsBefore)
   } finally {
     vi.unstubAllGlobals()
-    delete (window as unknown as Record<symbol, unknown>)[Symbol.for('moonclerk-checkout.policy')]
   }
+})
+
+test.each([
+  ['data:text/javascript,alert(1)'],
+  ['javascript:alert(1)'],
+  ['http://cdn.example/embed.js'],
+  ['http://127.0.0.1.evil.example/embed.js'],
+  ['//cdn.example:99999/embed.js'],
+])('refuses the embed.js URL %s with invalid-config, and adds no script', async (embedSrc) => {
+  const scripts = captureScripts()
+  await expect(loadEmbedScript({ embedSrc })).rejects.toMatchObject({ reason: 'invalid-config', message: expect.stringMatching(/^embedSrc .* must be an https: URL \(http: only for localhost\)/) })
+  expect(scripts).toHaveLength(0)
+})
+
+test.each(['http://localhost:4321/assets/embed.js', 'http://127.0.0.1/embed.js', 'http://127.8.9.10/embed.js', 'http://[::1]:8080/embed.js'])(
+  'takes http: on this machine, for development: %s',
+  (embedSrc) => {
+    const scripts = captureScripts()
+    loadEmbedScript({ embedSrc })
+    expect(scripts[0].src).toBe(new URL(embedSrc).href)
+  },
+)
+
+test('an element named MoonclerkEmbed (<img name=…> shows through window) does not pass for MoonClerk', async () => {
+  const scripts = captureScripts()
+  ;(window as unknown as Record<string, unknown>).MoonclerkEmbed = document.createElement('img')
+  const load = loadEmbedScript({ embedSrc: freshSrc() })
+  expect(scripts).toHaveLength(1)
+  arrive(scripts[0])
+  expect(await load).toBe(FakeEmbed)
 })

@@ -197,6 +197,47 @@ describe('errors', () => {
     expect(event!.detail).toMatchObject({ token: 'a1', reason })
   })
 
+  test('several checkouts failing on one load: each reports an error of its own, naming only itself, the shared failure as cause', async () => {
+    const { scripts } = page('<div id="pa" data-moonclerk-checkout="a1"></div><div id="pb" data-moonclerk-checkout="b2"></div><div id="pc" data-moonclerk-checkout="c3"></div>')
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const handles = mountAll()
+    fail(scripts[0])
+    const errors = await Promise.all(handles.map((handle) => handle.displayed.catch((error) => error)))
+    expect(errors.map((error) => error.message)).toStrictEqual(
+      ['pa', 'pb', 'pc'].map((id) => `<div#${id}>: ${scripts[0].src} failed to load`),
+    )
+    expect(errors.map((error) => error.reason)).toStrictEqual(['script-load', 'script-load', 'script-load'])
+    expect(new Set(errors).size).toBe(3)
+    expect(errors[0].cause).toMatchObject({ reason: 'script-load', message: `${scripts[0].src} failed to load` })
+    expect(errors[1].cause).toBe(errors[0].cause)
+    expect(events.filter((e) => e.type == 'moonclerk:error').map((e) => e.detail.message)).toStrictEqual(errors.map((error) => error.message))
+  })
+
+  test.each([
+    ['embedSrc', { embedSrc: 'data:text/javascript,alert(1)' }],
+    ['embedSrc', { embedSrc: 'http://cdn.example/embed.js' }],
+    ['payUrl', { payUrl: 'javascript:alert(1)//' }],
+    ['payUrl', { payUrl: 'http://pay.example/' }],
+  ])('invalid-config for an unusable %s, before any request, and no link to it', async (key, options) => {
+    const { error, el, scripts } = await failure('<div data-moonclerk-checkout="a1"></div>', () => {}, options)
+    expect(error).toMatchObject({ reason: 'invalid-config', message: expect.stringContaining(`${key} (data-moonclerk-`) })
+    expect(error.message).toContain('must be an https: URL (http: only for localhost)')
+    expect(scripts).toHaveLength(0)
+    expect(document.head.querySelectorAll('link[rel=preconnect]')).toHaveLength(0)
+    expect(Array.from(el.querySelectorAll('a'), (a) => a.getAttribute('href'))).not.toContainEqual(expect.stringMatching(/^(javascript|http):/))
+  })
+
+  test('a cid that MoonClerk\'s embed.js would alter is invalid-config, and the link carries it exactly', async () => {
+    const cid = 'a&b#c+d%'
+    const { error, el, scripts } = await failure('<div data-moonclerk-checkout="a1"></div>', (s) => arrive(s[0]), { cid, email: 'leon+tag@example.com' })
+    expect(error).toMatchObject({ reason: 'invalid-config', message: expect.stringContaining('cid (data-moonclerk-cid) must be free of') })
+    expect(FakeEmbed.created).toHaveLength(0)
+    expect(scripts).toHaveLength(1)
+    const link = new URL(linkOf(el).href)
+    expect(link.searchParams.get('cid')).toBe(cid)
+    expect(link.searchParams.get('email')).toBe('leon+tag@example.com')
+  })
+
   test('script-timeout', async () => {
     vi.useFakeTimers()
     try {
@@ -292,6 +333,19 @@ describe('one embed.js per page', () => {
   test('mountAll scans only under its root, the root included', () => {
     const { el } = page('<section data-moonclerk-checkout="a1"><div data-moonclerk-checkout="b2"></div></section><div data-moonclerk-checkout="c3"></div>')
     expect(mountAll(el).map((h) => h.element)).toStrictEqual([el, el.firstElementChild])
+  })
+
+  test("a <script data-moonclerk-checkout> that is not the library's own is ignored, with one warning", () => {
+    const { scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    const injected = scriptTag({ 'data-moonclerk-checkout': 'b2', 'data-moonclerk-embed-src': 'data:text/javascript,alert(1)' })
+    document.body.append(injected)
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    expect(mountAll().map((h) => h.element)).toStrictEqual([document.querySelector('div')])
+    mountAll()
+    expect(warned).toHaveBeenCalledTimes(1)
+    expect(warned.mock.calls[0][0]).toMatch(/^\[moonclerk-checkout\] ignored a <script> placeholder that is not ours/)
+    expect(injected.hasAttribute('data-moonclerk-state')).toBe(false)
+    expect(scripts.map((script) => script.src)).not.toContainEqual(expect.stringMatching(/^data:/))
   })
 
   test('leaves placeholders that another copy of the library mounted', () => {

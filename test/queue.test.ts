@@ -17,3 +17,18 @@ test('queued calls run once the library is there, later pushes at once, a throwi
   expect(calls.at(-1)).toBe('later')
   expect(console.error).toHaveBeenCalledTimes(1)
 })
+
+test('an element named MoonClerkCheckout (<img name=…> shows through window) is replaced by the API, which takes pushes', async () => {
+  const img = document.createElement('img')
+  ;(window as unknown as { MoonClerkCheckout: unknown }).MoonClerkCheckout = img
+  vi.resetModules()
+  await import('../src/umd')
+  await settle()
+  const api = (window as unknown as { MoonClerkCheckout: { mount?: unknown; push(call: (api: unknown) => void): void } }).MoonClerkCheckout
+  expect(api).not.toBe(img)
+  expect(typeof api.mount).toBe('function')
+  expect('mount' in img).toBe(false)
+  const calls: unknown[] = []
+  api.push((given) => calls.push(given))
+  expect(calls).toStrictEqual([api])
+})

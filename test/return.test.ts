@@ -6,6 +6,21 @@ import { scriptTag, settle } from './helpers'
 const NONE = { customId: null, checkoutToken: null, paymentId: null, customerId: null }
 
 describe('readReturn (pure)', () => {
+  test.each([
+    'https://shop.example/thanks#/done?custom_id=1\n2&checkout_token=t',
+    'https://shop.example/thanks?custom_id=%E0%A4%A&checkout_token=%',
+    '\n?#\r\u2028#?&=&==',
+    '',
+    '#',
+    '%%%?%%%#%%%',
+  ])('never throws, whatever the string: %j', (url) => {
+    expect(() => readReturn(url)).not.toThrow()
+  })
+
+  test('a line break inside the fragment stays part of the value', () => {
+    expect(readReturn('https://shop.example/thanks#/done?custom_id=1%0A2&checkout_token=t\nu')).toMatchObject({ customId: '1\n2', checkoutToken: 't\nu' })
+  })
+
   test('reads the documented parameters from the query', () => {
     expect(readReturn('https://shop.example/thanks?custom_id=234&checkout_token=ab12&payment_id=99')).toStrictEqual({
       customId: '234',

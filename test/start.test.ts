@@ -30,6 +30,21 @@ test('mounts every placeholder with the script tag as page-wide source', async (
   expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['page-wide', 'own'])
 })
 
+test('an element named currentScript (<img name=…> shows through document) does not hide our script tag', async () => {
+  const scripts = captureScripts()
+  document.body.innerHTML = '<img name="currentScript"><div data-moonclerk-checkout="a1"></div>'
+  Object.defineProperty(document, 'currentScript', { value: document.querySelector('img'), configurable: true })
+  try {
+    startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'page-wide', nonce: 'n0nce' })
+    expect(scripts[0].getAttribute('nonce')).toBe('n0nce')
+    arrive(scripts[0])
+    await settle()
+    expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['page-wide'])
+  } finally {
+    delete (document as unknown as Record<string, unknown>).currentScript
+  }
+})
+
 test('running twice mounts nothing twice, and the first script tag keeps the page-wide settings', async () => {
   const scripts = captureScripts()
   document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
