@@ -12,8 +12,7 @@ define()
 
 // Calls made before this script arrived, from the site's own scripts (no inline snippet needed):
 //   var mc = window.MoonClerkCheckout; (mc && mc.push ? mc : (window.MoonClerkCheckout = [])).push((api) => api.mount('#pay'))
-// That array becomes the API object itself; its calls run once the exports are on it, and later
-// pushes run at once.
+// That array becomes the API object itself: its calls run now, and later pushes run at once.
 type Queued = (api: unknown) => void
 if (typeof window == 'object') {
   const page = window as unknown as { MoonClerkCheckout?: unknown }
@@ -21,7 +20,7 @@ if (typeof window == 'object') {
   // A queue, or another copy's API, is extended. An element named MoonClerkCheckout (`<img name=…>`)
   // also shows through `window`: it is replaced, not extended.
   const api = (found && typeof found == 'object' && !(found instanceof Node) ? found : {}) as Record<string, unknown> & { push: unknown }
-  const queued = Array.isArray(api) ? api.splice(0) : []
+  const queued: Queued[] = Array.isArray(api) ? api.splice(0) : []
   const run = (call: Queued) => {
     try {
       call(api)
@@ -30,9 +29,6 @@ if (typeof window == 'object') {
     }
   }
   page.MoonClerkCheckout = Object.assign(api, exports, { MoonClerkCheckoutElement })
-  // Queued calls run after this script, so that they see a page where start() has run; later pushes run at once.
-  Promise.resolve().then(() => {
-    queued.forEach(run)
-    api.push = (...calls: Queued[]) => (calls.forEach(run), 0)
-  })
+  api.push = (...calls: Queued[]) => (calls.forEach(run), 0)
+  queued.forEach(run)
 }

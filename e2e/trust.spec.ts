@@ -1,0 +1,67 @@
+// What markup injected into the merchant's page, and another site that frames it, can and cannot
+// do (README, Security). Each test fails on a library that trusts what it should not.
+import { consoleMessages, cspConsoleMessages, countEmbedRequests, expect, returnDetails, standInDisplays, test } from './helpers'
+
+declare global {
+  interface Window {
+    __pwned?: unknown
+    /** Filled by e2e/fixtures/csp-watch.js. */
+    __cspViolations: string[]
+  }
+}
+
+test('elements named MoonclerkEmbed, currentScript and MoonClerkCheckout stop no checkout, no setting and no queued call', async ({ page }) => {
+  const embedRequests = countEmbedRequests(page)
+  await page.goto('/e2e/clobbered.html')
+  // The named images are there and shadow the globals, as in any browser.
+  expect(await page.evaluate(() => [typeof window.MoonclerkEmbed, (document as unknown as Record<string, unknown>).currentScript instanceof HTMLImageElement])).toEqual([
+    'function',
+    true,
+  ])
+  await expect(page.locator('#pay')).toHaveAttribute('data-moonclerk-state', 'displayed')
+  await expect(page.locator('#queued')).toHaveAttribute('data-moonclerk-state', 'displayed')
+  // The script tag's cid reached the placeholder: its settings were read through the shadowed currentScript.
+  expect((await standInDisplays(page)).map((opts) => [opts.checkoutToken, opts.cid])).toEqual([
+    ['8h7frjfytj', 'from-the-script-tag'],
+    ['k2m9q4zr7x', 'queued-1'],
+  ])
+  expect(embedRequests).toHaveLength(1)
+  expect(await page.evaluate(() => typeof (window as unknown as { MoonClerkCheckout: { mount?: unknown } }).MoonClerkCheckout.mount)).toBe('function')
+})
+
+test('strict CSP and Trusted Types: an injected <script data-moonclerk-checkout> loads nothing, links nowhere, and the real checkout works', async ({ page }) => {
+  const warnings = consoleMessages(page, 'warning')
+  const violations = cspConsoleMessages(page)
+  const embedRequests = countEmbedRequests(page)
+  const scripts: string[] = []
+  page.on('request', (request) => request.resourceType() == 'script' && scripts.push(request.url()))
+  await page.goto('/e2e/csp-trusted-types-injected.html')
+  await expect(page.locator('#eager')).toHaveAttribute('data-moonclerk-state', 'displayed')
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined()
+  expect(await page.locator('#comment script').getAttribute('data-moonclerk-state')).toBeNull()
+  expect(await page.locator('a[href^="javascript:"]').count()).toBe(0)
+  expect(scripts.filter((url) => !url.startsWith('http'))).toEqual([])
+  expect(embedRequests).toHaveLength(1)
+  expect(warnings).toContain('[moonclerk-checkout] ignored a <script> placeholder that is not ours')
+  expect(await page.evaluate(() => window.__cspViolations)).toEqual([])
+  expect(violations).toEqual([])
+})
+
+test('a merchant page framed by another site: the return breaks out of the checkout frame into the merchant page, never into the foreign top', async ({ page }) => {
+  const base = new URL(test.info().project.use.baseURL!)
+  // Same server, another origin (and site): localhost is not 127.0.0.1.
+  const foreign = new URL('/e2e/framed-by-other-site.html', `http://localhost:${base.port}`)
+  foreign.searchParams.set('inner', new URL('/e2e/return-break-out.html', base).href)
+  await page.goto(foreign.href)
+  const merchant = page.frameLocator('#merchant')
+  await expect(merchant.locator('[data-moonclerk-checkout="e2ebreakout"]')).toHaveAttribute('data-moonclerk-state', 'displayed')
+  await merchant.frameLocator('#mce2ebreakout iframe').getByRole('button', { name: /^Pay\b/ }).click()
+  // The success page replaced the merchant page inside the foreign site's frame, and heard the return there.
+  await expect.poll(() => page.frame({ url: /return-break-out-thanks\.html/ })?.parentFrame() == page.mainFrame()).toBe(true)
+  const thanks = page.frame({ url: /return-break-out-thanks\.html/ })!
+  await expect.poll(() => returnDetails(thanks)).toHaveLength(1)
+  // A page framed by another site gets no storage here, so there is nothing to compare the cid with.
+  expect((await returnDetails(thanks))[0]).toMatchObject({ customId: '234', cidMatches: null })
+  expect(page.url()).toBe(foreign.href)
+  expect(page.frames()).toHaveLength(2)
+})
