@@ -82,6 +82,12 @@ test('a mounted checkout records its cid for the double check', async () => {
   expect(handleReturn({ url: '/thanks?custom_id=mounted-2' })!.cidMatches).toBe(false)
 })
 
-test('without a DOM it does nothing', () => {
-  expect(() => decorateLinks(document.createElement('div'))).not.toThrow()
+// Without a DOM, decorateLinks() does nothing: test/ssr.test.ts runs it in Node.
+test('decorates only the links under the root it is given', async () => {
+  window.MoonClerkCheckoutConfig = { cid: '234' }
+  html('<section><a id="inside" href="https://app.moonclerk.com/pay/a1" data-moonclerk-link>Pay</a></section><a id="outside" href="https://app.moonclerk.com/pay/b2" data-moonclerk-link>Pay</a>')
+  decorateLinks(document.querySelector('section')!)
+  await settle()
+  expect(href('#inside')).toBe('https://app.moonclerk.com/pay/a1?cid=234')
+  expect(href('#outside')).toBe('https://app.moonclerk.com/pay/b2')
 })

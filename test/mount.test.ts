@@ -116,7 +116,7 @@ describe('the fallback link', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const handle = mount(el)
     fail(scripts[0])
-    await expect(handle.displayed).rejects.toBeTruthy()
+    await expect(handle.displayed).rejects.toMatchObject({ reason: 'script-load' })
     expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1?cid=9')
   })
 
