@@ -303,7 +303,9 @@ describe('errors', () => {
     const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
     mount(el)
     fail(scripts[0])
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The signal that the handle has settled; Node reports unhandled rejections once the microtasks after it have run.
+    await vi.waitFor(() => expect(events.map((e) => e.type)).toContain('moonclerk:error'))
+    await settle()
     process.off('unhandledRejection', unhandled)
     expect(unhandled).not.toHaveBeenCalled()
   })
