@@ -73,6 +73,19 @@ describe('a displayed checkout', () => {
     expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['234', 'hashed-9f2c'])
   })
 
+  test('embed.js is already loading while a cid function is pending', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    let giveCid!: (cid: string) => void
+    const handle = mount(el, { cid: () => new Promise<string>((resolve) => (giveCid = resolve)) })
+    expect(scripts).toHaveLength(1)
+    arrive(scripts[0])
+    await settle()
+    expect(FakeEmbed.created).toHaveLength(0)
+    giveCid('late-7')
+    await handle.displayed
+    expect(handle.opts!.cid).toBe('late-7')
+  })
+
   test('a global config cid function is used too', async () => {
     const { scripts } = page('<div data-moonclerk-checkout="a1"></div>')
     window.MoonClerkCheckoutConfig!.cid = async () => 'from-server'
@@ -311,6 +324,19 @@ describe('errors', () => {
   })
 })
 
+test('events cross shadow roots: a listener on the document hears a checkout inside one', async () => {
+  page('<section id="host"></section>')
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  const host = document.getElementById('host')!
+  // MoonClerk's embed cannot find a container inside a shadow root (README: light DOM only), so this one fails; its event still reaches the page.
+  const placeholder = host.attachShadow({ mode: 'open' }).appendChild(document.createElement('div'))
+  const heard: string[] = []
+  document.addEventListener('moonclerk:error', (event) => heard.push(event.detail.reason))
+  await mount(placeholder, { token: 'a1', cid: 'a&b' }).displayed.catch(() => {})
+  // (A browser also retargets event.target to the host; happy-dom does not.)
+  expect(heard).toStrictEqual(['invalid-config'])
+})
+
 describe('one embed.js per page', () => {
   test('three placeholders, one script', async () => {
     const { scripts } = page(
@@ -385,6 +411,22 @@ describe('destroy', () => {
     expect(FakeEmbed.created).toHaveLength(0)
     expect(events).toHaveLength(0)
     expect(document.body.innerHTML).toBe('<div data-moonclerk-checkout="a1"></div>')
+  })
+
+  test('while a cid function is pending: nothing is shown, no event fires, the link is not decorated, the cid not remembered', async () => {
+    sessionStorage.clear()
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    let giveCid!: (cid: string) => void
+    const handle = mount(el, { cid: () => new Promise<string>((resolve) => (giveCid = resolve)) })
+    arrive(scripts[0])
+    handle.destroy()
+    giveCid('late-8')
+    const outcome = await Promise.race([handle.displayed.then(() => 'settled', () => 'settled'), settle().then(() => 'pending')])
+    expect(outcome).toBe('pending')
+    expect(FakeEmbed.created).toHaveLength(0)
+    expect(events).toHaveLength(0)
+    expect(document.body.innerHTML).toBe('<div data-moonclerk-checkout="a1"></div>')
+    expect(sessionStorage.length).toBe(0)
   })
 
   test("empties but keeps a stock snippet's var mc<token>", async () => {
