@@ -13,8 +13,9 @@ test('two copies of the library: one container, one display per checkout, one em
     const checkout = page.locator(`[data-moonclerk-checkout="${token}"], moonclerk-checkout[token="${token}"]`)
     await expect(checkout).toHaveAttribute('data-moonclerk-state', 'displayed')
   }
-  // Give a second mount, had there been one, its chance to happen.
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)))
+  // No wait for a second mount: it would have added a second container while its copy started
+  // (synchronously, before data-esm-loaded), and failed with duplicate-token before embed.js, which
+  // every display above waited for, arrived.
   for (const token of TOKENS) await expect(page.locator(`[id="mc${token}"]`)).toHaveCount(1)
   await expect(page.locator('iframe')).toHaveCount(3)
   expect((await standInDisplays(page)).map((opts) => opts.checkoutToken).sort()).toEqual([...TOKENS].sort())
