@@ -2,6 +2,8 @@
 // The server companion against the project's MoonClerk stand-in, over real HTTP on 127.0.0.1:
 // pay through the hosted checkout, then confirm the return through the API. (Webhooks: see
 // server-webhook.test.ts, which runs the README's handler.)
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { confirmCheckout, isPaid, MoonClerkApiError } from '../src/server/index'
 
@@ -229,4 +231,29 @@ describe('apiBase: https, or http on a loopback host only', () => {
     expect(await confirmCheckout(returned, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).toBeNull()
     expect(String(fetchSpy.mock.calls[0]?.[0 as never]).split('?')[0]).toBe(first)
   })
+})
+
+test('a redirect from the API is an error at once, and the key never reaches where it points', async () => {
+  const elsewhere: Array<string | undefined> = []
+  const target = http.createServer((req, res) => {
+    elsewhere.push(req.headers.authorization)
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"payment":{"id":1,"custom_id":"x","status":"successful","amount_refunded":0}}')
+  })
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve))
+  const redirector = http.createServer((req, res) => res.writeHead(302, { Location: `http://127.0.0.1:${(target.address() as AddressInfo).port}${req.url}` }).end())
+  await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve))
+  try {
+    const error = await confirmCheckout(
+      { customId: 'x', paymentId: '1' },
+      { apiKey: API_KEY, apiBase: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, retries: 2 },
+    ).catch((e) => e)
+    expect(error).toBeInstanceOf(MoonClerkApiError)
+    expect(error.status).toBe(302)
+    expect(elsewhere).toStrictEqual([])
+  } finally {
+    for (const server of [target, redirector]) {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  }
 })

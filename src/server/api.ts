@@ -88,6 +88,8 @@ async function get(path: string, query: Record<string, string>, api: Api): Promi
       const response = await (api.fetch || fetch)(url, {
         headers: { Authorization: `Token token=${api.apiKey}`, Accept: 'application/vnd.moonclerk+json;version=1' },
         signal: AbortSignal.timeout(api.timeoutMs ?? 10_000),
+        // MoonClerk's API does not redirect; a redirect would carry the key to wherever it points.
+        redirect: 'manual',
       })
       if (response.ok) return (await response.json()) as Record<string, unknown>
       if (response.status < 500) throw new MoonClerkApiError(response.status, `MoonClerk API ${url.pathname}: ${response.status} ${response.statusText}`)
