@@ -7,6 +7,8 @@ export const EMBED_DELAY_MS = 150
 /** Profiled rounds: separate from the timing rounds, since the profiler slows every script down. */
 export const PROFILE_ROUNDS = 7
 export const LAZY_RUNS = 7
+/** The lazy load modes measured, on one checkout below the fold. */
+export const LAZY_MODES = ['visible', 'click']
 export const COUNTS = [1, 3, 10]
 export const SCAN_SIZES = [10, 100, 1000]
 /** V8 CPU profiler sampling interval, in microseconds. */

@@ -2,10 +2,8 @@
 // the goals of issue 7 judged on them, and the plain-text tables printed at the end of a run.
 // Pure: everything comes from the runs and `meta` (results.json holds both), nothing from the
 // environment, so a report can be redrawn from a results.json.
-import { COUNTS, RATIOS, SCAN_SIZES, VARIANTS, VARIANT_NAMES } from './plan.mjs'
+import { COUNTS, LAZY_MODES, RATIOS, SCAN_SIZES, VARIANTS, VARIANT_NAMES } from './plan.mjs'
 import { bootstrapMedianCI, max, median, min, round, verdictOf } from './stats.mjs'
-
-export const LAZY_MODES = ['visible', 'click']
 
 /** Per count: each variant's medians (and maxima where every run must pass), and the ratios. */
 export function summarizeEager(runs, profiled) {
