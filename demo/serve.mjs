@@ -1,8 +1,11 @@
 // The demo site: a static server for the demo pages, the built library and the e2e fixtures,
 // beside the MoonClerk stand-in on its own port (a different origin, as on the real hosts).
 // Text responses go gzip-compressed to browsers that accept it, as from any real host or CDN.
-// CLI: node demo/serve.mjs [--port N] [--real]
+// CLI: node demo/serve.mjs [--port N] [--real] [--json-ready]
 //   --port N (or PORT=N; 0 picks a free port); default 4321.
+//   --json-ready: for programs (bench/servers.mjs). Once both servers listen, stdout gets exactly
+//   one line, JSON: {"ready":true,"site":"http://127.0.0.1:…","standIn":"http://127.0.0.1:…","real":false},
+//   in place of the friendly "Demo: …" and "Mode: …" lines; other notices go to stderr.
 //   --real (or MOONCLERK=real): the demo pages load MoonClerk's real embed.js and hosted checkout
 //   (needs the internet and real form tokens); by default they use the local stand-in. The fault
 //   pages and the e2e fixtures always use the stand-in, whose fault switches they need.
@@ -246,6 +249,9 @@ function readPort(argv, env) {
 async function main() {
   const port = readPort(process.argv.slice(2), process.env)
   const real = readReal(process.argv.slice(2), process.env)
+  const jsonReady = process.argv.slice(2).includes('--json-ready')
+  // With --json-ready, stdout is for the one ready line only: a program reads it whole.
+  const notice = jsonReady ? console.error : console.log
   if (!existsSync(BUNDLE)) {
     console.warn(`Warning: ${path.relative(ROOT, BUNDLE)} is missing; run \`npm run build\` first, or the pages show only their fallback links.`)
   }
@@ -261,17 +267,21 @@ async function main() {
     if (error.code != 'EADDRINUSE') throw error
     // A second demo, or another program, has the port. The default gives way; a chosen one does not.
     if (port != null) throw new Error(`port ${port} is in use; choose another with --port N, or --port 0 for any free one`)
-    console.log(`Port ${DEFAULT_PORT} is in use; serving on a free port instead.`)
+    notice(`Port ${DEFAULT_PORT} is in use; serving on a free port instead.`)
     site = await start(0)
   }
   const standIn = await startStandIn({ host: '127.0.0.1', siteOrigin: site.origin })
   standInStarted(standIn.origin)
-  console.log(`Demo: ${site.origin}/   (MoonClerk stand-in: ${standIn.origin})`)
-  console.log(
-    real
-      ? `Mode: REAL MoonClerk. Demo pages load ${REAL_MOONCLERK.embedSrc} and link to ${REAL_MOONCLERK.payUrl} (needs the internet and real form tokens; fault pages still use the stand-in).`
-      : 'Mode: local stand-in (offline). Start with --real (or MOONCLERK=real) to use the real MoonClerk URLs.',
-  )
+  if (jsonReady) {
+    console.log(JSON.stringify({ ready: true, site: site.origin, standIn: standIn.origin, real }))
+  } else {
+    console.log(`Demo: ${site.origin}/   (MoonClerk stand-in: ${standIn.origin})`)
+    console.log(
+      real
+        ? `Mode: REAL MoonClerk. Demo pages load ${REAL_MOONCLERK.embedSrc} and link to ${REAL_MOONCLERK.payUrl} (needs the internet and real form tokens; fault pages still use the stand-in).`
+        : 'Mode: local stand-in (offline). Start with --real (or MOONCLERK=real) to use the real MoonClerk URLs.',
+    )
+  }
 
   const stop = async () => {
     // close() ends hanging embed.js requests, so the process can exit.
