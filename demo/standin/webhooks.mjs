@@ -68,35 +68,39 @@ function newDelivery(id, url, event, data) {
 }
 
 /**
+ * Tries one delivery until it succeeds or runs out of attempts. `sender` holds the shared parts;
+ * an attempt made before a cancelAll() (a newer `generation`) records nothing more.
+ */
+async function attemptAll(sender, delivery, url, body) {
+  const { store, retryMs, wait, post, inFlight } = sender
+  const mine = sender.generation
+  // This delivery's own list: should the store be reset meanwhile, a late failure must not
+  // disable an endpoint in the fresh state.
+  const { disabledWebhookEndpoints } = store.records
+  for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt++) {
+    if (attempt > 1) await wait(retryMs * (attempt - 1))
+    if (sender.generation !== mine) return
+    const controller = new AbortController()
+    inFlight.add(controller)
+    const result = await post(url, body, controller.signal)
+    inFlight.delete(controller)
+    if (sender.generation !== mine) return
+    Object.assign(delivery, { attempts: attempt, status: typeof result === 'number' ? result : null })
+    delivery.responses.push(result)
+    if (delivered(result)) return void (delivery.state = 'delivered')
+  }
+  delivery.state = 'failed'
+  if (!disabledWebhookEndpoints.includes(delivery.url)) disabledWebhookEndpoints.push(delivery.url)
+}
+
+/**
  * The sender, its records kept in `store`. `wait(ms)` is the pause before a retry (the n-th retry
  * waits n × `retryMs`); `post` sends one attempt. Both are given so tests need no network and no clock.
  */
 export function createWebhookSender({ store, retryMs, wait, post = postWebhook }) {
-  // Bumped by cancelAll(): attempts of an older generation stop and record nothing more.
-  let generation = 0
-  const inFlight = new Set() // AbortControllers of attempts being sent.
+  // `generation` is bumped by cancelAll(); `inFlight` holds the AbortControllers of attempts being sent.
+  const sender = { store, retryMs, wait, post, generation: 0, inFlight: new Set() }
   const settled = new WeakMap() // Delivery → the promise of its end.
-
-  async function attemptAll(delivery, url, body) {
-    const mine = generation
-    // This delivery's own list: should the store be reset meanwhile, a late failure must not
-    // disable an endpoint in the fresh state.
-    const { disabledWebhookEndpoints } = store.records
-    for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt++) {
-      if (attempt > 1) await wait(retryMs * (attempt - 1))
-      if (generation !== mine) return
-      const controller = new AbortController()
-      inFlight.add(controller)
-      const result = await post(url, body, controller.signal)
-      inFlight.delete(controller)
-      if (generation !== mine) return
-      Object.assign(delivery, { attempts: attempt, status: typeof result === 'number' ? result : null })
-      delivery.responses.push(result)
-      if (delivered(result)) return void (delivery.state = 'delivered')
-    }
-    delivery.state = 'failed'
-    if (!disabledWebhookEndpoints.includes(delivery.url)) disabledWebhookEndpoints.push(delivery.url)
-  }
 
   /** Sends `event` about `data` to `url` in the background; returns its delivery record at once. */
   function deliver(url, event, data) {
@@ -108,15 +112,15 @@ export function createWebhookSender({ store, retryMs, wait, post = postWebhook }
     }
     // The object as it is now: a later change must not alter a retried payload.
     const body = JSON.stringify({ event, object: delivery.object, data })
-    settled.set(delivery, attemptAll(delivery, url, body).then(() => delivery))
+    settled.set(delivery, attemptAll(sender, delivery, url, body).then(() => delivery))
     return delivery
   }
 
   /** Stops every delivery: attempts in flight are aborted, and none is tried again. */
   function cancelAll() {
-    generation++
-    inFlight.forEach((controller) => controller.abort())
-    inFlight.clear()
+    sender.generation++
+    sender.inFlight.forEach((controller) => controller.abort())
+    sender.inFlight.clear()
   }
 
   /** Resolves with the delivery once it has stopped: delivered, failed, skipped, or cancelled (after its pending wait). */
