@@ -1,106 +1,24 @@
 // @vitest-environment node
-// The MoonClerk stand-in's server side (demo/standin.mjs): its read-only REST API and its webhooks,
-// as MoonClerk documents them. Records are made the documented way, by paying through the hosted
-// checkout over HTTP; a tiny local server receives the webhooks.
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+// The stand-in's REST API (demo/standin/api.mjs), as MoonClerk documents it: over HTTP, with records
+// made the documented way, by paying through the hosted checkout; and its header checks, paging
+// and filters as pure functions.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import * as harness from './standin-harness'
+import { API_KEY, GOOD_HEADERS, type Json, ONE_TIME, PAGED, PLAN, type StandIn, standInModule } from './standin-harness'
 
-interface Delivery {
-  id: number
-  url: string
-  event: string
-  object: string
-  dataId: number
-  attempts: number
-  responses: Array<number | string>
-  state: 'pending' | 'delivered' | 'failed' | 'skipped'
-  status: number | null
-}
-interface StandIn {
-  origin: string
-  records: { webhooks: Delivery[]; disabledWebhookEndpoints: string[] }
-  close(): Promise<void>
-}
-interface StandInOptions {
-  siteOrigin?: string
-  apiKey?: string
-  webhookRetryMs?: number
-  webhookUrl?: string
-}
-// The stand-in is plain JavaScript without declarations: imported by URL, typed here.
-const standInModule: string = new URL('../demo/standin.mjs', import.meta.url).href
-type Json = any
-
-const API_KEY = 'test-key-7f3a'
-const GOOD_HEADERS = { Authorization: `Token token=${API_KEY}`, Accept: 'application/vnd.moonclerk+json;version=1' }
-// Form ids and tokens from demo/forms.json.
-const ONE_TIME = { token: '8h7frjfytj', id: 234101 }
-const PLAN = { token: 'k2m9q4zr7x', id: 234102 }
-const PAGED = { token: 'e2eonetime', id: 234105 }
+const { acceptsApiV1, apiKeyOf, listRows, utcDay } = await standInModule('api.mjs')
 
 let standIn: StandIn
-let hookServer: http.Server
-let hookOrigin = ''
-// What the receiving server got, by path; `/down…` paths always answer 503, others follow `script`.
-const hits: Record<string, Array<{ headers: http.IncomingHttpHeaders; body: Json }>> = {}
-const script: Record<string, number[]> = {}
-const hitsOf = (path: string) => hits[path] ?? []
-
 beforeAll(async () => {
-  hookServer = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const path = req.url ?? '/'
-      ;(hits[path] ??= []).push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) })
-      res.statusCode = path.startsWith('/down') ? 503 : (script[path]?.shift() ?? 200)
-      res.end()
-    })
-  })
-  await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve))
-  hookOrigin = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}`
-  const { startStandIn } = (await import(standInModule)) as { startStandIn(options: StandInOptions): Promise<StandIn> }
-  standIn = await startStandIn({ siteOrigin: 'http://127.0.0.1:1', apiKey: API_KEY, webhookRetryMs: 5, webhookUrl: `${hookOrigin}/auto` })
+  standIn = await harness.startStandIn()
 })
-
 afterAll(async () => {
   await standIn?.close()
-  hookServer?.closeAllConnections()
-  await new Promise((resolve) => hookServer?.close(resolve))
 })
 
-/** Pays through the hosted checkout as a browser form would; returns the redirect's query. */
-async function pay(token: string, fields: Record<string, string>): Promise<URLSearchParams> {
-  const response = await fetch(`${standIn.origin}/pay/${token}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  })
-  expect(response.status).toBe(303)
-  return new URL(response.headers.get('location')!).searchParams
-}
-
-async function api(path: string, headers: Record<string, string> = GOOD_HEADERS): Promise<{ status: number; type: string | null; body: Json }> {
-  const response = await fetch(standIn.origin + path, { headers })
-  return { status: response.status, type: response.headers.get('content-type'), body: await response.json() }
-}
-
-async function control(path: string, json: unknown): Promise<{ status: number; body: Json }> {
-  const response = await fetch(standIn.origin + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(json) })
-  return { status: response.status, body: await response.json() }
-}
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2000
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
-
-const delivery = (id: number) => standIn.records.webhooks.find((d) => d.id === id)!
+const pay = (token: string, fields: Record<string, string>) => harness.pay(standIn, token, fields)
+const api = (path: string, headers?: Record<string, string>) => harness.api(standIn, path, headers)
+const control = (path: string, json: unknown) => harness.control(standIn, path, json)
 
 describe('REST API', () => {
   test('a one-time checkout is a payment whose custom_id and checkout.token match the redirect', async () => {
@@ -284,78 +202,47 @@ describe('REST API', () => {
   })
 })
 
-describe('webhooks', () => {
-  test('payment_created POSTs { event, object, data } with the API payment as data', async () => {
-    const back = await pay(ONE_TIME.token, { cid: 'hook-1', name: 'H', email: 'h@example.com' })
-    const id = Number(back.get('payment_id'))
-    const sent = await control('/__standin/webhooks', { url: `${hookOrigin}/ok`, event: 'payment_created', id })
-    expect(sent.status).toBe(202)
-    await waitFor(() => hitsOf('/ok').length === 1, 'the webhook')
-
-    const [hit] = hitsOf('/ok')
-    expect(hit.headers['content-type']).toBe('application/json')
-    expect(hit.body).toEqual({ event: 'payment_created', object: 'payment', data: (await api(`/payments/${id}`)).body.payment })
-    expect(hit.body.data).toMatchObject({ id, custom_id: 'hook-1', checkout: { token: back.get('checkout_token') } })
-    await waitFor(() => delivery(sent.body.delivery.id).state === 'delivered', 'the delivery record')
-    expect(delivery(sent.body.delivery.id)).toMatchObject({ attempts: 1, responses: [200], status: 200 })
+describe('header checks, without a server', () => {
+  test('acceptsApiV1: the versioned MoonClerk type, alone or among others, version quoted or not', () => {
+    expect(acceptsApiV1('application/vnd.moonclerk+json;version=1')).toBe(true)
+    expect(acceptsApiV1('text/html, Application/VND.moonclerk+json ; Version="1"')).toBe(true)
+    for (const accept of [undefined, '', 'application/json', 'application/vnd.moonclerk+json', 'application/vnd.moonclerk+json;version=2', '*/*'])
+      expect(acceptsApiV1(accept), String(accept)).toBe(false)
   })
 
-  test('plan_ended sends the customer, ended, and the API agrees', async () => {
-    const customerId = Number((await pay(PLAN.token, { cid: 'hook-2', name: 'H', email: 'h@example.com' })).get('customer_id'))
-    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/ended`, event: 'plan_ended', id: customerId })).status).toBe(202)
-    await waitFor(() => hitsOf('/ended').length === 1, 'the webhook')
+  test('apiKeyOf: the key of "Token token=…", quoted or not; null for any other scheme', () => {
+    expect(apiKeyOf('Token token=abc')).toBe('abc')
+    expect(apiKeyOf('token  TOKEN="a b"')).toBe('a b')
+    expect(apiKeyOf('Token token=abc, nonce=1')).toBe('abc')
+    for (const authorization of [undefined, '', 'Bearer abc', 'Token abc']) expect(apiKeyOf(authorization), String(authorization)).toBeNull()
+  })
+})
 
-    const { body } = hitsOf('/ended')[0]
-    expect(body).toMatchObject({ event: 'plan_ended', object: 'customer', data: { id: customerId, custom_id: 'hook-2' } })
-    expect(body.data.subscription).toMatchObject({ status: 'canceled', ended_at: expect.any(String) })
-    expect(body.data).toEqual((await api(`/customers/${customerId}`)).body.customer)
+describe('paging and filters, without a server', () => {
+  const rows = [
+    { id: 1, date: '2014-04-09T10:00:00Z', status: 'successful' },
+    { id: 2, date: '2014-04-09T10:00:00Z', status: 'refunded' },
+    { id: 3, date: '2014-04-10T10:00:00Z', status: 'successful' },
+  ]
+  const list = (query: string, filters = {}) => listRows(rows, new URLSearchParams(query), (row: Json) => row.date, filters)
+
+  test('utcDay: the start of a real UTC day; rolled-over or malformed dates are NaN', () => {
+    expect(utcDay('2014-04-09')).toBe(Date.UTC(2014, 3, 9))
+    expect(utcDay('2024-02-29')).toBe(Date.UTC(2024, 1, 29))
+    for (const bad of ['2024-02-30', '2014-4-9', '2014-04-09T00:00:00Z', '']) expect(utcDay(bad), bad).toBeNaN()
   })
 
-  test('the pay flow delivers plan_created and payment_created to webhookUrl by itself', async () => {
-    const customerId = Number((await pay(PLAN.token, { cid: 'auto-1', name: 'A', email: 'a@example.com' })).get('customer_id'))
-    const mine = () => hitsOf('/auto').filter((hit) => hit.body.data.custom_id === 'auto-1')
-    await waitFor(() => mine().length === 2, 'both webhooks')
-    const byEvent = Object.fromEntries(mine().map((hit) => [hit.body.event, hit.body]))
-    expect(byEvent.plan_created).toMatchObject({ object: 'customer', data: { id: customerId } })
-    expect(byEvent.payment_created).toMatchObject({ object: 'payment', data: { customer_id: customerId, amount: 1500 } })
+  test('listRows: newest first, ids breaking ties; count and offset page; a bad value is an error text', () => {
+    expect(list('').rows.map((row: Json) => row.id)).toEqual([3, 2, 1])
+    expect(list('count=1&offset=1').rows.map((row: Json) => row.id)).toEqual([2])
+    expect(list('offset=5').rows).toEqual([])
+    for (const bad of ['count=0', 'count=101', 'count=1.5', 'offset=-1', 'offset=x']) expect(list(bad).error, bad).toEqual(expect.any(String))
   })
 
-  test('anything but 200–204 is retried, with the same payload, until it succeeds', async () => {
-    script['/flaky'] = [500, 205, 302]
-    const id = Number((await pay(ONE_TIME.token, { cid: 'hook-3', name: 'H', email: 'h@example.com' })).get('payment_id'))
-    const sent = await control('/__standin/webhooks', { url: `${hookOrigin}/flaky`, event: 'payment_created', id })
-    await waitFor(() => delivery(sent.body.delivery.id).state !== 'pending', 'the delivery')
-
-    expect(delivery(sent.body.delivery.id)).toMatchObject({ state: 'delivered', attempts: 4, responses: [500, 205, 302, 200], status: 200 })
-    expect(hitsOf('/flaky')).toHaveLength(4)
-    for (const hit of hitsOf('/flaky')) expect(hit.body).toEqual(hitsOf('/flaky')[0].body)
-    expect(standIn.records.disabledWebhookEndpoints).not.toContain(`${hookOrigin}/flaky`)
-  })
-
-  test('after 10 failed attempts the endpoint is disabled, and later events to it are skipped', async () => {
-    const id = Number((await pay(ONE_TIME.token, { cid: 'hook-4', name: 'H', email: 'h@example.com' })).get('payment_id'))
-    const url = `${hookOrigin}/down`
-    const sent = await control('/__standin/webhooks', { url, event: 'payment_created', id })
-    await waitFor(() => delivery(sent.body.delivery.id).state !== 'pending', 'the delivery')
-
-    expect(delivery(sent.body.delivery.id)).toMatchObject({ state: 'failed', attempts: 10, status: 503 })
-    expect(hitsOf('/down')).toHaveLength(10)
-    expect(standIn.records.disabledWebhookEndpoints).toContain(url)
-
-    const again = await control('/__standin/webhooks', { url, event: 'payment_created', id })
-    expect(again.body.delivery.state).toBe('skipped')
-    // Retries here come 5 ms apart: 100 ms is ample time for one to arrive if any were made.
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(hitsOf('/down')).toHaveLength(10)
-  })
-
-  test('a bad event, url or id is refused', async () => {
-    const id = Number((await pay(ONE_TIME.token, { cid: 'hook-5', name: 'H', email: 'h@example.com' })).get('payment_id'))
-    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'payment_refunded', id })).status).toBe(400)
-    expect((await control('/__standin/webhooks', { url: 'ftp://127.0.0.1/x', event: 'payment_created', id })).status).toBe(400)
-    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'payment_created', id: 99999999 })).status).toBe(404)
-    // A payment id is no customer.
-    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'plan_created', id })).status).toBe(404)
-    expect(hitsOf('/x')).toHaveLength(0)
+  test('listRows: a filter keeps the rows it accepts, and its error text refuses the request', () => {
+    const status = { status: (value: string) => (row: Json) => row.status === value }
+    expect(list('status=successful', status).rows.map((row: Json) => row.id)).toEqual([3, 1])
+    expect(list('other=1', status).rows).toHaveLength(3) // Unknown parameters are ignored.
+    expect(list('status=x', { status: () => 'no such status' })).toEqual({ error: 'no such status' })
   })
 })

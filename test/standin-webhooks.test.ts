@@ -1,0 +1,228 @@
+// @vitest-environment node
+// The stand-in's webhook sender (demo/standin/webhooks.mjs): first over real HTTP, from the pay flow
+// and from POST /__standin/webhooks to a tiny local receiver; then the sender alone, with a fake
+// post and a fake clock, so retries, disabling and cancelling are checked without waiting.
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import * as harness from './standin-harness'
+import { type Delivery, type Json, ONE_TIME, PLAN, type StandIn, standInModule } from './standin-harness'
+
+const { applyPlanEvent, createWebhookSender, postWebhook, WEBHOOK_ATTEMPTS } = await standInModule('webhooks.mjs')
+const { createStore } = await standInModule('store.mjs')
+
+let standIn: StandIn
+let hooks: Awaited<ReturnType<typeof harness.startHookServer>>
+let hookOrigin = ''
+let hitsOf: (path: string) => Array<{ headers: Record<string, unknown>; body: Json }>
+let script: Record<string, number[]>
+
+beforeAll(async () => {
+  hooks = await harness.startHookServer()
+  ;({ origin: hookOrigin, hitsOf, script } = hooks)
+  standIn = await harness.startStandIn({ webhookRetryMs: 5, webhookUrl: `${hookOrigin}/auto` })
+})
+afterAll(async () => {
+  await standIn?.close()
+  await hooks?.close()
+})
+
+const pay = (token: string, fields: Record<string, string>) => harness.pay(standIn, token, fields)
+const api = (path: string) => harness.api(standIn, path)
+const control = (path: string, json: unknown) => harness.control(standIn, path, json)
+const delivery = (id: number) => standIn.records.webhooks.find((d) => d.id === id)!
+/** Waits for a signal the stand-in gives (a hit, a delivery's state), checking every few ms. */
+const waitFor = (check: () => boolean, what: string) =>
+  vi.waitFor(() => {
+    if (!check()) throw new Error(`still waiting for ${what}`)
+  }, { timeout: 2000, interval: 5 })
+
+describe('webhooks', () => {
+  test('payment_created POSTs { event, object, data } with the API payment as data', async () => {
+    const back = await pay(ONE_TIME.token, { cid: 'hook-1', name: 'H', email: 'h@example.com' })
+    const id = Number(back.get('payment_id'))
+    const sent = await control('/__standin/webhooks', { url: `${hookOrigin}/ok`, event: 'payment_created', id })
+    expect(sent.status).toBe(202)
+    await waitFor(() => hitsOf('/ok').length === 1, 'the webhook')
+
+    const [hit] = hitsOf('/ok')
+    expect(hit.headers['content-type']).toBe('application/json')
+    expect(hit.body).toEqual({ event: 'payment_created', object: 'payment', data: (await api(`/payments/${id}`)).body.payment })
+    expect(hit.body.data).toMatchObject({ id, custom_id: 'hook-1', checkout: { token: back.get('checkout_token') } })
+    await waitFor(() => delivery(sent.body.delivery.id).state === 'delivered', 'the delivery record')
+    expect(delivery(sent.body.delivery.id)).toMatchObject({ attempts: 1, responses: [200], status: 200 })
+  })
+
+  test('plan_ended sends the customer, ended, and the API agrees', async () => {
+    const customerId = Number((await pay(PLAN.token, { cid: 'hook-2', name: 'H', email: 'h@example.com' })).get('customer_id'))
+    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/ended`, event: 'plan_ended', id: customerId })).status).toBe(202)
+    await waitFor(() => hitsOf('/ended').length === 1, 'the webhook')
+
+    const { body } = hitsOf('/ended')[0]
+    expect(body).toMatchObject({ event: 'plan_ended', object: 'customer', data: { id: customerId, custom_id: 'hook-2' } })
+    expect(body.data.subscription).toMatchObject({ status: 'canceled', ended_at: expect.any(String) })
+    expect(body.data).toEqual((await api(`/customers/${customerId}`)).body.customer)
+  })
+
+  test('the pay flow delivers plan_created and payment_created to webhookUrl by itself', async () => {
+    const customerId = Number((await pay(PLAN.token, { cid: 'auto-1', name: 'A', email: 'a@example.com' })).get('customer_id'))
+    const mine = () => hitsOf('/auto').filter((hit) => hit.body.data.custom_id === 'auto-1')
+    await waitFor(() => mine().length === 2, 'both webhooks')
+    const byEvent = Object.fromEntries(mine().map((hit) => [hit.body.event, hit.body]))
+    expect(byEvent.plan_created).toMatchObject({ object: 'customer', data: { id: customerId } })
+    expect(byEvent.payment_created).toMatchObject({ object: 'payment', data: { customer_id: customerId, amount: 1500 } })
+  })
+
+  test('anything but 200–204 is retried, with the same payload, until it succeeds', async () => {
+    script['/flaky'] = [500, 205, 302]
+    const id = Number((await pay(ONE_TIME.token, { cid: 'hook-3', name: 'H', email: 'h@example.com' })).get('payment_id'))
+    const sent = await control('/__standin/webhooks', { url: `${hookOrigin}/flaky`, event: 'payment_created', id })
+    await waitFor(() => delivery(sent.body.delivery.id).state !== 'pending', 'the delivery')
+
+    expect(delivery(sent.body.delivery.id)).toMatchObject({ state: 'delivered', attempts: 4, responses: [500, 205, 302, 200], status: 200 })
+    expect(hitsOf('/flaky')).toHaveLength(4)
+    for (const hit of hitsOf('/flaky')) expect(hit.body).toEqual(hitsOf('/flaky')[0].body)
+    expect(standIn.records.disabledWebhookEndpoints).not.toContain(`${hookOrigin}/flaky`)
+  })
+
+  test('after 10 failed attempts the endpoint is disabled, and later events to it are skipped', async () => {
+    const id = Number((await pay(ONE_TIME.token, { cid: 'hook-4', name: 'H', email: 'h@example.com' })).get('payment_id'))
+    const url = `${hookOrigin}/down`
+    const sent = await control('/__standin/webhooks', { url, event: 'payment_created', id })
+    await waitFor(() => delivery(sent.body.delivery.id).state !== 'pending', 'the delivery')
+
+    expect(delivery(sent.body.delivery.id)).toMatchObject({ state: 'failed', attempts: 10, status: 503 })
+    expect(hitsOf('/down')).toHaveLength(10)
+    expect(standIn.records.disabledWebhookEndpoints).toContain(url)
+
+    const again = await control('/__standin/webhooks', { url, event: 'payment_created', id })
+    expect(again.body.delivery.state).toBe('skipped')
+    // A skipped delivery is settled when it is made: no attempt, none to come (the sender's own
+    // tests below show that no post is started for it).
+    expect(delivery(again.body.delivery.id)).toMatchObject({ state: 'skipped', attempts: 0, responses: [] })
+    expect(hitsOf('/down')).toHaveLength(10)
+  })
+
+  test('a bad event, url or id is refused', async () => {
+    const id = Number((await pay(ONE_TIME.token, { cid: 'hook-5', name: 'H', email: 'h@example.com' })).get('payment_id'))
+    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'payment_refunded', id })).status).toBe(400)
+    expect((await control('/__standin/webhooks', { url: 'ftp://127.0.0.1/x', event: 'payment_created', id })).status).toBe(400)
+    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'payment_created', id: 99999999 })).status).toBe(404)
+    // A payment id is no customer.
+    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'plan_created', id })).status).toBe(404)
+    expect(hitsOf('/x')).toHaveLength(0)
+  })
+})
+
+/** A post that answers from a list of results (then 200), recording each body it was given. */
+function scriptedPost(results: Array<number | string>) {
+  const bodies: string[] = []
+  const post = vi.fn(async (_url: URL, body: string) => {
+    bodies.push(body)
+    return results.shift() ?? 200
+  })
+  return { post, bodies }
+}
+
+/** A sender over a fresh store; its waits resolve at once and are recorded. */
+function sender(post: Json) {
+  const store = createStore()
+  const waits: number[] = []
+  const wait = async (ms: number) => void waits.push(ms)
+  return { store, waits, webhooks: createWebhookSender({ store, retryMs: 10, wait, post }) }
+}
+
+const URL_OK = new URL('http://hooks.example/ok')
+const payment = () => ({ id: 100001, custom_id: 'u1', status: 'successful' })
+
+describe('the sender alone (fake post, fake clock)', () => {
+  test('retries anything but 200–204, the n-th retry after n × retryMs, recording every answer', async () => {
+    const { post } = scriptedPost([500, 'ECONNRESET', 205])
+    const { store, waits, webhooks } = sender(post)
+    const sent: Delivery = webhooks.deliver(URL_OK, 'payment_created', payment())
+    expect(sent).toMatchObject({ id: 1, url: URL_OK.href, event: 'payment_created', object: 'payment', dataId: 100001, state: 'pending' })
+    await webhooks.whenSettled(sent)
+    expect(sent).toMatchObject({ state: 'delivered', attempts: 4, responses: [500, 'ECONNRESET', 205, 200], status: 200 })
+    expect(waits).toEqual([10, 20, 30])
+    expect(store.records.webhooks).toEqual([sent])
+  })
+
+  test('a network error leaves status null; ids come from the store, one per delivery', async () => {
+    const { post } = scriptedPost(Array(WEBHOOK_ATTEMPTS).fill('ECONNREFUSED'))
+    const { store, webhooks } = sender(post)
+    const first = await webhooks.whenSettled(webhooks.deliver(URL_OK, 'payment_created', payment()))
+    expect(first).toMatchObject({ state: 'failed', attempts: WEBHOOK_ATTEMPTS, status: null })
+    expect(store.nextId.webhook).toBe(2)
+  })
+
+  test('after the last failed attempt the endpoint is disabled: later deliveries are skipped, no post started', async () => {
+    const { post } = scriptedPost(Array(WEBHOOK_ATTEMPTS).fill(503))
+    const { store, webhooks } = sender(post)
+    const failed = await webhooks.whenSettled(webhooks.deliver(URL_OK, 'payment_created', payment()))
+    expect(failed).toMatchObject({ state: 'failed', attempts: 10, status: 503 })
+    expect(post).toHaveBeenCalledTimes(10)
+    expect(store.records.disabledWebhookEndpoints).toEqual([URL_OK.href])
+
+    const skipped = webhooks.deliver(URL_OK, 'plan_created', { id: 500001 })
+    expect(skipped).toMatchObject({ state: 'skipped', attempts: 0, responses: [], status: null })
+    expect(await webhooks.whenSettled(skipped)).toBe(skipped)
+    expect(post).toHaveBeenCalledTimes(10)
+    // Another endpoint is not affected.
+    expect(webhooks.deliver(new URL('http://hooks.example/other'), 'payment_created', payment()).state).toBe('pending')
+  })
+
+  test('the payload is { event, object, data } as data was when sent: a later change does not reach a retry', async () => {
+    const { post, bodies } = scriptedPost([500])
+    const { webhooks } = sender(post)
+    const data = payment()
+    const sent = webhooks.deliver(URL_OK, 'payment_created', data)
+    data.status = 'refunded'
+    await webhooks.whenSettled(sent)
+    expect(bodies.map((body) => JSON.parse(body))).toEqual([
+      { event: 'payment_created', object: 'payment', data: payment() },
+      { event: 'payment_created', object: 'payment', data: payment() },
+    ])
+  })
+
+  test('cancelAll() aborts the attempt in flight; the delivery records nothing more and is not retried', async () => {
+    let signal: AbortSignal | undefined
+    let answer: (result: number | string) => void = () => {}
+    const post = vi.fn((_url: URL, _body: string, given: AbortSignal) => {
+      signal = given
+      return new Promise((resolve) => (answer = resolve))
+    })
+    const { store, webhooks } = sender(post)
+    const sent = webhooks.deliver(URL_OK, 'payment_created', payment())
+    expect(post).toHaveBeenCalledTimes(1)
+    webhooks.cancelAll()
+    expect(signal!.aborted).toBe(true)
+    answer('ABORT_ERR') // As postWebhook resolves on an abort.
+    await webhooks.whenSettled(sent)
+    expect(sent).toMatchObject({ state: 'pending', attempts: 0, responses: [] })
+    expect(post).toHaveBeenCalledTimes(1)
+    expect(store.records.disabledWebhookEndpoints).toEqual([])
+  })
+
+  test('applyPlanEvent: plan_ended cancels the plan, plan_payment_failed makes it past due, others change nothing', () => {
+    const customer = () => ({ status: 'active', delinquent: false, subscription: { status: 'active', next_payment_attempt: 'X', canceled_at: null, ended_at: null } })
+    const ended = customer()
+    applyPlanEvent(ended, 'plan_ended', '2014-04-09T00:00:00Z')
+    expect(ended).toEqual({
+      status: 'canceled',
+      delinquent: false,
+      subscription: { status: 'canceled', next_payment_attempt: null, canceled_at: '2014-04-09T00:00:00Z', ended_at: '2014-04-09T00:00:00Z' },
+    })
+    const failed = customer()
+    applyPlanEvent(failed, 'plan_payment_failed', '2014-04-09T00:00:00Z')
+    expect(failed).toMatchObject({ status: 'past_due', delinquent: true, subscription: { status: 'past_due', next_payment_attempt: 'X' } })
+    for (const event of ['plan_created', 'payment_created']) {
+      const unchanged = customer()
+      applyPlanEvent(unchanged, event, '2014-04-09T00:00:00Z')
+      expect(unchanged, event).toEqual(customer())
+    }
+  })
+
+  test('postWebhook resolves with the network error code when nothing listens', async () => {
+    const closed = await harness.startHookServer()
+    await closed.close()
+    expect(await postWebhook(new URL(`${closed.origin}/gone`), '{}')).toBe('ECONNREFUSED')
+  })
+})
