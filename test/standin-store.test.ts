@@ -94,3 +94,14 @@ describe('store', () => {
     expect(list[0]).toBe(1)
   })
 })
+
+test('a token named like an object property (constructor, __proto__, toString) is a token like any other', async () => {
+  const { formFor, genericForm } = await standInModule('forms.mjs')
+  const store = createStore()
+  for (const token of ['constructor', '__proto__', 'toString']) {
+    expect(formFor({}, store.paidGenericForms, token), token).toEqual(genericForm(token))
+    const paid = store.paidGenericForm(token, genericForm(token))
+    expect(paid.id, token).toEqual(expect.any(Number))
+    expect(formFor({}, store.paidGenericForms, token), token).toBe(paid)
+  }
+})

@@ -28,7 +28,8 @@ function initialState() {
     },
     nextId: { ...FIRST_IDS },
     // Unknown tokens that took a payment, with the form id they were given, so GET /forms lists them.
-    paidGenericForms: {},
+    // No prototype: a token may be any word, `constructor` and `__proto__` included.
+    paidGenericForms: Object.create(null),
     // The next `times` API calls answer `status` (POST /__standin/api-faults).
     apiFaults: { status: 0, times: 0 },
   }
