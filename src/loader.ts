@@ -60,7 +60,7 @@ export function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmb
       // An element named MoonclerkEmbed (`<img name=…>`) shows through `window` too: only a function is MoonClerk's.
       const ready = () => (typeof window.MoonclerkEmbed == 'function' ? window.MoonclerkEmbed : undefined)
       if (ready()) return resolve(ready()!)
-      let script = Array.from(document.scripts).find((s) => s.src == src)
+      let script = [...document.scripts].find((s) => s.src == src)
       const ours = !script
       if (!script) {
         script = document.createElement('script')

@@ -27,7 +27,7 @@ const never = new Promise<never>(noop)
 
 /** The placeholder's link to the hosted checkout: the author's own (restored on destroy), or one added. */
 function fallbackLink(element: HTMLElement, base: string, label: string, cleanup: Cleanup): HTMLAnchorElement {
-  const authorLink = Array.from(element.querySelectorAll<HTMLAnchorElement>('a[href]')).find((a) => a.href.split(/[?#]/)[0] == base)
+  const authorLink = [...element.querySelectorAll<HTMLAnchorElement>('a[href]')].find((a) => a.href.split(/[?#]/)[0] == base)
   if (authorLink) {
     const authorHref = authorLink.getAttribute('href')!
     cleanup(() => authorLink.setAttribute('href', authorHref))
@@ -45,7 +45,7 @@ function fallbackLink(element: HTMLElement, base: string, label: string, cleanup
  * shows. Returns what puts it back and empties the container; calling it twice is harmless.
  */
 function stepAside(element: HTMLElement, container: HTMLElement): () => void {
-  const fallback = Array.from(element.childNodes).filter((node) => node != container)
+  const fallback = [...element.childNodes].filter((node) => node != container)
   fallback.forEach((node) => element.removeChild(node))
   let aside = true
   return () => {
@@ -193,7 +193,7 @@ function ignoredScript(element: Element): boolean {
 export function mountAll(root?: ParentNode): CheckoutHandle[] {
   if (typeof document == 'undefined') return []
   const scope = root || document
-  const found = Array.from(scope.querySelectorAll(PLACEHOLDER_SELECTOR))
+  const found = [...scope.querySelectorAll(PLACEHOLDER_SELECTOR)]
   if (scope instanceof Element && scope.matches(PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.
   return found.filter((el) => handles.has(el) || (!el.hasAttribute(STATE_ATTRIBUTE) && !ignoredScript(el))).map((el) => mount(el))
