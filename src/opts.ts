@@ -109,10 +109,12 @@ export function secureUrl(key: string, value: string): URL {
     : invalid(key, value, 'an https: URL (http: only for localhost)')
 }
 
-/** `href` with these query parameters set (URL-encoded), keeping its other parameters. */
+/**
+ * `href` with these query parameters set (URL-encoded), keeping its other parameters. `href` is
+ * absolute: a link's resolved `href`, or a pay URL that `secureUrl()` resolved.
+ */
 export function withParams(href: string, params: Record<string, string | number | undefined>): string {
-  // A relative pay URL needs the page as its base; on a server it must be absolute.
-  const url = new URL(href, typeof location == 'object' ? location.href : undefined)
+  const url = new URL(href)
   for (const [key, value] of Object.entries(params)) if (value != null) url.searchParams.set(key, String(value))
   return url.href
 }
