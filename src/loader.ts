@@ -47,13 +47,9 @@ const loads = new Map<string, Promise<MoonclerkEmbedConstructor>>()
  * src to the page, reuses one already there (a stock snippet left in place), and forgets a failed
  * load so that a later call tries again.
  */
-export function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
-  let src: string
-  try {
-    src = secureUrl('embedSrc', options.embedSrc || DEFAULTS.embedSrc).href
-  } catch (error) {
-    return Promise.reject(error)
-  }
+// Async, so that an unusable src rejects rather than throws.
+export async function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
+  const src = secureUrl('embedSrc', options.embedSrc || DEFAULTS.embedSrc).href
   let load = loads.get(src)
   if (!load) {
     load = new Promise<MoonclerkEmbedConstructor>((resolve, reject) => {
