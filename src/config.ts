@@ -101,7 +101,7 @@ export function readAttributes(element: Element | null | undefined, keys: Key[])
 const PROTOTYPE_KEYS = /^(__proto__|constructor|prototype)$/
 
 /** Later sources win; an `undefined` value never hides a lower one. */
-export function merge(...sources: Array<object | null | undefined>): ResolvedOptions {
+export function merge(...sources: Array<object | null | undefined | false>): ResolvedOptions {
   const merged: Record<string, unknown> = {}
   for (const source of sources)
     for (const [key, value] of Object.entries(source || {})) if (value !== undefined && !PROTOTYPE_KEYS.test(key)) merged[key] = value
@@ -109,10 +109,19 @@ export function merge(...sources: Array<object | null | undefined>): ResolvedOpt
 }
 
 let ownScript: HTMLScriptElement | null = null
+// What our script tag sets page-wide, read afresh each time. Nothing until start-up finds the tag,
+// so that an app that imports only mount() carries no code to read one.
+let scriptOptions = (): CheckoutOptions & GlobalConfig => ({})
 
 /** Start-up remembers our `<script>`: its attributes are page-wide defaults. */
 export const rememberOwnScript = (script: Element | null): void => {
-  if (script instanceof HTMLScriptElement) ownScript = script
+  if (!(script instanceof HTMLScriptElement)) return
+  ownScript = script
+  scriptOptions = () => ({
+    ...readAttributes(script, SCRIPT_KEYS),
+    // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
+    nonce: script.nonce || script.getAttribute('nonce') || undefined,
+  })
 }
 
 /**
@@ -123,10 +132,7 @@ export const isOwnScript = (element: Element): boolean => element == ownScript
 
 /** Defaults < global config < our script tag < this page's URL (if allowed): what every checkout starts from. */
 export function pageOptions(): ResolvedOptions {
-  const page = merge(DEFAULTS, window.MoonClerkCheckoutConfig, readAttributes(ownScript, SCRIPT_KEYS), {
-    // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
-    nonce: (ownScript && (ownScript.nonce || ownScript.getAttribute('nonce'))) || undefined,
-  })
+  const page = merge(DEFAULTS, window.MoonClerkCheckoutConfig, scriptOptions())
   const fromUrl = page.cidFromUrl && new URLSearchParams(location.search).get(page.cidFromUrl === true ? 'cid' : page.cidFromUrl)
   if (fromUrl) page.cid = fromUrl
   return page
@@ -137,6 +143,7 @@ export const checkoutOptions = (placeholder: Element, options: CheckoutOptions =
   merge(
     pageOptions(),
     // A one-tag replacement's <script> is its own page-wide source too.
-    readAttributes(placeholder, isOwnScript(placeholder) ? [...SCRIPT_KEYS, ...PLACEHOLDER_KEYS] : PLACEHOLDER_KEYS),
+    isOwnScript(placeholder) && scriptOptions(),
+    readAttributes(placeholder, PLACEHOLDER_KEYS),
     options,
   )
