@@ -47,7 +47,14 @@ export class MoonClerkCheckoutElement extends Base {
         this[property] = value
       }
     }
-    this.render()
+    // Mounts afresh: from here on the properties read the attributes.
+    this.disconnectedCallback()
+    const options: Record<string, string> = {}
+    for (const property of PROPERTIES) {
+      const value = this[property]
+      if (value != null) options[property] = value
+    }
+    this.handle = mount(this, options as CheckoutOptions)
   }
 
   disconnectedCallback(): void {
@@ -57,17 +64,7 @@ export class MoonClerkCheckoutElement extends Base {
 
   attributeChangedCallback(_name: string, before: string | null, after: string | null): void {
     // A write of the same value changes nothing; before connecting, connectedCallback mounts.
-    if (before !== after && this.handle) this.render()
-  }
-
-  private render(): void {
-    this.disconnectedCallback()
-    const options: Record<string, string> = {}
-    for (const property of PROPERTIES) {
-      const value = this.getAttribute(kebab(property))
-      if (value != null) options[property] = value
-    }
-    this.handle = mount(this, options as CheckoutOptions)
+    if (before !== after && this.handle) this.connectedCallback()
   }
 }
 
