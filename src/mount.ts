@@ -46,7 +46,7 @@ function fallbackLink(element: HTMLElement, base: string, label: string, cleanup
  */
 function stepAside(element: HTMLElement, container: HTMLElement): () => void {
   const fallback = [...element.childNodes].filter((node) => node != container)
-  fallback.forEach((node) => element.removeChild(node))
+  fallback.forEach((node) => node.remove())
   let aside = true
   return () => {
     if (!aside) return
