@@ -87,15 +87,21 @@ export const DEFAULTS = {
 
 export type ResolvedOptions = CheckoutOptions & GlobalConfig & typeof DEFAULTS
 
-/** Attribute values as given, or transformed to their type; validation happens once, in `buildOpts()`. */
-export function readAttributes(element: Element | null | undefined, keys: Key[]): CheckoutOptions & GlobalConfig {
+/** Attribute values as given, or transformed as `transforms` says; validation happens once, in `buildOpts()`. */
+function attributes(element: Element, keys: Key[], transforms: typeof TRANSFORMS = {}): CheckoutOptions & GlobalConfig {
   const options: Record<string, unknown> = {}
   for (const key of keys) {
-    const value = element && element.getAttribute(attributeName(key))
-    if (value != null) options[key] = (TRANSFORMS[key] || String)(value)
+    const value = element.getAttribute(attributeName(key))
+    if (value != null) options[key] = (transforms[key] || String)(value)
   }
   return options
 }
+
+/**
+ * Attribute values as given, or transformed to their type. Only our script tag has typed settings:
+ * a placeholder's are read without the transforms, so a mount()-only bundle leaves them out.
+ */
+export const readAttributes = (element: Element, keys: Key[]): CheckoutOptions & GlobalConfig => attributes(element, keys, TRANSFORMS)
 
 // Keys that would reach an object's prototype rather than its own properties.
 const PROTOTYPE_KEYS = /^(__proto__|constructor|prototype)$/
@@ -144,6 +150,6 @@ export const checkoutOptions = (placeholder: Element, options: CheckoutOptions =
     pageOptions(),
     // A one-tag replacement's <script> is its own page-wide source too.
     isOwnScript(placeholder) && scriptOptions(),
-    readAttributes(placeholder, PLACEHOLDER_KEYS),
+    attributes(placeholder, PLACEHOLDER_KEYS),
     options,
   )
