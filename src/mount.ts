@@ -124,7 +124,8 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
       preconnect(o.embedSrc)
       preconnect(o.payUrl)
     }
-    const load = () => loadEmbedScript({ embedSrc: o.embedSrc, timeoutMs: positiveInteger(o.timeoutMs), nonce: o.nonce })
+    // loadEmbedScript() takes embedSrc, timeoutMs and nonce from these.
+    const load = () => loadEmbedScript({ ...o, timeoutMs: positiveInteger(o.timeoutMs) })
     // Lazy modes fetch nothing of MoonClerk's before the payer shows intent. Eager asks for
     // embed.js first: it is on the critical path, the hints are not.
     const embed = mode == 'eager' ? load() : whenWanted(mode, element, link, cleanup, warm).then(load)
