@@ -41,7 +41,7 @@ export class MoonClerkCheckoutElement extends Base {
   connectedCallback(): void {
     // A framework may have set properties before the element was defined: they belong to the attributes.
     for (const property of PROPERTIES) {
-      if (Object.prototype.hasOwnProperty.call(this, property)) {
+      if (this.hasOwnProperty(property)) {
         const value = this[property]
         delete (this as Partial<this>)[property]
         this[property] = value
