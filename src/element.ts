@@ -39,21 +39,20 @@ export class MoonClerkCheckoutElement extends Base {
   }
 
   connectedCallback(): void {
-    // A framework may have set properties before the element was defined: they belong to the attributes.
+    const options: Record<string, string> = {}
     for (const property of PROPERTIES) {
+      // A framework may have set properties before the element was defined: they belong to the attributes.
       if (this.hasOwnProperty(property)) {
         const value = this[property]
         delete (this as Partial<this>)[property]
         this[property] = value
       }
-    }
-    // Mounts afresh: from here on the properties read the attributes.
-    this.disconnectedCallback()
-    const options: Record<string, string> = {}
-    for (const property of PROPERTIES) {
+      // From here on, the property reads its attribute.
       const value = this[property]
       if (value != null) options[property] = value
     }
+    // Mounts afresh.
+    this.disconnectedCallback()
     this.handle = mount(this, options as CheckoutOptions)
   }
 
