@@ -11,8 +11,7 @@ export function listen(cleanup: Cleanup, target: EventTarget, type: string, list
 const hinted = new Set<string>()
 
 /** `<link rel="preconnect">` once per origin: DNS, TCP and TLS happen before the first byte is needed. */
-export function preconnect(url: string): void {
-  const origin = new URL(url, document.baseURI).origin
+export function preconnect({ origin }: URL): void {
   if (hinted.has(origin) || origin == location.origin) return
   hinted.add(origin)
   const hint = document.createElement('link')

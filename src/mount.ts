@@ -102,9 +102,10 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     const id = 'mc' + token
 
     // Progressive enhancement: a real link to the hosted checkout exists before anything can fail.
-    const link = fallbackLink(element, secureUrl('payUrl', o.payUrl + token).href, o.label || DEFAULT_LABEL, cleanup)
+    const payUrl = secureUrl('payUrl', o.payUrl + token)
+    const link = fallbackLink(element, payUrl.href, o.label || DEFAULT_LABEL, cleanup)
     // Every URL and number is checked before anything is requested.
-    secureUrl('embedSrc', o.embedSrc)
+    const embedUrl = secureUrl('embedSrc', o.embedSrc)
     if (!positiveInteger(o.timeoutMs)) invalid('timeoutMs', o.timeoutMs, 'a positive integer')
 
     // MoonClerk's embed finds its container by id; an author's `id="mc<token>"` is that container already.
@@ -121,8 +122,8 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     const mode = o.load || 'eager'
     if (!LOAD_MODE.test(mode)) invalid('load', mode, 'eager, visible or click')
     const warm = () => {
-      preconnect(o.embedSrc)
-      preconnect(o.payUrl)
+      preconnect(embedUrl)
+      preconnect(payUrl)
     }
     // loadEmbedScript() takes embedSrc, timeoutMs and nonce from these.
     const load = () => loadEmbedScript({ ...o, timeoutMs: positiveInteger(o.timeoutMs) })
