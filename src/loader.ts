@@ -50,9 +50,8 @@ const loads = new Map<string, Promise<MoonclerkEmbedConstructor>>()
 // Async, so that an unusable src rejects rather than throws.
 export async function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
   const src = secureUrl('embedSrc', options.embedSrc || DEFAULTS.embedSrc).href
-  let load = loads.get(src)
-  if (!load) {
-    load = new Promise<MoonclerkEmbedConstructor>((resolve, reject) => {
+  if (!loads.has(src)) {
+    const load = new Promise<MoonclerkEmbedConstructor>((resolve, reject) => {
       // An element named MoonclerkEmbed (`<img name=…>`) shows through `window` too: only a function is MoonClerk's.
       const ready = () => (typeof window.MoonclerkEmbed == 'function' ? window.MoonclerkEmbed : undefined)
       if (ready()) return resolve(ready()!)
@@ -86,8 +85,7 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
     loads.set(src, load)
     // Forget a failure so the next call retries. Attached after set() because a load can fail
     // synchronously; it also keeps a warm-up load nobody awaits from being an unhandled rejection.
-    const failed = load
-    failed.catch(() => loads.get(src) == failed && loads.delete(src))
+    load.catch(() => loads.get(src) == load && loads.delete(src))
   }
-  return load
+  return loads.get(src)!
 }
