@@ -53,8 +53,8 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
   if (!loads.has(src)) {
     const load = new Promise<MoonclerkEmbedConstructor>((resolve, reject) => {
       // An element named MoonclerkEmbed (`<img name=…>`) shows through `window` too: only a function is MoonClerk's.
-      const ready = () => (typeof window.MoonclerkEmbed == 'function' ? window.MoonclerkEmbed : undefined)
-      if (ready()) return resolve(ready()!)
+      const ready = () => typeof window.MoonclerkEmbed == 'function'
+      if (ready()) return resolve(window.MoonclerkEmbed!)
       let script = [...document.scripts].find((s) => s.src == src)
       const ours = !script
       if (!script) {
@@ -67,7 +67,7 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
         clearTimeout(timer)
         script!.removeEventListener('load', onLoad)
         script!.removeEventListener('error', onError)
-        if (!error) return resolve(ready()!)
+        if (!error) return resolve(window.MoonclerkEmbed!)
         // A dead tag of ours would make the retry (or another copy of this library) wait on it.
         if (ours && error.reason != 'script-timeout') script!.remove()
         reject(error)
