@@ -63,10 +63,12 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
         script.async = true
         if (options.nonce) script.setAttribute('nonce', options.nonce)
       }
+      // A script fires load or error once, but a late one may follow a timeout: only the first outcome counts.
+      let settled = false
       const settle = (error?: CheckoutError) => {
+        if (settled) return
+        settled = true
         clearTimeout(timer)
-        script!.removeEventListener('load', onLoad)
-        script!.removeEventListener('error', onError)
         if (!error) return resolve(window.MoonclerkEmbed!)
         // A dead tag of ours would make the retry (or another copy of this library) wait on it.
         if (ours && error.reason != 'script-timeout') script!.remove()
