@@ -107,7 +107,7 @@ export const readAttributes = (element: Element, keys: Key[]): CheckoutOptions &
 const PROTOTYPE_KEYS = /^(__proto__|constructor|prototype)$/
 
 /** Later sources win; an `undefined` value never hides a lower one. */
-export function merge(...sources: Array<object | null | undefined | false>): ResolvedOptions {
+export function merge(...sources: Array<object | null | undefined>): ResolvedOptions {
   const merged: Record<string, unknown> = {}
   for (const source of sources)
     for (const [key, value] of Object.entries(source || {})) if (value !== undefined && !PROTOTYPE_KEYS.test(key)) merged[key] = value
@@ -115,19 +115,23 @@ export function merge(...sources: Array<object | null | undefined | false>): Res
 }
 
 let ownScript: HTMLScriptElement | null = null
-// What our script tag sets page-wide, read afresh each time. Nothing until start-up finds the tag,
-// so that an app that imports only mount() carries no code to read one.
-let scriptOptions = (): CheckoutOptions & GlobalConfig => ({})
+// What our script tag sets page-wide, read afresh each time; asked about an element, only when that
+// element is the tag itself (a one-tag replacement). Nothing until start-up finds the tag, so that
+// an app that imports only mount() carries no code to read one.
+let scriptOptions = (_element?: Element): CheckoutOptions & GlobalConfig => ({})
 
 /** Start-up remembers our `<script>`: its attributes are page-wide defaults. */
 export const rememberOwnScript = (script: Element | null): void => {
   if (!(script instanceof HTMLScriptElement)) return
   ownScript = script
-  scriptOptions = () => ({
-    ...readAttributes(script, SCRIPT_KEYS),
-    // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
-    nonce: script.nonce || script.getAttribute('nonce') || undefined,
-  })
+  scriptOptions = (element = script) =>
+    element == script
+      ? {
+          ...readAttributes(script, SCRIPT_KEYS),
+          // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
+          nonce: script.nonce || script.getAttribute('nonce') || undefined,
+        }
+      : {}
 }
 
 /**
@@ -149,7 +153,7 @@ export const checkoutOptions = (placeholder: Element, options: CheckoutOptions =
   merge(
     pageOptions(),
     // A one-tag replacement's <script> is its own page-wide source too.
-    isOwnScript(placeholder) && scriptOptions(),
+    scriptOptions(placeholder),
     attributes(placeholder, PLACEHOLDER_KEYS),
     options,
   )
