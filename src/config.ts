@@ -87,12 +87,12 @@ export const DEFAULTS = {
 
 export type ResolvedOptions = CheckoutOptions & GlobalConfig & typeof DEFAULTS
 
-/** Attribute values as given, or transformed as `transforms` says; validation happens once, in `buildOpts()`. */
-function attributes(element: Element, keys: Key[], transforms: typeof TRANSFORMS = {}): CheckoutOptions & GlobalConfig {
-  const options: Record<string, unknown> = {}
+/** Attribute values as given, strings; validation happens once, in `buildOpts()`. */
+function attributes(element: Element, keys: Key[]): Record<string, string> {
+  const options: Record<string, string> = {}
   for (const key of keys) {
     const value = element.getAttribute(attributeName(key))
-    if (value != null) options[key] = (transforms[key] || String)(value)
+    if (value != null) options[key] = value
   }
   return options
 }
@@ -101,7 +101,11 @@ function attributes(element: Element, keys: Key[], transforms: typeof TRANSFORMS
  * Attribute values as given, or transformed to their type. Only our script tag has typed settings:
  * a placeholder's are read without the transforms, so a mount()-only bundle leaves them out.
  */
-export const readAttributes = (element: Element, keys: Key[]): CheckoutOptions & GlobalConfig => attributes(element, keys, TRANSFORMS)
+export function readAttributes(element: Element, keys: Key[]): CheckoutOptions & GlobalConfig {
+  const options: Record<string, unknown> = attributes(element, keys)
+  for (const [key, transform] of Object.entries(TRANSFORMS)) if (key in options) options[key] = transform(options[key] as string)
+  return options
+}
 
 // Keys that would reach an object's prototype rather than its own properties.
 const PROTOTYPE_KEYS = /^(__proto__|constructor|prototype)$/
