@@ -35,7 +35,7 @@ export class MoonClerkCheckoutElement extends Base {
 
   /** The opts given to MoonClerk, once built. */
   get opts(): MoonclerkOpts | null {
-    return (this.handle && this.handle.opts) || null
+    return this.handle ? this.handle.opts : null
   }
 
   connectedCallback(): void {
