@@ -87,13 +87,23 @@ export const DEFAULTS = {
 
 export type ResolvedOptions = CheckoutOptions & GlobalConfig & typeof DEFAULTS
 
-/** Attribute values as given, or transformed to their type; validation happens once, in `buildOpts()`. */
-export function readAttributes(element: Element | null | undefined, keys: Key[]): CheckoutOptions & GlobalConfig {
-  const options: Record<string, unknown> = {}
+/** Attribute values as given, strings; validation happens once, in `buildOpts()`. */
+function attributes(element: Element, keys: Key[]): Record<string, string> {
+  const options: Record<string, string> = {}
   for (const key of keys) {
-    const value = element && element.getAttribute(attributeName(key))
-    if (value != null) options[key] = (TRANSFORMS[key] || String)(value)
+    const value = element.getAttribute(attributeName(key))
+    if (value != null) options[key] = value
   }
+  return options
+}
+
+/**
+ * Attribute values as given, or transformed to their type. Only our script tag has typed settings:
+ * a placeholder's are read without the transforms, so a mount()-only bundle leaves them out.
+ */
+export function readAttributes(element: Element, keys: Key[]): CheckoutOptions & GlobalConfig {
+  const options: Record<string, unknown> = attributes(element, keys)
+  for (const [key, transform] of Object.entries(TRANSFORMS)) if (key in options) options[key] = transform(options[key] as string)
   return options
 }
 
@@ -109,10 +119,23 @@ export function merge(...sources: Array<object | null | undefined>): ResolvedOpt
 }
 
 let ownScript: HTMLScriptElement | null = null
+// What our script tag sets page-wide, read afresh each time; asked about an element, only when that
+// element is the tag itself (a one-tag replacement). Nothing until start-up finds the tag, so that
+// an app that imports only mount() carries no code to read one.
+let scriptOptions = (_element?: Element): CheckoutOptions & GlobalConfig => ({})
 
 /** Start-up remembers our `<script>`: its attributes are page-wide defaults. */
 export const rememberOwnScript = (script: Element | null): void => {
-  if (script instanceof HTMLScriptElement) ownScript = script
+  if (!(script instanceof HTMLScriptElement)) return
+  ownScript = script
+  scriptOptions = (element = script) =>
+    element == script
+      ? {
+          ...readAttributes(script, SCRIPT_KEYS),
+          // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
+          nonce: script.nonce || script.getAttribute('nonce') || undefined,
+        }
+      : {}
 }
 
 /**
@@ -123,10 +146,7 @@ export const isOwnScript = (element: Element): boolean => element == ownScript
 
 /** Defaults < global config < our script tag < this page's URL (if allowed): what every checkout starts from. */
 export function pageOptions(): ResolvedOptions {
-  const page = merge(DEFAULTS, window.MoonClerkCheckoutConfig, readAttributes(ownScript, SCRIPT_KEYS), {
-    // Browsers hide the nonce attribute once the script has run, and only the property keeps it.
-    nonce: (ownScript && (ownScript.nonce || ownScript.getAttribute('nonce'))) || undefined,
-  })
+  const page = merge(DEFAULTS, window.MoonClerkCheckoutConfig, scriptOptions())
   const fromUrl = page.cidFromUrl && new URLSearchParams(location.search).get(page.cidFromUrl === true ? 'cid' : page.cidFromUrl)
   if (fromUrl) page.cid = fromUrl
   return page
@@ -137,6 +157,7 @@ export const checkoutOptions = (placeholder: Element, options: CheckoutOptions =
   merge(
     pageOptions(),
     // A one-tag replacement's <script> is its own page-wide source too.
-    readAttributes(placeholder, isOwnScript(placeholder) ? [...SCRIPT_KEYS, ...PLACEHOLDER_KEYS] : PLACEHOLDER_KEYS),
+    scriptOptions(placeholder),
+    attributes(placeholder, PLACEHOLDER_KEYS),
     options,
   )

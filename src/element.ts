@@ -1,8 +1,9 @@
 import { mount, type CheckoutHandle, type CheckoutOptions, type MoonclerkOpts } from './index.js'
 
-// The element's attributes: the placeholder's data-moonclerk-* names, without the prefix.
-const ATTRIBUTES = ['token', 'cid', 'width', 'name', 'email', 'amount-cents', 'load', 'label', 'frame-title']
-const camel = (name: string) => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())
+// The element's properties: the placeholder's options (written as in config.ts, which gzip then
+// stores once). Its attributes are their names in kebab case: the data-moonclerk-* ones without the prefix.
+const PROPERTIES = 'token cid width name email amountCents label load frameTitle'.split(' ') as Array<'cid'>
+const kebab = (key: string) => key.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase())
 
 // On a server there is no HTMLElement; importing this module there must still work.
 const Base = (typeof HTMLElement == 'undefined' ? class {} : HTMLElement) as typeof HTMLElement
@@ -13,7 +14,7 @@ const Base = (typeof HTMLElement == 'undefined' ? class {} : HTMLElement) as typ
  * a shadow root would hide. Register it with `moonclerk-checkout/define`.
  */
 export class MoonClerkCheckoutElement extends Base {
-  static observedAttributes = ATTRIBUTES
+  static observedAttributes = PROPERTIES.map(kebab)
 
   declare token: string | null
   declare cid: string | null
@@ -34,20 +35,25 @@ export class MoonClerkCheckoutElement extends Base {
 
   /** The opts given to MoonClerk, once built. */
   get opts(): MoonclerkOpts | null {
-    return (this.handle && this.handle.opts) || null
+    return this.handle ? this.handle.opts : null
   }
 
   connectedCallback(): void {
-    // A framework may have set properties before the element was defined: they belong to the attributes.
-    for (const name of ATTRIBUTES) {
-      const property = camel(name) as 'cid'
-      if (Object.prototype.hasOwnProperty.call(this, property)) {
+    const options: Record<string, string> = {}
+    for (const property of PROPERTIES) {
+      // A framework may have set properties before the element was defined: they belong to the attributes.
+      if (this.hasOwnProperty(property)) {
         const value = this[property]
         delete (this as Partial<this>)[property]
         this[property] = value
       }
+      // From here on, the property reads its attribute.
+      const value = this[property]
+      if (value != null) options[property] = value
     }
-    this.render()
+    // Mounts afresh.
+    this.disconnectedCallback()
+    this.handle = mount(this, options as CheckoutOptions)
   }
 
   disconnectedCallback(): void {
@@ -57,23 +63,14 @@ export class MoonClerkCheckoutElement extends Base {
 
   attributeChangedCallback(_name: string, before: string | null, after: string | null): void {
     // A write of the same value changes nothing; before connecting, connectedCallback mounts.
-    if (before !== after && this.handle) this.render()
-  }
-
-  private render(): void {
-    this.disconnectedCallback()
-    const options: Record<string, string> = {}
-    for (const name of ATTRIBUTES) {
-      const value = this.getAttribute(name)
-      if (value != null) options[camel(name)] = value
-    }
-    this.handle = mount(this, options as CheckoutOptions)
+    if (before !== after && this.handle) this.connectedCallback()
   }
 }
 
 // Properties reflect attributes: `el.cid = "234"` is `el.setAttribute("cid", "234")`.
-for (const name of ATTRIBUTES)
-  Object.defineProperty(MoonClerkCheckoutElement.prototype, camel(name), {
+for (const property of PROPERTIES) {
+  const name = kebab(property)
+  Object.defineProperty(MoonClerkCheckoutElement.prototype, property, {
     get(this: Element) {
       return this.getAttribute(name)
     },
@@ -82,6 +79,7 @@ for (const name of ATTRIBUTES)
       else this.setAttribute(name, String(value))
     },
   })
+}
 
 /** Attributes of `<moonclerk-checkout>` for JSX (React, Preact, Solid): see the README. */
 export interface MoonClerkCheckoutAttributes {

@@ -69,7 +69,7 @@ export const dispatch = <K extends keyof MoonClerkEventMap>(
 
 export const LOG_PREFIX = '[moonclerk-checkout] '
 
-const describe = (element: Element) => `<${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}>`
+const describe = (element: Element) => `<${element.localName}${element.id ? '#' + element.id : ''}>`
 
 /**
  * Reports a failure on `element` with an error of its own (the one given as its `cause`): the

@@ -3,16 +3,15 @@ import type { LoadMode } from './config.js'
 /** Registers what `destroy()` must undo. */
 export type Cleanup = (undo: () => void) => void
 
-export function listen(cleanup: Cleanup, target: EventTarget, type: string, listener: (event: Event) => void): void {
-  target.addEventListener(type, listener)
-  cleanup(() => target.removeEventListener(type, listener))
+export function listen<E extends Event>(cleanup: Cleanup, target: EventTarget, type: string, listener: (event: E) => void): void {
+  target.addEventListener(type, listener as EventListener)
+  cleanup(() => target.removeEventListener(type, listener as EventListener))
 }
 
 const hinted = new Set<string>()
 
 /** `<link rel="preconnect">` once per origin: DNS, TCP and TLS happen before the first byte is needed. */
-export function preconnect(url: string): void {
-  const origin = new URL(url, document.baseURI).origin
+export function preconnect({ origin }: URL): void {
   if (hinted.has(origin) || origin == location.origin) return
   hinted.add(origin)
   const hint = document.createElement('link')
@@ -49,13 +48,12 @@ export function whenWanted(mode: LoadMode, element: HTMLElement, link: HTMLAncho
       link.setAttribute('data-moonclerk-button', '')
       cleanup(() => link.removeAttribute('data-moonclerk-button'))
       let wanted = false
-      listen(cleanup, link, 'click', (event) => {
-        const click = event as MouseEvent
+      listen<MouseEvent>(cleanup, link, 'click', (click) => {
         // Later clicks (the checkout failed and the link is back) and clicks meant for a new tab
         // or window go where the link says: the hosted checkout.
         if (wanted || click.button || click.ctrlKey || click.metaKey || click.shiftKey || click.altKey) return
         wanted = true
-        event.preventDefault()
+        click.preventDefault()
         resolve()
       })
     } else if (typeof IntersectionObserver == 'function') {

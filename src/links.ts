@@ -30,7 +30,7 @@ function underPayUrl(link: HTMLAnchorElement, payUrl: string): boolean {
  */
 export function decorateLinks(root?: ParentNode): void {
   if (typeof document == 'undefined') return
-  for (const link of Array.from((root || document).querySelectorAll<HTMLAnchorElement>('a[data-moonclerk-link]'))) {
+  for (const link of (root || document).querySelectorAll<HTMLAnchorElement>('a[data-moonclerk-link]')) {
     if (decorated.has(link)) continue
     decorated.add(link)
     const options = checkoutOptions(link)

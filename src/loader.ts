@@ -47,20 +47,15 @@ const loads = new Map<string, Promise<MoonclerkEmbedConstructor>>()
  * src to the page, reuses one already there (a stock snippet left in place), and forgets a failed
  * load so that a later call tries again.
  */
-export function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
-  let src: string
-  try {
-    src = secureUrl('embedSrc', options.embedSrc || DEFAULTS.embedSrc).href
-  } catch (error) {
-    return Promise.reject(error)
-  }
-  let load = loads.get(src)
-  if (!load) {
-    load = new Promise<MoonclerkEmbedConstructor>((resolve, reject) => {
+// Async, so that an unusable src rejects rather than throws.
+export async function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
+  const src = secureUrl('embedSrc', options.embedSrc || DEFAULTS.embedSrc).href
+  if (!loads.has(src)) {
+    const load = new Promise<MoonclerkEmbedConstructor>((resolve, reject) => {
       // An element named MoonclerkEmbed (`<img name=…>`) shows through `window` too: only a function is MoonClerk's.
-      const ready = () => (typeof window.MoonclerkEmbed == 'function' ? window.MoonclerkEmbed : undefined)
-      if (ready()) return resolve(ready()!)
-      let script = Array.from(document.scripts).find((s) => s.src == src)
+      const ready = () => typeof window.MoonclerkEmbed == 'function'
+      if (ready()) return resolve(window.MoonclerkEmbed!)
+      let script = [...document.scripts].find((s) => s.src == src)
       const ours = !script
       if (!script) {
         script = document.createElement('script')
@@ -68,11 +63,13 @@ export function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmb
         script.async = true
         if (options.nonce) script.setAttribute('nonce', options.nonce)
       }
+      // A script fires load or error once, but a late one may follow a timeout: only the first outcome counts.
+      let settled = false
       const settle = (error?: CheckoutError) => {
+        if (settled) return
+        settled = true
         clearTimeout(timer)
-        script!.removeEventListener('load', onLoad)
-        script!.removeEventListener('error', onError)
-        if (!error) return resolve(ready()!)
+        if (!error) return resolve(window.MoonclerkEmbed!)
         // A dead tag of ours would make the retry (or another copy of this library) wait on it.
         if (ours && error.reason != 'script-timeout') script!.remove()
         reject(error)
@@ -90,8 +87,7 @@ export function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmb
     loads.set(src, load)
     // Forget a failure so the next call retries. Attached after set() because a load can fail
     // synchronously; it also keeps a warm-up load nobody awaits from being an unhandled rejection.
-    const failed = load
-    failed.catch(() => loads.get(src) == failed && loads.delete(src))
+    load.catch(() => loads.get(src) == load && loads.delete(src))
   }
-  return load
+  return loads.get(src)!
 }

@@ -27,7 +27,7 @@ const never = new Promise<never>(noop)
 
 /** The placeholder's link to the hosted checkout: the author's own (restored on destroy), or one added. */
 function fallbackLink(element: HTMLElement, base: string, label: string, cleanup: Cleanup): HTMLAnchorElement {
-  const authorLink = Array.from(element.querySelectorAll<HTMLAnchorElement>('a[href]')).find((a) => a.href.split(/[?#]/)[0] == base)
+  const authorLink = [...element.querySelectorAll<HTMLAnchorElement>('a[href]')].find((a) => a.href.split(/[?#]/)[0] == base)
   if (authorLink) {
     const authorHref = authorLink.getAttribute('href')!
     cleanup(() => authorLink.setAttribute('href', authorHref))
@@ -45,8 +45,8 @@ function fallbackLink(element: HTMLElement, base: string, label: string, cleanup
  * shows. Returns what puts it back and empties the container; calling it twice is harmless.
  */
 function stepAside(element: HTMLElement, container: HTMLElement): () => void {
-  const fallback = Array.from(element.childNodes).filter((node) => node != container)
-  fallback.forEach((node) => element.removeChild(node))
+  const fallback = [...element.childNodes].filter((node) => node != container)
+  fallback.forEach((node) => node.remove())
   let aside = true
   return () => {
     if (!aside) return
@@ -102,9 +102,10 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     const id = 'mc' + token
 
     // Progressive enhancement: a real link to the hosted checkout exists before anything can fail.
-    const link = fallbackLink(element, secureUrl('payUrl', o.payUrl + token).href, o.label || DEFAULT_LABEL, cleanup)
+    const payUrl = secureUrl('payUrl', o.payUrl + token)
+    const link = fallbackLink(element, payUrl.href, o.label || DEFAULT_LABEL, cleanup)
     // Every URL and number is checked before anything is requested.
-    secureUrl('embedSrc', o.embedSrc)
+    const embedUrl = secureUrl('embedSrc', o.embedSrc)
     if (!positiveInteger(o.timeoutMs)) invalid('timeoutMs', o.timeoutMs, 'a positive integer')
 
     // MoonClerk's embed finds its container by id; an author's `id="mc<token>"` is that container already.
@@ -121,10 +122,11 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
     const mode = o.load || 'eager'
     if (!LOAD_MODE.test(mode)) invalid('load', mode, 'eager, visible or click')
     const warm = () => {
-      preconnect(o.embedSrc)
-      preconnect(o.payUrl)
+      preconnect(embedUrl)
+      preconnect(payUrl)
     }
-    const load = () => loadEmbedScript({ embedSrc: o.embedSrc, timeoutMs: positiveInteger(o.timeoutMs), nonce: o.nonce })
+    // loadEmbedScript() takes embedSrc, timeoutMs and nonce from these.
+    const load = () => loadEmbedScript({ ...o, timeoutMs: positiveInteger(o.timeoutMs) })
     // Lazy modes fetch nothing of MoonClerk's before the payer shows intent. Eager asks for
     // embed.js first: it is on the critical path, the hints are not.
     const embed = mode == 'eager' ? load() : whenWanted(mode, element, link, cleanup, warm).then(load)
@@ -193,7 +195,7 @@ function ignoredScript(element: Element): boolean {
 export function mountAll(root?: ParentNode): CheckoutHandle[] {
   if (typeof document == 'undefined') return []
   const scope = root || document
-  const found = Array.from(scope.querySelectorAll(PLACEHOLDER_SELECTOR))
+  const found = [...scope.querySelectorAll(PLACEHOLDER_SELECTOR)]
   if (scope instanceof Element && scope.matches(PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.
   return found.filter((el) => handles.has(el) || (!el.hasAttribute(STATE_ATTRIBUTE) && !ignoredScript(el))).map((el) => mount(el))

@@ -91,7 +91,8 @@ export function buildOpts(input: OptsInput): MoonclerkOpts {
   return opts
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
+// Of a URL's protocol and hostname: https: on any host, http: only on this machine's own.
+const SECURE = /^https:|^http:(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 
 /**
  * `value` resolved against the page, when it is an `https:` URL (`http:` only for this machine's
@@ -104,15 +105,15 @@ export function secureUrl(key: string, value: string): URL {
   } catch {
     // Reported below, as any other unusable URL.
   }
-  return url && (url.protocol == 'https:' || (url.protocol == 'http:' && LOOPBACK.test(url.hostname)))
-    ? url
-    : invalid(key, value, 'an https: URL (http: only for localhost)')
+  return url && SECURE.test(url.protocol + url.hostname) ? url : invalid(key, value, 'an https: URL (http: only for localhost)')
 }
 
-/** `href` with these query parameters set (URL-encoded), keeping its other parameters. */
+/**
+ * `href` with these query parameters set (URL-encoded), keeping its other parameters. `href` is
+ * absolute: a link's resolved `href`, or a pay URL that `secureUrl()` resolved.
+ */
 export function withParams(href: string, params: Record<string, string | number | undefined>): string {
-  // A relative pay URL needs the page as its base; on a server it must be absolute.
-  const url = new URL(href, typeof location == 'object' ? location.href : undefined)
+  const url = new URL(href)
   for (const [key, value] of Object.entries(params)) if (value != null) url.searchParams.set(key, String(value))
   return url.href
 }

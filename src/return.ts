@@ -21,32 +21,35 @@ const decode = (text: string) => {
   }
 }
 
+// `?query#fragment`, each part without its mark; [^] rather than `.`: a line break is still part of them.
+const URL_PARTS = /^([^?#]*)(?:\?([^#]*))?(?:#([^]*))?$/
+// A fragment's query follows its first `?`: `#/thanks?custom_id=1`.
+const FRAGMENT_QUERY = /^(?:([^?]*)\?)?([^]*)$/
+// `name=value`, or a bare `name` with an empty value.
+const PAIR = /^([^=]*)=?([^]*)$/
+
+/** `text` after its mark (`?`, `#`), or nothing when empty. */
+const part = (mark: string, text: string) => (text ? mark + text : '')
+
 /**
  * `url` with each parameter of its query, then of its fragment's query (`#/thanks?custom_id=1`
  * or `#custom_id=1`, which some hosts use; a plain anchor like `#pricing` is not one), kept only
  * when `keep(name, value)` is true. The kept ones stay byte for byte as they were.
  */
 function filterQueries(url: string, keep: (name: string, value: string) => boolean): string {
-  // [^] rather than `.`: a line break in the fragment is still part of it.
-  const [, path, query, hash] = /^([^?#]*)(?:\?([^#]*))?(?:#([^]*))?$/.exec(url)!
-  const filter = (part: string) =>
-    part
+  const filter = (query: string) =>
+    query
       .split('&')
       .filter((pair) => {
-        const at = pair.indexOf('=') + 1 || pair.length + 1
-        return !pair || keep(decode(pair.slice(0, at - 1)), decode(pair.slice(at)))
+        const [, name, value] = PAIR.exec(pair)!
+        return !pair || keep(decode(name), decode(value))
       })
       .join('&')
-  let result = path
-  const kept = query == null ? '' : filter(query)
-  if (kept) result += '?' + kept
-  if (hash != null) {
-    const at = hash.indexOf('?') + 1
-    const keptInHash = at || hash.indexOf('=') >= 0 ? filter(hash.slice(at)) : hash
-    const fragment = at ? hash.slice(0, keptInHash ? at : at - 1) + keptInHash : keptInHash
-    if (fragment) result += '#' + fragment
-  }
-  return result
+  const [, path, query = '', hash = ''] = URL_PARTS.exec(url)!
+  // In this order: the query's parameters come before the fragment's.
+  const result = path + part('?', filter(query))
+  const [, anchor, hashQuery] = FRAGMENT_QUERY.exec(hash)!
+  return result + part('#', anchor != null ? anchor + part('?', filter(hashQuery)) : hash.includes('=') ? filter(hash) : hash)
 }
 
 /** Unfilled placeholders (`{{custom_id}}`) and empty values count as absent. */
@@ -60,7 +63,7 @@ function parse(url: string, names?: ReturnParams): { values: ReturnValues | null
   const unfilled: string[] = []
   let any = false
   for (const [key, name] of Object.entries({ ...DEFAULT_PARAMS, ...names }) as Array<[keyof ReturnValues, string]>) {
-    const value = found.has(name) ? found.get(name)! : null
+    const value = found.get(name)
     const absent = value == null || UNFILLED.test(value)
     if (!absent) any = true
     // MoonClerk no longer fills {{payment_id}} and {{customer_id}}: their absence is no one's mistake.
@@ -103,24 +106,14 @@ function remember(list: string, value: string): void {
 
 export const recordCid = (cid: string): void => remember('cids', cid)
 
-const sameOriginParent = (): Document | null => {
+/** The window framing `child` when this page may reach it (same origin), else `null`. */
+function sameOriginParent(child: Window): Window | null {
   try {
-    return parent != window ? parent.document : null
+    // Reading a cross-origin parent's document throws.
+    return child.parent != child && child.parent.document ? child.parent : null
   } catch {
     return null
   }
-}
-
-/** The outermost window up the chain of frames that this page may reach (same origin): often `top`, itself when not framed. */
-function outermostSameOrigin(): Window {
-  let outer: Window = window
-  try {
-    // Reading a cross-origin parent's document throws: the chain we may navigate ends there.
-    while (outer.parent != outer && outer.parent.document) outer = outer.parent
-  } catch {
-    // `outer` is as far as same-origin allows.
-  }
-  return outer
 }
 
 /** Reads the return from the address bar and settles `cidMatches` and `repeated`; dispatches nothing. */
@@ -132,8 +125,11 @@ export function detectReturn(options: ReturnOptions & { url?: string }): ReturnD
   // Paid inside the embedded frame: the success page belongs in the merchant's whole window (that
   // page, not this frame, reports it), as far up as same-origin allows; a cross-origin `top` that
   // frames the merchant's page cannot be navigated. Not framed by our own site: reported here.
-  const outer = options.breakOutOfFrame && outermostSameOrigin()
-  if (outer && outer != window) {
+  // The outermost window this page may reach: often `top`; no further than same-origin allows.
+  let outer: Window = window
+  let up: Window | null
+  while (options.breakOutOfFrame && (up = sameOriginParent(outer))) outer = up
+  if (outer != window) {
     outer.location.href = new URL(options.url || '', location.href).href
     return null
   }
@@ -151,8 +147,8 @@ let announced: ReturnDetail | null = null
 export function announceReturn(detail: ReturnDetail, options: ReturnOptions): void {
   announced = detail
   dispatch(document, 'moonclerk:return', detail)
-  const parentDocument = sameOriginParent()
-  if (parentDocument) dispatch(parentDocument, 'moonclerk:return', detail)
+  const framing = sameOriginParent(window)
+  if (framing) dispatch(framing.document, 'moonclerk:return', detail)
   if (options.cleanReturnUrl) {
     const names = Object.values({ ...DEFAULT_PARAMS, ...options.returnParams })
     const clean = filterQueries(location.href, (name) => !names.includes(name))
