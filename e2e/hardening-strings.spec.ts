@@ -74,9 +74,9 @@ interface Seen {
 const cidRefused = (cid: string) => cid.trim() === ''
 /**
  * The README's rule for values that MoonClerk's embed.js would put into a URL unencoded: those
- * with `" # % & + < >`, control characters, a lone surrogate or a space at either end are refused.
+ * with `" # % & + ; < >`, control characters, a lone surrogate or a space at either end are refused.
  */
-const UNSAFE_IN_EMBED = /["#%&+<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
+const UNSAFE_IN_EMBED = /["#%&+;<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
 const refusedForEmbed = (item: Item) => [item.cid, item.name, item.email].some((value) => UNSAFE_IN_EMBED.test(value))
 
 /**

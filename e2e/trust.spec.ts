@@ -1,6 +1,6 @@
 // What markup injected into the merchant's page, and another site that frames it, can and cannot
 // do (README, Security). Each test fails on a library that trusts what it should not.
-import { consoleMessages, cspConsoleMessages, countEmbedRequests, expect, returnDetails, standInDisplays, test } from './helpers'
+import { consoleMessages, cspConsoleMessages, countEmbedRequests, expect, recordedEvents, returnDetails, standInDisplays, test } from './helpers'
 
 declare global {
   interface Window {
@@ -27,6 +27,21 @@ test('elements named MoonclerkEmbed, currentScript and MoonClerkCheckout stop no
   ])
   expect(embedRequests).toHaveLength(1)
   expect(await page.evaluate(() => typeof (window as unknown as { MoonClerkCheckout: { mount?: unknown } }).MoonClerkCheckout.mount)).toBe('function')
+})
+
+test('elements named like the document members the library uses (head, baseURI, querySelectorAll, addEventListener, …) stop no checkout', async ({ page }) => {
+  const embedRequests = countEmbedRequests(page)
+  await page.goto('/e2e/clobbered-document.html')
+  // The names shadow document's members, as in any browser (the page's own checks use Document's).
+  expect(await page.evaluate(() => ['head', 'baseURI', 'querySelectorAll'].map((name) => (document as unknown as Record<string, unknown>)[name] instanceof Element))).toEqual([true, true, true])
+  const states = () => page.evaluate(() => Array.from(Document.prototype.querySelectorAll.call(document, '[data-moonclerk-checkout]'), (el) => el.getAttribute('data-moonclerk-state')))
+  await expect.poll(states).toEqual(['loading', 'displayed'])
+  expect((await standInDisplays(page)).map((opts) => [opts.checkoutToken, opts.cid])).toEqual([['k2m9q4zr7x', 'from-the-script-tag']])
+  // The click mode's button look (a constructed stylesheet added through adoptedStyleSheets), and its click.
+  await page.evaluate(() => (Document.prototype.querySelector.call(document, '#pay a') as HTMLAnchorElement).click())
+  await expect.poll(states).toEqual(['displayed', 'displayed'])
+  expect(embedRequests).toHaveLength(1)
+  expect((await recordedEvents(page)).map((event) => event.type)).toEqual(['moonclerk:display', 'moonclerk:display'])
 })
 
 test('strict CSP and Trusted Types: an injected <script data-moonclerk-checkout> loads nothing, links nowhere, and the real checkout works', async ({ page }) => {

@@ -65,7 +65,7 @@ export const dispatch = <K extends keyof MoonClerkEventMap>(
   target: EventTarget,
   type: K,
   detail: MoonClerkEventMap[K]['detail'],
-): boolean => target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }))
+): boolean => EventTarget.prototype.dispatchEvent.call(target, new CustomEvent(type, { detail, bubbles: true, composed: true }))
 
 export const LOG_PREFIX = '[moonclerk-checkout] '
 

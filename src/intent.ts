@@ -1,4 +1,5 @@
 import type { LoadMode } from './config.js'
+import { appendToHead, createElement, fromDocument } from './dom.js'
 
 /** Registers what `destroy()` must undo. */
 export type Cleanup = (undo: () => void) => void
@@ -14,10 +15,10 @@ const hinted = new Set<string>()
 export function preconnect({ origin }: URL): void {
   if (hinted.has(origin) || origin == location.origin) return
   hinted.add(origin)
-  const hint = document.createElement('link')
+  const hint = createElement('link')
   hint.rel = 'preconnect'
   hint.href = origin
-  document.head.appendChild(hint)
+  appendToHead(hint)
 }
 
 let buttonStyled = false
@@ -25,13 +26,13 @@ let buttonStyled = false
 // A constructed stylesheet is CSSOM, not inline style: pages with a strict CSP allow it. `:where()`
 // keeps its specificity at zero, so any rule of the site's own wins.
 function styleButtons(): void {
-  if (buttonStyled || !('adoptedStyleSheets' in document)) return
+  if (buttonStyled || !('adoptedStyleSheets' in Document.prototype)) return
   buttonStyled = true
   const sheet = new CSSStyleSheet()
   sheet.replaceSync(
     ':where([data-moonclerk-button]){display:inline-block;padding:.6em 1.2em;border-radius:.4em;background:#1f5fd6;color:#fff;font-weight:600;text-decoration:none}',
   )
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]
+  Reflect.set(Document.prototype, 'adoptedStyleSheets', [...fromDocument('adoptedStyleSheets'), sheet], document)
 }
 
 /**

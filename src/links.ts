@@ -1,4 +1,5 @@
 import { checkoutOptions } from './config.js'
+import { fromDocument } from './dom.js'
 import { LOG_PREFIX, reportError, type CheckoutError } from './events.js'
 import { checkoutValues, resolveCid, secureUrl, withParams, type CheckoutValues } from './opts.js'
 import { recordCid } from './return.js'
@@ -30,7 +31,7 @@ function underPayUrl(link: HTMLAnchorElement, payUrl: string): boolean {
  */
 export function decorateLinks(root?: ParentNode): void {
   if (typeof document == 'undefined') return
-  for (const link of (root || document).querySelectorAll<HTMLAnchorElement>('a[data-moonclerk-link]')) {
+  for (const link of (root || fromDocument('documentElement')).querySelectorAll<HTMLAnchorElement>('a[data-moonclerk-link]')) {
     if (decorated.has(link)) continue
     decorated.add(link)
     const options = checkoutOptions(link)

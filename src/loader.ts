@@ -1,6 +1,7 @@
 import { DEFAULTS } from './config.js'
+import { appendToHead, createElement, fromDocument } from './dom.js'
 import { checkoutError, type CheckoutError } from './events.js'
-import { secureUrl, type MoonclerkOpts } from './opts.js'
+import { invalid, secureUrl, type MoonclerkOpts } from './opts.js'
 
 export interface MoonclerkEmbedInstance {
   display(): void
@@ -26,16 +27,20 @@ type ScriptUrlPolicy = { createScriptURL(url: string): string }
 type TrustedTypesWindow = { trustedTypes?: { createPolicy(name: string, rules: ScriptUrlPolicy): ScriptUrlPolicy } }
 // Kept in this module, out of reach of the page's other scripts.
 let policy: ScriptUrlPolicy | undefined
+// The embed.js URLs this loader has checked (secureUrl) and is about to load: all the policy passes.
+const approved = new Set<string>()
 
 /**
  * Pages that require Trusted Types (`require-trusted-types-for 'script'`) refuse a plain string
- * as a script's src. The policy `moonclerk-checkout` makes script URLs only of https: URLs (http:
- * on localhost), so even a call that reached it could not turn `data:` or `javascript:` into one.
+ * as a script's src. The policy `moonclerk-checkout` makes script URLs only of the URLs this loader
+ * approved, so even a call that reached it could not turn another URL into one.
  */
 function scriptUrl(src: string): string {
   const types = (window as TrustedTypesWindow).trustedTypes
-  if (!types) return src
-  policy = policy || types.createPolicy('moonclerk-checkout', { createScriptURL: (url) => secureUrl('embedSrc', url).href })
+  // Without Trusted Types, `window.trustedTypes` may be an element with that id: no policy to make.
+  if (!types || typeof types.createPolicy != 'function') return src
+  policy = policy || types.createPolicy('moonclerk-checkout', { createScriptURL: (url) => (approved.has(url) ? url : invalid('embedSrc', url, 'a URL the loader checked')) })
+  approved.add(src)
   return policy.createScriptURL(src)
 }
 
@@ -55,10 +60,10 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
       // An element named MoonclerkEmbed (`<img name=…>`) shows through `window` too: only a function is MoonClerk's.
       const ready = () => typeof window.MoonclerkEmbed == 'function'
       if (ready()) return resolve(window.MoonclerkEmbed!)
-      let script = [...document.scripts].find((s) => s.src == src)
+      let script = [...fromDocument('scripts')].find((s) => s.src == src)
       const ours = !script
       if (!script) {
-        script = document.createElement('script')
+        script = createElement('script')
         script.src = scriptUrl(src)
         script.async = true
         if (options.nonce) script.setAttribute('nonce', options.nonce)
@@ -82,7 +87,7 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
       const timer = setTimeout(() => settle(checkoutError('script-timeout', `${src} took over ${timeoutMs} ms`)), timeoutMs)
       script.addEventListener('load', onLoad)
       script.addEventListener('error', onError)
-      if (ours) document.head.appendChild(script)
+      if (ours) appendToHead(script)
     })
     loads.set(src, load)
     // Forget a failure so the next call retries. Attached after set() because a load can fail

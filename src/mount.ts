@@ -1,4 +1,5 @@
 import { checkoutOptions, isOwnScript, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config.js'
+import { createElement, fromDocument } from './dom.js'
 import { checkoutError, dispatch, LOG_PREFIX, reportError, type CheckoutError } from './events.js'
 import { preconnect, whenWanted, type Cleanup } from './intent.js'
 import { decorate } from './links.js'
@@ -33,7 +34,7 @@ function fallbackLink(element: HTMLElement, base: string, label: string, cleanup
     cleanup(() => authorLink.setAttribute('href', authorHref))
     return authorLink
   }
-  const link = element.appendChild(document.createElement('a'))
+  const link = element.appendChild(createElement('a'))
   link.href = base
   link.textContent = label
   cleanup(() => link.remove())
@@ -63,7 +64,7 @@ function stepAside(element: HTMLElement, container: HTMLElement): () => void {
 export function mount(target: Element | string, options?: CheckoutOptions): CheckoutHandle {
   // Server rendering: nothing to show, nothing to undo.
   if (typeof document == 'undefined') return { element: null, opts: null, displayed: never, destroy: noop }
-  const placeholder = typeof target == 'string' ? document.querySelector(target) : target
+  const placeholder = typeof target == 'string' ? fromDocument('documentElement').querySelector(target) : target
   if (!placeholder) throw new TypeError(`${LOG_PREFIX}no element matches ${JSON.stringify(target)}`)
   const known = handles.get(placeholder)
   if (known) return known
@@ -74,7 +75,7 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
   // The one-tag replacement: a <script> cannot hold a checkout, so the checkout goes right after it.
   const element =
     placeholder instanceof HTMLScriptElement
-      ? (placeholder.insertAdjacentElement('afterend', document.createElement('div')) as HTMLElement)
+      ? (placeholder.insertAdjacentElement('afterend', createElement('div')) as HTMLElement)
       : (placeholder as HTMLElement)
   if (element != placeholder) cleanup(() => element.remove())
   const setState = (state: string) => [placeholder, element].forEach((el) => el.setAttribute(STATE_ATTRIBUTE, state))
@@ -110,10 +111,10 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
 
     // MoonClerk's embed finds its container by id; an author's `id="mc<token>"` is that container already.
     // Claimed now, synchronously, so a second checkout of the same form sees it is taken.
-    const taken = document.getElementById(id)
+    const taken = fromDocument('getElementById').call(document, id)
     const duplicate = taken && taken != element
     // For a duplicate this is the other checkout's container, never touched: this one stops below.
-    const container = taken || element.appendChild(document.createElement('div'))
+    const container = taken || element.appendChild(createElement('div'))
     if (!taken) {
       container.id = id
       cleanup(() => container.remove())
@@ -194,7 +195,7 @@ function ignoredScript(element: Element): boolean {
 /** Mounts every placeholder under `root` not mounted yet, and returns the handles of all of them. */
 export function mountAll(root?: ParentNode): CheckoutHandle[] {
   if (typeof document == 'undefined') return []
-  const scope = root || document
+  const scope = root || fromDocument('documentElement')
   const found = [...scope.querySelectorAll(PLACEHOLDER_SELECTOR)]
   if (scope instanceof Element && scope.matches(PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.

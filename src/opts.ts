@@ -1,5 +1,6 @@
 import { checkoutError } from './events.js'
 import { attributeName, DEFAULTS, type CidSource, type CidValue } from './config.js'
+import { fromDocument } from './dom.js'
 
 /** Exactly what MoonClerk's `new MoonclerkEmbed(opts)` receives from the stock snippet. */
 export interface MoonclerkOpts {
@@ -73,11 +74,11 @@ export async function resolveCid(cid: CidSource | undefined): Promise<CidValue |
 
 // MoonClerk's published embed.js concatenates values unencoded into its frame's URL, inside
 // markup: `"`, `<` and `>` would end that markup (script in the merchant's page), `&`, `#`, `+`
-// and `%` change what MoonClerk receives, the browser drops or replaces control characters and
+// and `%` change what MoonClerk receives (and `;`, for servers that split parameters at it too), the browser drops or replaces control characters and
 // spaces at either end, and a lone surrogate has no UTF-8 (with the `u` flag, `[\ud800-\udfff]`
 // matches only a lone one). Such values are refused for the embed, never altered; the link to
 // the hosted checkout, which encodes them, still carries them.
-const UNSAFE_IN_EMBED = /["#%&+<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
+const UNSAFE_IN_EMBED = /["#%&+;<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
 
 /** A CSS width that MoonClerk may put into a style attribute as it is: `100%`, `600px`, `600`. */
 const WIDTH = /^\d+(\.\d+)?(%|[a-z]{1,4})?$/i
@@ -87,7 +88,7 @@ export function buildOpts(input: OptsInput): MoonclerkOpts {
   const opts: MoonclerkOpts = { checkoutToken: checkToken(input.token), width: String(input.width || '100%'), ...checkoutValues(input) }
   if (!WIDTH.test(opts.width)) invalid('width', input.width, 'a CSS width such as 100% or 600px')
   for (const key of ['cid', 'name', 'email'] as const)
-    if (UNSAFE_IN_EMBED.test(opts[key] || '')) invalid(key, opts[key], 'free of " # % & + < >, control characters and end spaces to be embedded')
+    if (UNSAFE_IN_EMBED.test(opts[key] || '')) invalid(key, opts[key], 'free of " # % & + ; < >, control characters and end spaces to be embedded')
   return opts
 }
 
@@ -101,7 +102,7 @@ const SECURE = /^https:|^http:(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 export function secureUrl(key: string, value: string): URL {
   let url: URL | undefined
   try {
-    url = new URL(value, typeof document == 'object' ? document.baseURI : undefined)
+    url = new URL(value, typeof document == 'object' ? fromDocument('baseURI') : undefined)
   } catch {
     // Reported below, as any other unusable URL.
   }

@@ -1,4 +1,5 @@
 import { merge, pageOptions, type ReturnOptions } from './config.js'
+import { listenOn, stopListening } from './dom.js'
 import { dispatch, LOG_PREFIX, type ReturnDetail, type ReturnValues } from './events.js'
 
 /** Names of the redirect URL's parameters, by what they carry. */
@@ -129,10 +130,18 @@ export function detectReturn(options: ReturnOptions & { url?: string }): ReturnD
   let outer: Window = window
   let up: Window | null
   while (options.breakOutOfFrame && (up = sameOriginParent(outer))) outer = up
-  if (outer != window) {
-    outer.location.href = new URL(options.url || '', location.href).href
-    return null
-  }
+  if (outer != window)
+    try {
+      // Only to this site's own pages: a url from elsewhere (`javascript:`, another site) is
+      // reported here, and so is one that a framer's sandbox forbids navigating to (it throws).
+      const target = new URL(options.url || '', location.href)
+      if (target.origin == location.origin) {
+        outer.location.href = target.href
+        return null
+      }
+    } catch {
+      // Reported below.
+    }
   const sent = remembered('cids')
   const key = values.checkoutToken || JSON.stringify(values)
   const repeated = remembered('returns').includes(key)
@@ -176,11 +185,11 @@ export function handleReturn(options?: ReturnOptions & { url?: string }): Return
 export function onReturn(listener: (detail: ReturnDetail) => void): () => void {
   if (typeof document == 'undefined') return () => {}
   const heard = (event: CustomEvent<ReturnDetail>) => listener(event.detail)
-  document.addEventListener('moonclerk:return', heard)
+  listenOn(document, 'moonclerk:return', heard as EventListener)
   let missed = announced
   if (missed) Promise.resolve().then(() => missed && listener(missed))
   return () => {
     missed = null
-    document.removeEventListener('moonclerk:return', heard)
+    stopListening(document, 'moonclerk:return', heard as EventListener)
   }
 }

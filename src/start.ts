@@ -1,16 +1,11 @@
 import { pageOptions, rememberOwnScript } from './config.js'
+import { fromDocument, listenOn } from './dom.js'
 import { decorateLinks } from './links.js'
 import { mountAll } from './mount.js'
 import { announceReturn, detectReturn } from './return.js'
 
 // Shared by every copy of the library on the page (Symbol.for is global), so a second copy starts nothing.
 const STARTED = Symbol.for('moonclerk-checkout.started')
-
-/**
- * `document[name]` from Document's own getter: an element named like it (`<img name="currentScript">`)
- * shadows the property on `document` itself.
- */
-const ownProperty = <K extends 'currentScript' | 'readyState'>(name: K): Document[K] => Reflect.get(Document.prototype, name, document)
 
 /**
  * What the script tag does: reports a return, decorates checkout links and mounts every
@@ -23,7 +18,7 @@ export function start(): void {
   if (flags[STARTED]) return
   flags[STARTED] = true
   // Only readable while our script runs: afterwards currentScript is another script or null.
-  rememberOwnScript(ownProperty('currentScript'))
+  rememberOwnScript(fromDocument('currentScript'))
   // Read before this page mounts anything, so its own cids cannot vouch for the one that came back.
   const returned = detectReturn(pageOptions())
   const scan = () => {
@@ -35,7 +30,7 @@ export function start(): void {
     if (returned) announceReturn(returned, pageOptions())
     scan()
   }
-  if (ownProperty('readyState') != 'loading') return parsed()
+  if (fromDocument('readyState') != 'loading') return parsed()
   scan()
-  document.addEventListener('DOMContentLoaded', parsed, { once: true })
+  listenOn(document, 'DOMContentLoaded', parsed, { once: true })
 }

@@ -9,9 +9,10 @@ export class FakeEmbed {
     FakeEmbed.created.push(opts)
   }
   display(): void {
-    const container = document.getElementById('mc' + this.opts.checkoutToken)
+    // Document's own methods: tests shadow document's members as named elements would.
+    const container = Document.prototype.getElementById.call(document, 'mc' + this.opts.checkoutToken)
     if (!container) throw new Error('no container')
-    const frame = document.createElement('iframe')
+    const frame = Document.prototype.createElement.call(document, 'iframe') as HTMLIFrameElement
     frame.src = 'https://app.moonclerk.com/pay/' + this.opts.checkoutToken
     container.replaceChildren(frame)
     FakeEmbed.displayed.push(this.opts)

@@ -103,7 +103,23 @@ test('the default timeout is 15 seconds', async () => {
   expect(reason).toBe('script-timeout')
 })
 
-test('under Trusted Types the src goes through one policy named moonclerk-checkout, which makes script URLs only of https: URLs and is on no global', () => {
+// Before the Trusted Types test: the policy, once made, is kept for the module's life.
+test('without Trusted Types, an element with the id trustedTypes (it shows through window) does not stop the load', async () => {
+  const scripts = captureScripts()
+  const shadow = document.createElement('div')
+  vi.stubGlobal('trustedTypes', shadow)
+  try {
+    const load = loadEmbedScript({ embedSrc: freshSrc() })
+    await settle()
+    expect(scripts).toHaveLength(1)
+    arrive(scripts[0])
+    expect(await load).toBe(FakeEmbed)
+  } finally {
+    vi.unstubAllGlobals()
+  }
+})
+
+test('under Trusted Types the src goes through one policy named moonclerk-checkout, which makes script URLs only of the URLs the loader checked, and is on no global', () => {
   const scripts = captureScripts()
   const created: string[] = []
   let rules: { createScriptURL(url: string): string } | undefined
@@ -121,9 +137,10 @@ test('under Trusted Types the src goes through one policy named moonclerk-checko
     expect(created).toStrictEqual(['moonclerk-checkout'])
     expect(scripts.map((script) => script.src)).toHaveLength(2)
     expect(scripts[1].src).toMatch(/^https:\/\/cdn\.example\/\d+\/embed\.js$/)
-    // Were the policy reached, it still refuses what the loader refuses.
-    for (const url of ['data:text/javascript,alert(1)', 'javascript:alert(1)', 'http://cdn.example/embed.js'])
-      expect(() => rules!.createScriptURL(url), url).toThrow(/embedSrc \(data-moonclerk-embed-src\) must be an https: URL/)
+    // Were the policy reached, it would still refuse any URL the loader did not check and load.
+    for (const url of ['data:text/javascript,alert(1)', 'javascript:alert(1)', 'http://cdn.example/embed.js', 'https://evil.example/x.js'])
+      expect(() => rules!.createScriptURL(url), url).toThrow(/embedSrc \(data-moonclerk-embed-src\) must be a URL the loader checked/)
+    expect(rules!.createScriptURL(scripts[1].src)).toBe(scripts[1].src)
     expect(Object.getOwnPropertySymbols(window)).toHaveLength(globalsBefore)
   } finally {
     vi.unstubAllGlobals()

@@ -316,6 +316,28 @@ describe('in a same-origin frame', () => {
     expect(merchant.location.href).toBe('https://shop.example/thanks?custom_id=1&checkout_token=f5')
   })
 
+  test.each(['javascript:alert(document.domain)//?custom_id=1&checkout_token=f7', 'https://evil.example/?custom_id=1&checkout_token=f7'])(
+    'breakOutOfFrame with a url off this site (%s): nothing is navigated, the return is reported here',
+    (url) => {
+      const top = frame()
+      vi.spyOn(window, 'parent', 'get').mockReturnValue(top)
+      expect(handleReturn({ url, breakOutOfFrame: true })).toMatchObject({ customId: '1', checkoutToken: 'f7' })
+      expect(top.location.href).toBe('https://shop.example/checkout')
+    },
+  )
+
+  test("a framer's sandbox forbids moving its window: the return is reported here, nothing throws", () => {
+    const sandboxed = frame()
+    Object.defineProperty(sandboxed.location, 'href', {
+      get: () => 'https://shop.example/checkout',
+      set() {
+        throw new DOMException('The frame attempting navigation is sandboxed', 'SecurityError')
+      },
+    })
+    vi.spyOn(window, 'parent', 'get').mockReturnValue(sandboxed)
+    expect(handleReturn({ url: '/thanks?custom_id=1&checkout_token=f8', breakOutOfFrame: true })).toMatchObject({ checkoutToken: 'f8' })
+  })
+
   test('framed only by another site: the return is reported in this frame', () => {
     vi.spyOn(window, 'parent', 'get').mockReturnValue(frame(undefined, true))
     const heard = vi.fn()

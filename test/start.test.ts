@@ -45,6 +45,32 @@ test('an element named currentScript (<img name=…> shows through document) doe
   }
 })
 
+test('elements named like the document members the library uses (head, baseURI, querySelectorAll, createElement, …) stop no checkout', async () => {
+  const scripts = captureScripts()
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
+  const displayed: string[] = []
+  document.addEventListener('moonclerk:display', (event) => displayed.push(event.detail.token))
+  // What `<img name="head">` and its like do in a browser: the element shadows the member on document itself.
+  // Not documentElement, addEventListener or dispatchEvent: happy-dom itself reads those from the
+  // instance. The e2e fixture clobbered-document.html shadows them in Chromium.
+  const names = ['head', 'baseURI', 'querySelectorAll', 'querySelector', 'getElementById', 'createElement', 'scripts', 'currentScript', 'readyState', 'adoptedStyleSheets']
+  const shadow = document.createElement('img')
+  const script = scriptTag({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'page-wide' })
+  document.body.append(script)
+  vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(script)
+  for (const name of names) Object.defineProperty(document, name, { value: shadow, configurable: true })
+  try {
+    start()
+    expect(scripts).toHaveLength(1)
+    arrive(scripts[0])
+    await settle()
+    expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['page-wide'])
+    expect(displayed).toStrictEqual(['a1'])
+  } finally {
+    for (const name of names) delete (document as unknown as Record<string, unknown>)[name]
+  }
+})
+
 test('running twice mounts nothing twice, and the first script tag keeps the page-wide settings', async () => {
   const scripts = captureScripts()
   document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'

@@ -1,0 +1,22 @@
+// The page's document, read so that its own markup cannot get in the way. An element with a name
+// (`<img name="head">`, `<form name="querySelectorAll">`) shadows the member of that name on
+// `document` itself, and an id or name does the same on `window` for what Window does not define
+// itself: a CMS page could otherwise stop every checkout. So the library takes the document's
+// members from Document's prototype, and EventTarget's methods from EventTarget's.
+
+/** `document[name]` as Document defines it, whatever elements the page names so. */
+export const fromDocument = <K extends keyof Document>(name: K): Document[K] => Reflect.get(Document.prototype, name, document)
+
+/** `document.createElement(tag)`, unshadowed. */
+export const createElement = <K extends keyof HTMLElementTagNameMap>(tag: K): HTMLElementTagNameMap[K] =>
+  fromDocument('createElement').call(document, tag) as HTMLElementTagNameMap[K]
+
+/** Adds `element` to the document's head (a preconnect hint, embed.js). */
+export const appendToHead = (element: Element): void => void fromDocument('head').appendChild(element)
+
+/** `target.addEventListener(…)`, also where an element named `addEventListener` shadows it on `document` or `window`. */
+export const listenOn = (target: EventTarget, type: string, listener: EventListener, options?: AddEventListenerOptions): void =>
+  EventTarget.prototype.addEventListener.call(target, type, listener, options)
+
+export const stopListening = (target: EventTarget, type: string, listener: EventListener): void =>
+  EventTarget.prototype.removeEventListener.call(target, type, listener)
