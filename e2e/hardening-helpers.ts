@@ -34,8 +34,11 @@ export function watchPage(page: Page): { dialogs: string[]; unhandled: () => Pro
       // Seen when it is parsed, before any handler could run: no waiting for an <img src=x> to fail.
       const injected: string[] = []
       Object.defineProperty(window, injectedName, { value: injected, enumerable: false })
+      // An event handler, or a javascript: URL where a browser follows one (data-* values are only data).
       const suspicious = (element: Element) =>
-        Array.from(element.attributes).some((attribute) => /^on/i.test(attribute.name) || /^\s*javascript:/i.test(attribute.value))
+        Array.from(element.attributes).some(
+          (attribute) => /^on/i.test(attribute.name) || (/^(href|src|action|formaction|xlink:href)$/i.test(attribute.name) && /^\s*javascript:/i.test(attribute.value)),
+        )
       new MutationObserver((records) => {
         for (const record of records)
           for (const node of Array.from(record.addedNodes))
