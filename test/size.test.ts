@@ -8,14 +8,18 @@ import { expect, test } from 'vitest'
 
 const gzipSize = async (code: string | Buffer) => (await import('node:zlib')).gzipSync(code, { level: 9 }).length
 
-// Ceilings at today's sizes, so that growth fails the build. Issue 7's targets are lower
-// (3,000 B for the script build, 1,800 B for mount-only ESM): `npm run size` shows that the eager
-// core alone, without returns, load modes or the element, is already about 3,200 B.
+// A ratchet: ceilings at today's sizes (rounded up to 10 B), so that growth fails the build and
+// each raise is explained in its commit. The project's goal is 5,400 B and 3,600 B once the trust
+// and merchant issues are done; the trust issue's protections (values MoonClerk's embed.js could
+// not take, https-only URLs, only our own script tag as a source, links under the pay URL, one
+// error per checkout, named elements that cannot stop a checkout, framed returns) took the script
+// build from 5,173 B to 5,779 B, and a size pass brought it back to 5,645 B before the review's
+// fixes (src/dom.ts, the Trusted Types allow-list, the break-out checks) added about 110 B.
 const BUDGETS = {
   // Everything a script-tag user downloads; the stock snippet is ~430 B per checkout, inline.
-  umd: 5200,
+  umd: 5760,
   // What an app pays when it imports only mount() and minifies: our side of a SPA bundle.
-  mountOnly: 3500,
+  mountOnly: 3700,
   auto: 200,
 }
 
