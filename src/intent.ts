@@ -1,4 +1,4 @@
-import type { LoadMode } from './config.js'
+import type { LoadMode } from './types.js'
 import { appendToHead, createElement, fromDocument } from './dom.js'
 
 /** Registers what `destroy()` must undo. */

@@ -1,8 +1,9 @@
 import { checkoutOptions } from './config.js'
 import { fromDocument } from './dom.js'
-import { LOG_PREFIX, reportError, type CheckoutError } from './events.js'
-import { checkoutValues, resolveCid, secureUrl, withParams, type CheckoutValues } from './opts.js'
+import { LOG_PREFIX, reportError } from './events.js'
+import { checkoutValues, resolveCid, secureUrl, withParams } from './opts.js'
 import { recordCid } from './return.js'
+import type { CheckoutError, CheckoutValues } from './types.js'
 
 /**
  * Puts the values on a link to the hosted checkout (keeping its other parameters) and remembers

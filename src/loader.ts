@@ -1,27 +1,9 @@
 import { DEFAULTS } from './config.js'
 import { appendToHead, createElement, fromDocument } from './dom.js'
-import { checkoutError, type CheckoutError } from './events.js'
-import { invalid, secureUrl, type MoonclerkOpts } from './opts.js'
+import { checkoutError } from './events.js'
+import { invalid, secureUrl } from './opts.js'
+import type { CheckoutError, LoadOptions, MoonclerkEmbedConstructor } from './types.js'
 
-export interface MoonclerkEmbedInstance {
-  display(): void
-}
-/** The global constructor that MoonClerk's `embed.js` defines. */
-export type MoonclerkEmbedConstructor = new (opts: MoonclerkOpts) => MoonclerkEmbedInstance
-
-declare global {
-  interface Window {
-    MoonclerkEmbed?: MoonclerkEmbedConstructor
-  }
-}
-
-export interface LoadOptions {
-  embedSrc?: string
-  /** Milliseconds before the load counts as failed (`script-timeout`). */
-  timeoutMs?: number
-  /** CSP nonce for the injected script. */
-  nonce?: string
-}
 
 type ScriptUrlPolicy = { createScriptURL(url: string): string }
 type TrustedTypesWindow = { trustedTypes?: { createPolicy(name: string, rules: ScriptUrlPolicy): ScriptUrlPolicy } }

@@ -1,21 +1,12 @@
-import { checkoutOptions, isOwnScript, PLACEHOLDER_SELECTOR, type CheckoutOptions } from './config.js'
+import { checkoutOptions, isOwnScript, PLACEHOLDER_SELECTOR } from './config.js'
 import { createElement, fromDocument } from './dom.js'
-import { checkoutError, dispatch, LOG_PREFIX, reportError, type CheckoutError } from './events.js'
+import { checkoutError, dispatch, LOG_PREFIX, reportError } from './events.js'
 import { preconnect, whenWanted, type Cleanup } from './intent.js'
 import { decorate } from './links.js'
 import { loadEmbedScript } from './loader.js'
-import { buildOpts, checkoutValues, checkToken, invalid, positiveInteger, resolveCid, secureUrl, type MoonclerkOpts } from './opts.js'
+import { buildOpts, checkoutValues, checkToken, invalid, positiveInteger, resolveCid, secureUrl } from './opts.js'
+import type { CheckoutError, CheckoutHandle, CheckoutOptions, MoonclerkOpts } from './types.js'
 
-export interface CheckoutHandle {
-  /** Where the checkout lives: the placeholder, or for a `<script>` placeholder the element added after it. */
-  readonly element: HTMLElement | null
-  /** The opts given to MoonClerk, once built (a custom id may have to be fetched first). */
-  readonly opts: MoonclerkOpts | null
-  /** Resolves after MoonClerk's `display()`; rejects with a `CheckoutError`. Stays pending once destroyed. */
-  readonly displayed: Promise<void>
-  /** Undoes everything `mount()` did, so the same element can be mounted again. */
-  destroy(): void
-}
 
 export const STATE_ATTRIBUTE = 'data-moonclerk-state'
 const DEFAULT_LABEL = 'Pay with MoonClerk'

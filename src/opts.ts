@@ -1,27 +1,8 @@
 import { checkoutError } from './events.js'
-import { attributeName, DEFAULTS, type CidSource, type CidValue } from './config.js'
+import { attributeName, DEFAULTS } from './config.js'
+import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, MoonclerkOpts, OptsInput } from './types.js'
 import { fromDocument } from './dom.js'
 
-/** Exactly what MoonClerk's `new MoonclerkEmbed(opts)` receives from the stock snippet. */
-export interface MoonclerkOpts {
-  checkoutToken: string
-  width: string
-  cid?: string
-  name?: string
-  email?: string
-  amount_cents?: number
-}
-
-/** The values `buildOpts()` and `checkoutUrl()` read: a custom id already resolved. */
-export interface OptsInput {
-  token?: string
-  width?: string
-  cid?: string | number
-  name?: string
-  email?: string
-  /** An integer number of cents; a string of digits (from an attribute) is accepted. */
-  amountCents?: number | string
-}
 
 // MoonClerk's form tokens look like "8h7frjfytj"; anything else would build a broken container id.
 const TOKEN = /^[a-z\d]+$/i
@@ -42,8 +23,6 @@ export const positiveInteger = (value: number | string): number => {
 export const checkToken = (token: string | undefined): string =>
   token && TOKEN.test(token) ? token : invalid('token', token, 'letters and digits')
 
-/** What MoonClerk takes besides the form: the payer's custom id and prefill values. */
-export type CheckoutValues = Omit<MoonclerkOpts, 'checkoutToken' | 'width'>
 
 /** Pure: the custom id and prefill values, validated, each only when given, values as given. */
 export function checkoutValues({ cid, name, email, amountCents }: OptsInput): CheckoutValues {
@@ -119,12 +98,6 @@ export function withParams(href: string, params: Record<string, string | number 
   return url.href
 }
 
-export interface CheckoutUrlOptions extends Omit<OptsInput, 'token' | 'width'> {
-  /** Base of the hosted checkout; the token is appended. */
-  payUrl?: string
-  /** Custom-field seeds by the field's key (by default its snake-cased name, e.g. `hat_size`). */
-  fields?: Record<string, string | number>
-}
 
 /** Pure: the hosted checkout's URL (MoonClerk's "linked checkout"), every value URL-encoded. */
 export const checkoutUrl = (token: string, options: CheckoutUrlOptions = {}): string =>

@@ -1,9 +1,8 @@
-import { merge, pageOptions, type ReturnOptions } from './config.js'
+import { merge, pageOptions } from './config.js'
 import { listenOn, stopListening } from './dom.js'
-import { dispatch, LOG_PREFIX, type ReturnDetail, type ReturnValues } from './events.js'
+import { dispatch, LOG_PREFIX } from './events.js'
+import type { ReturnDetail, ReturnOptions, ReturnParams, ReturnValues } from './types.js'
 
-/** Names of the redirect URL's parameters, by what they carry. */
-export type ReturnParams = Partial<Record<keyof ReturnValues, string>>
 
 // What MoonClerk's documentation suggests; merchants may name them anything (`returnParams`).
 const DEFAULT_PARAMS: Record<keyof ReturnValues, string> = {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, vi } from 'vitest'
-import type { MoonclerkOpts } from '../src/opts'
+import type { MoonclerkOpts } from '../src/types'
 
 /** Stands in for MoonClerk's embed: records what it gets and fills its container, as embed.js does. */
 export class FakeEmbed {
