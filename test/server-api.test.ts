@@ -6,6 +6,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { confirmCheckout, isPaid, MoonClerkApiError } from '../src/server/index'
+import { payOnStandIn } from './standin-harness'
 
 interface StandIn {
   origin: string
@@ -33,13 +34,7 @@ afterAll(async () => {
 
 /** Pays as the hosted checkout's form does, and returns what the redirect URL brings back. */
 async function pay(token: string, cid: string) {
-  const response = await fetch(`${standIn.origin}/pay/${token}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ cid, name: 'Leon Bridges', email: 'leon@example.com' }).toString(),
-    redirect: 'manual',
-  })
-  const back = new URL(response.headers.get('location')!).searchParams
+  const back = await payOnStandIn(standIn.origin, token, cid)
   return {
     checkoutToken: back.get('checkout_token')!,
     customId: back.get('custom_id')!,

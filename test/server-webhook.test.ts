@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import * as server from '../src/server/index'
 import { MoonClerkApiError, parseWebhook, verifyWebhook, WebhookError, type ApiOptions } from '../src/server/index'
+import { payOnStandIn } from './standin-harness'
 
 interface StandIn {
   origin: string
@@ -84,13 +85,7 @@ async function standInPost(path: string, body: object) {
 
 /** Pays as the hosted checkout's form does; the stand-in then sends its webhooks to the handler. */
 async function pay(token: string, cid: string) {
-  const response = await fetch(`${standIn.origin}/pay/${token}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ cid, name: 'Leon Bridges', email: 'leon@example.com' }).toString(),
-    redirect: 'manual',
-  })
-  const back = new URL(response.headers.get('location')!).searchParams
+  const back = await payOnStandIn(standIn.origin, token, cid)
   return { paymentId: Number(back.get('payment_id')), customerId: Number(back.get('customer_id')), checkoutToken: back.get('checkout_token')! }
 }
 

@@ -99,3 +99,14 @@ export async function startHookServer() {
   }
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, script, hitsOf: (path: string) => hits[path] ?? [], close }
 }
+
+/** Pays on the stand-in's hosted checkout as its form does; returns the redirect URL's parameters. */
+export async function payOnStandIn(origin: string, token: string, cid: string): Promise<URLSearchParams> {
+  const response = await fetch(`${origin}/pay/${token}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ cid, name: 'Leon Bridges', email: 'leon@example.com' }).toString(),
+    redirect: 'manual',
+  })
+  return new URL(response.headers.get('location')!).searchParams
+}
