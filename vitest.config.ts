@@ -1,4 +1,9 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
+
+// `npm run mutate` (stryker.config.mjs) sets MUTATE=1: the mutants are in src/, so the tests of
+// built files (dist/: sizes, npm pack contents, the built entries) and of the demo's stand-in and
+// the benchmark (demo/, bench/) cannot kill any, and only slow the runs down.
+const mutating = process.env.MUTATE === '1'
 
 export default defineConfig({
   test: {
@@ -6,6 +11,10 @@ export default defineConfig({
     // A real-looking page URL: relative pay and embed URLs resolve against it.
     environmentOptions: { happyDOM: { url: 'https://shop.example/checkout/' } },
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    exclude: [
+      ...configDefaults.exclude,
+      ...(mutating ? ['test/size.test.ts', 'test/package.test.ts', 'test/standin-*.test.ts', 'test/bench-*.test.ts'] : []),
+    ],
     restoreMocks: true,
   },
 })
