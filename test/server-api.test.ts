@@ -252,3 +252,136 @@ test('a redirect from the API is an error at once, and the key never reaches whe
     }
   }
 })
+
+// A scripted MoonClerk API (no stand-in): answers by path, and records every request's URL.
+describe('the API client against a scripted API', () => {
+  type Answer = Record<string, unknown> | number
+  function scripted(answer: (url: URL) => Answer) {
+    const urls: URL[] = []
+    const fetchSpy = vi.fn(async (input: URL | RequestInfo) => {
+      const url = new URL(String(input))
+      urls.push(url)
+      const body = answer(url)
+      return typeof body == 'number' ? new Response('', { status: body, statusText: body == 403 ? 'Forbidden' : 'Oops' }) : new Response(JSON.stringify(body))
+    })
+    return { urls, fetch: fetchSpy as unknown as typeof fetch, api: { apiKey: API_KEY, fetch: fetchSpy as unknown as typeof fetch } }
+  }
+  const paid = (fields: Record<string, unknown>) => ({ id: 5, custom_id: 'u1', status: 'successful', amount: 1000, amount_refunded: 0, checkout: { token: 'ck1' }, ...fields })
+  const rowsOf = (n: number) => Array.from({ length: n }, (_, i) => paid({ id: 1000 + i, checkout: { token: 'other' } }))
+
+  test('the key is required, and the message names the call', async () => {
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, undefined as never)).rejects.toThrow(/^confirmCheckout needs the MoonClerk API key/)
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, { apiKey: '' })).rejects.toThrow(/^confirmCheckout needs the MoonClerk API key/)
+  })
+
+  test("MoonClerk's own API is the default base", async () => {
+    const { urls, api } = scripted(() => ({ payment: paid({}) }))
+    expect(await confirmCheckout({ customId: 'u1', paymentId: 5 }, api)).toMatchObject({ kind: 'payment' })
+    expect(urls.map(String)).toStrictEqual(['https://api.moonclerk.com/payments/5'])
+  })
+
+  test('a 4xx answer is an error at once, naming the path and the status', async () => {
+    const { urls, api } = scripted(() => 403)
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, api)).rejects.toMatchObject({ status: 403, message: 'MoonClerk API /payments/5: 403 Forbidden' })
+    expect(urls).toHaveLength(1)
+  })
+
+  test('a 500 is retried after 250 ms, then 500 ms', async () => {
+    const timeouts = vi.spyOn(globalThis, 'setTimeout')
+    let calls = 0
+    const { api } = scripted(() => (++calls < 3 ? 500 : { payment: paid({}) }))
+    expect(await confirmCheckout({ customId: 'u1', paymentId: 5 }, { ...api, retries: 2 })).toMatchObject({ kind: 'payment' })
+    expect(calls).toBe(3)
+    expect(timeouts.mock.calls.map(([, ms]) => ms).filter((ms) => ms == 250 || ms == 500)).toStrictEqual([250, 500])
+  })
+
+  test.each([
+    ['another payment', { payment: paid({ id: 6 }) }],
+    ['no payment', { payment: null }],
+    ['nothing', {}],
+  ])('an answer that holds %s is an error, not a confirmation', async (_, body) => {
+    const { api } = scripted(() => body)
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, api)).rejects.toMatchObject({ status: 200, message: 'MoonClerk API /payments/5: the answer holds no payment 5' })
+  })
+
+  test('an id that could leave its path segment is no id: nothing is requested', async () => {
+    const { urls, api } = scripted(() => ({ payment: paid({}) }))
+    expect(await confirmCheckout({ customId: 'u1', paymentId: '5/../../customers/7' }, api)).toBeNull()
+    expect(urls).toStrictEqual([])
+  })
+
+  test('an empty paymentId counts as absent: the checkout token is used', async () => {
+    const { urls, api } = scripted((url) => (url.pathname == '/payments' ? { payments: [paid({})] } : {}))
+    expect(await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1', paymentId: '' }, api)).toMatchObject({ kind: 'payment' })
+    expect(urls.map((url) => url.pathname)).toStrictEqual(['/payments'])
+  })
+
+  test('pages through full pages of 100 until the match, with count and offset', async () => {
+    const { urls, api } = scripted((url) => ({ payments: url.searchParams.get('offset') == '0' ? rowsOf(100) : [...rowsOf(3), paid({})] }))
+    expect(await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1' }, api)).toMatchObject({ kind: 'payment', record: { id: 5 } })
+    expect(urls.map((url) => [url.pathname, url.searchParams.get('count'), url.searchParams.get('offset')])).toStrictEqual([
+      ['/payments', '100', '0'],
+      ['/payments', '100', '100'],
+    ])
+  })
+
+  test('a short page ends a list; maxPages caps it', async () => {
+    const short = scripted((url) => ({ payments: rowsOf(99), customers: [] }))
+    expect(await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1' }, short.api)).toBeNull()
+    expect(short.urls.map((url) => url.pathname)).toStrictEqual(['/payments', '/customers'])
+    const full = scripted(() => ({ payments: rowsOf(100), customers: rowsOf(100) }))
+    expect(await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1' }, { ...full.api, maxPages: 1 })).toBeNull()
+    expect(full.urls.map((url) => url.pathname)).toStrictEqual(['/payments', '/customers'])
+  })
+
+  test('looks at payments from three days ago, and at the pinned form only', async () => {
+    const { urls, api } = scripted(() => ({ payments: [], customers: [] }))
+    await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1' }, api)
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10)
+    expect(urls.map((url) => Object.fromEntries(url.searchParams))).toStrictEqual([
+      { date_from: threeDaysAgo, count: '100', offset: '0' },
+      { count: '100', offset: '0' },
+    ])
+    urls.length = 0
+    await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1' }, { ...api, formId: 77 })
+    expect(urls.map((url) => url.searchParams.get('form_id'))).toStrictEqual(['77', '77'])
+  })
+
+  test('pins are checked: amountCents a whole number from 0, formId not empty', async () => {
+    const { api } = scripted(() => ({ payment: paid({ amount: 0 }) }))
+    const returned = { customId: 'u1', paymentId: 5 }
+    await expect(confirmCheckout(returned, { ...api, amountCents: -1 })).rejects.toThrow('amountCents must be a whole number of cents')
+    await expect(confirmCheckout(returned, { ...api, formId: '' })).rejects.toThrow('formId must not be empty')
+    // A free payment ($0, nothing refunded) is paid.
+    expect(await confirmCheckout(returned, { ...api, amountCents: 0 })).toMatchObject({ kind: 'payment' })
+  })
+
+  test('a return that is no object, or whose customId is no string, is a TypeError', async () => {
+    const { api } = scripted(() => ({ payment: paid({}) }))
+    await expect(confirmCheckout(null as never, api)).rejects.toThrow(/^confirmCheckout needs the customId/)
+    await expect(confirmCheckout({ customId: 5 as never, paymentId: 5 }, api)).rejects.toThrow(/^confirmCheckout needs the customId/)
+  })
+
+  test('a plan without a price is not confirmed at a pinned price', async () => {
+    const plan = { id: 7, custom_id: 'u1', subscription: { status: 'active' } }
+    const { api } = scripted(() => ({ customer: plan }))
+    expect(await confirmCheckout({ customId: 'u1', customerId: 7 }, { ...api, amountCents: 1500 })).toBeNull()
+    expect(await confirmCheckout({ customId: 'u1', customerId: 7 }, api)).toMatchObject({ kind: 'plan' })
+  })
+
+  test('isPaid: a successful payment without amount_refunded is paid', () => {
+    expect(isPaid({ object: 'payment', data: { status: 'successful', amount: 1000 } })).toBe(true)
+  })
+
+  test.each(['http://evillocalhost/', 'http://127.0.0.1.evil/'])('%s is refused', async (apiBase) => {
+    const { urls, api } = scripted(() => ({}))
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, { ...api, apiBase })).rejects.toThrow(/^apiBase must be/)
+    expect(urls).toStrictEqual([])
+  })
+
+  test.each(['http://127.0.10.1/', 'http://127.0.0.10/'])('%s, a loopback address, is used', async (apiBase) => {
+    const { urls, api } = scripted(() => ({ payment: paid({}) }))
+    await confirmCheckout({ customId: 'u1', paymentId: 5 }, { ...api, apiBase })
+    expect(String(urls[0])).toBe(apiBase + 'payments/5')
+  })
+})
