@@ -144,6 +144,44 @@ describe('sealCid / openCid', () => {
   ])('malformed input %j is refused with a CidError', async (cid) => {
     await expect(openCid(cid as string, SECRET)).rejects.toMatchObject({ name: 'CidError', code: 'malformed' })
   })
+
+  test('a cid sealed by this release still opens: the key derivation and the format are fixed', async () => {
+    // Sealed with SECRET at 2026-11-22T10:00:00Z, ttlSeconds 3600.
+    const cid = 'UIGnCxHxTXSPvIFdetblXigMX0f7LMRBP3K5_-OsQVHgxgE2toFOkCtoAHpS4IDT'
+    const issuedAt = new Date('2026-11-22T10:00:00Z')
+    expect(await openCid(cid, SECRET, { now: new Date('2026-11-22T10:30:00Z') })).toStrictEqual({ userId: '4f9c1c3e-8a2b-4d6e-9f01-23456789abcd', issuedAt })
+    await expect(openCid(cid, SECRET, { now: new Date('2026-11-22T11:00:01Z') })).rejects.toMatchObject({ code: 'expired' })
+  })
+
+  test('says why a value is malformed', async () => {
+    await expect(openCid(234 as unknown as string, SECRET)).rejects.toThrow('not a sealed cid: a number, not a string')
+    await expect(openCid('AAAA', SECRET)).rejects.toThrow('not a sealed cid: 4 characters, not 64')
+    // + and / are base64, not base64url: refused for their characters, at either end.
+    await expect(openCid('+' + 'A'.repeat(63), SECRET)).rejects.toThrow('not a sealed cid: unexpected characters')
+    await expect(openCid('A'.repeat(63) + '/', SECRET)).rejects.toThrow('not a sealed cid: unexpected characters')
+    await expect(openCid('A'.repeat(64), SECRET)).rejects.toThrow('this cid was not sealed with this secret, or it was altered')
+  })
+
+  test('a secret of exactly 32 characters will do', async () => {
+    const secret = 's'.repeat(32)
+    expect((await openCid(await sealCid('7', secret), secret)).userId).toBe('7')
+  })
+
+  test('userId must be a non-empty string', async () => {
+    for (const userId of ['', 234, null]) await expect(sealCid(userId as string, SECRET)).rejects.toThrow('userId must be a non-empty string')
+  })
+
+  test('ttlSeconds: a whole number up to 16,777,215', async () => {
+    const now = new Date('2026-11-22T10:00:00Z')
+    const cid = await sealCid('7', SECRET, { ttlSeconds: 2 ** 24 - 1, now })
+    expect((await openCid(cid, SECRET, { now: new Date(now.getTime() + (2 ** 24 - 1) * 1000) })).userId).toBe('7')
+    await expect(sealCid('7', SECRET, { ttlSeconds: -1 })).rejects.toThrow('ttlSeconds must be a whole number from 1 to 16777215')
+  })
+
+  test('text that merely contains a UUID is text: too long to seal', async () => {
+    const uuid = '4f9c1c3e-8a2b-4d6e-9f01-23456789abcd'
+    for (const userId of ['x' + uuid, uuid + 'x']) await expect(sealCid(userId, SECRET)).rejects.toThrow(/too long to seal/)
+  })
 })
 
 test("hashCid follows MoonClerk's recipe: SHA-256 hex of the id and a timestamp", async () => {
