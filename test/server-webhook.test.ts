@@ -237,3 +237,44 @@ describe("the README's webhook handler", () => {
     expect(grantPurchase.mock.calls).toStrictEqual([['retried-user', expect.objectContaining({ id: paymentId })]])
   })
 })
+
+describe('parseWebhook and verifyWebhook, without the stand-in', () => {
+  const body = (fields: Record<string, unknown>) => ({ event: 'payment_created', object: 'payment', data: { id: 5, custom_id: 'u1' }, ...fields })
+  // MoonClerk's API as a function of the path: the record it holds, or a 404.
+  const api = (record: Record<string, unknown> | null): ApiOptions => ({
+    apiKey: API_KEY,
+    fetch: (async () => (record ? new Response(JSON.stringify({ payment: record })) : new Response('', { status: 404 }))) as typeof fetch,
+  })
+
+  test.each([
+    ['null', 'the body is not a JSON object'],
+    ['5', 'the body is not a JSON object'],
+    [JSON.stringify(body({ event: '' })), 'no "event" in the body'],
+    [JSON.stringify(body({ data: null })), 'no "data" object in the body'],
+    [JSON.stringify(body({ event: 'plan_ended' })), '"plan_ended" comes with a customer, not a payment'],
+    [JSON.stringify(body({ event: 'plan_payment_failed' })), '"plan_payment_failed" comes with a customer, not a payment'],
+  ])('%s is malformed: %s', (raw, message) => {
+    expect(() => parseWebhook(raw)).toThrow(new WebhookError('malformed', message))
+    try {
+      parseWebhook(raw)
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'malformed', message })
+    }
+  })
+
+  test('a checkout token that is no string, and an absent custom id, are null', () => {
+    expect(parseWebhook(body({ data: { id: 5, checkout: { token: 7 } } }))).toMatchObject({ customId: null, checkoutToken: null })
+  })
+
+  test('the message names the call and the object; a long id is cut at 80 characters', async () => {
+    await expect(verifyWebhook(body({}), { apiKey: '' })).rejects.toThrow(/^verifyWebhook needs the MoonClerk API key/)
+    await expect(verifyWebhook(body({}), api(null))).rejects.toMatchObject({ code: 'unknown-object', message: 'MoonClerk has no payment 5' })
+    const id = 'x'.repeat(100)
+    await expect(verifyWebhook(body({ data: { id } }), api(null))).rejects.toMatchObject({ message: `MoonClerk has no payment ${JSON.stringify(id).slice(0, 80)}` })
+  })
+
+  test("a body without a cid agrees with MoonClerk's record without one", async () => {
+    const hook = await verifyWebhook(body({ data: { id: 5 } }), api({ id: 5, status: 'successful' }))
+    expect(hook).toMatchObject({ id: 5, customId: null })
+  })
+})
