@@ -30,6 +30,10 @@ test('merge ignores __proto__, constructor and prototype keys (a config parsed f
   expect(({} as Record<string, unknown>).polluted).toBeUndefined()
 })
 
+test('merge drops only those exact keys: names that contain them are kept', () => {
+  expect(merge({ constructorName: 'a', my_prototype: 'b', x__proto__: 'c' })).toStrictEqual({ constructorName: 'a', my_prototype: 'b', x__proto__: 'c' })
+})
+
 test('merge: later sources win and undefined never hides a lower value', () => {
   expect(merge({ cid: '1', name: 'a' }, { cid: undefined, name: 'b' }, null)).toStrictEqual({ cid: '1', name: 'b' })
 })
@@ -110,6 +114,12 @@ describe('cidFromUrl', () => {
     window.MoonClerkCheckoutConfig = { cidFromUrl: 'uid' }
     expect(pageOptions().cid).toBe('other')
     expect(checkoutOptions(html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="own"></div>')).cid).toBe('own')
+  })
+
+  test("on our script tag, the page URL's cid still wins over the tag's own cid for every placeholder", () => {
+    history.replaceState(null, '', '/landing?cid=from-url')
+    rememberOwnScript(scriptTag({ 'data-moonclerk-cid': 'script', 'data-moonclerk-cid-from-url': '' }))
+    expect(checkoutOptions(html('<div data-moonclerk-checkout="a1"></div>')).cid).toBe('from-url')
   })
 
   test('an absent or empty parameter leaves the cid as it was', () => {

@@ -191,6 +191,7 @@ describe('errors', () => {
     }, /the cid function failed: Error: offline/],
     ['rejects', () => Promise.reject(new Error('403')), /failed: Error: 403/],
     ['returns empty', () => '', /returned ""/],
+    ['returns only spaces', () => '   ', /returned "   "/],
     ['returns nothing', () => undefined as unknown as string, /returned undefined/],
   ])('cid-unavailable when the cid function %s', async (_, cid, message) => {
     const { error, event, el } = await failure('<div data-moonclerk-checkout="a1"></div>', (s) => arrive(s[0]), { cid })

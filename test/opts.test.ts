@@ -62,11 +62,11 @@ describe('buildOpts', () => {
     for (const key of ['cid', 'name', 'email']) expect(url.searchParams.get(key)).toBe(value)
   })
 
-  test.each(['100%', '480px', '600', '33.5em', 600])('takes the width %j', (width) => {
+  test.each(['100%', '480px', '600', '33.5em', '33.25em', 600])('takes the width %j', (width) => {
     expect(buildOpts({ token: 'a1', width: width as string }).width).toBe(String(width))
   })
 
-  test.each(['100%;position:fixed', '100%" onload="x', 'calc(100% - 2em)', 'wide'])('refuses the width %j, which MoonClerk would write into a style attribute', (width) => {
+  test.each(['100%;position:fixed', '100%" onload="x', 'calc(100% - 2em)', 'wide', '-100px', '1e2'])('refuses the width %j, which MoonClerk would write into a style attribute', (width) => {
     expect(() => buildOpts({ token: 'a1', width })).toThrow(/^width \(data-moonclerk-width\) must be a CSS width such as 100% or 600px/)
   })
 
@@ -120,4 +120,15 @@ describe('checkoutUrl', () => {
   test('validates like buildOpts', () => {
     expect(() => checkoutUrl('bad token')).toThrow(/letters and digits/)
   })
+
+  test('a custom field given as undefined is left out', () => {
+    expect(checkoutUrl('a1', { fields: { hat_size: undefined, seats: 2 } })).toBe('https://app.moonclerk.com/pay/a1?seats=2')
+  })
+
+  test.each(['http://shop.example/pay/', 'web+https://shop.example/pay/', 'web+http://localhost/pay/'])(
+    'refuses the pay URL %s, naming payUrl: https only, http only on this machine',
+    (payUrl) => {
+      expect(() => checkoutUrl('a1', { payUrl })).toThrow(/^payUrl \(data-moonclerk-pay-url\) must be an https: URL \(http: only for localhost\)/)
+    },
+  )
 })
