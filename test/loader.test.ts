@@ -67,7 +67,24 @@ test('loaded without defining MoonclerkEmbed rejects with embed-missing', async 
   const scripts = captureScripts()
   const load = loadEmbedScript({ embedSrc: freshSrc() })
   arrive(scripts[0], false)
-  await expect(load).rejects.toMatchObject({ reason: 'embed-missing' })
+  await expect(load).rejects.toMatchObject({ reason: 'embed-missing', message: `${scripts[0].src} defined no MoonclerkEmbed` })
+})
+
+test('without a nonce the script has no nonce attribute', () => {
+  const scripts = captureScripts()
+  loadEmbedScript({ embedSrc: freshSrc() })
+  expect(scripts[0].hasAttribute('nonce')).toBe(false)
+})
+
+test("a stock snippet's script that fails stays where its author put it", async () => {
+  const src = freshSrc()
+  const stock = document.createElement('script')
+  stock.src = src
+  document.body.append(stock)
+  const load = loadEmbedScript({ embedSrc: src })
+  fail(stock)
+  await expect(load).rejects.toMatchObject({ reason: 'script-load' })
+  expect(stock.isConnected).toBe(true)
 })
 
 test('a script that takes longer than timeoutMs rejects with script-timeout; a late arrival serves the retry', async () => {
@@ -81,8 +98,11 @@ test('a script that takes longer than timeoutMs rejects with script-timeout; a l
   )
   await vi.advanceTimersByTimeAsync(499)
   expect(await Promise.race([outcome, 'pending'])).toBe('pending')
+  const removed = vi.spyOn(scripts[0], 'remove')
   await vi.advanceTimersByTimeAsync(1)
   expect(await outcome).toBe('script-timeout')
+  expect(removed).not.toHaveBeenCalled()
+  await expect(load).rejects.toMatchObject({ message: `${src} took over 500 ms` })
   // The slow tag stays in place (it may still arrive), so the retry waits for it rather than adding one.
   document.body.append(scripts[0])
   const retry = loadEmbedScript({ embedSrc: src })

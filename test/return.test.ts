@@ -30,6 +30,10 @@ describe('readReturn (pure)', () => {
     })
   })
 
+  test('reads customer_id, of the older redirect instructions for plans', () => {
+    expect(readReturn('https://shop.example/thanks?custom_id=234&customer_id=77')).toMatchObject({ customId: '234', customerId: '77' })
+  })
+
   test('null when the URL brings nothing back', () => {
     expect(readReturn('https://shop.example/thanks?ref=mail#top')).toBeNull()
     expect(readReturn('https://shop.example/')).toBeNull()
