@@ -430,6 +430,32 @@ describe('destroy', () => {
     expect(sessionStorage.length).toBe(0)
   })
 
+  test.each([
+    ['arrives', arrive],
+    ['fails', fail],
+  ])('while embed.js is loading: it %s to nothing, no event fires', async (_, outcome) => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
+    const handle = mount(el)
+    await settle()
+    handle.destroy()
+    outcome(scripts[0])
+    const settled = await Promise.race([handle.displayed.then(() => 'settled', () => 'settled'), settle().then(() => 'pending')])
+    expect(settled).toBe('pending')
+    expect(FakeEmbed.created).toHaveLength(0)
+    expect(events).toHaveLength(0)
+    expect(el.hasAttribute('data-moonclerk-state')).toBe(false)
+  })
+
+  test("a placeholder that is its own container (the author's id mc<token>) stays in the page after destroy", async () => {
+    const { el, scripts } = page('<div id="mca1" data-moonclerk-checkout="a1"></div>')
+    const handle = mount(el)
+    arrive(scripts[0])
+    await handle.displayed
+    handle.destroy()
+    expect(el.isConnected).toBe(true)
+    expect(el.id).toBe('mca1')
+  })
+
   test("empties but keeps a stock snippet's var mc<token>", async () => {
     const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
     Object.defineProperty(window, 'mca1', { value: undefined, writable: true, configurable: false })
@@ -440,6 +466,21 @@ describe('destroy', () => {
     handle.destroy()
     expect((window as any).mca1).toBeUndefined()
   })
+})
+
+test.each(['clicks', 'onclick'])('the load mode %j is invalid-config', async (load) => {
+  const { el } = page(`<div data-moonclerk-checkout="a1" data-moonclerk-load="${load}"></div>`)
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  const error = await mount(el).displayed.catch((e) => e)
+  expect(error).toMatchObject({ reason: 'invalid-config' })
+})
+
+test("a link of the author's to elsewhere is left alone: the fallback link is added beside it", async () => {
+  const { el } = page('<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"><a href="/help">Help</a></div>')
+  mount(el)
+  await settle()
+  expect(el.querySelector('a')!.getAttribute('href')).toBe('/help')
+  expect([...el.querySelectorAll('a')].map((a) => a.href)).toContain('https://app.moonclerk.com/pay/a1?cid=7')
 })
 
 describe('the one-tag replacement', () => {
