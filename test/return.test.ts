@@ -136,7 +136,8 @@ describe('handleReturn and the moonclerk:return event', () => {
     expect(handleReturn({ url: '/thanks?custom_id=234&checkout_token=t2' })!.repeated).toBe(false)
     expect(handleReturn({ url: '/thanks?custom_id=5' })!.repeated).toBe(false)
     expect(handleReturn({ url: '/thanks?custom_id=5' })!.repeated).toBe(true)
-    expect(heard).toHaveLength(5)
+    expect(handleReturn({ url: '/thanks?custom_id=6' })!.repeated).toBe(false)
+    expect(heard).toHaveLength(6)
   })
 
   test.each([
@@ -223,6 +224,15 @@ describe('handleReturn and the moonclerk:return event', () => {
     history.replaceState(null, '', '/thanks?custom_id=1#custom_id')
     handleReturn({ cleanReturnUrl: true })
     expect(location.href).toBe('https://shop.example/thanks#custom_id')
+  })
+
+  test('cleanReturnUrl on an address with a return only in its query, or only in its fragment', () => {
+    history.replaceState(null, '', '/thanks?custom_id=1&ref=mail')
+    handleReturn({ cleanReturnUrl: true })
+    expect(location.href).toBe('https://shop.example/thanks?ref=mail')
+    history.replaceState(null, '', '/thanks#custom_id=1')
+    handleReturn({ cleanReturnUrl: true })
+    expect(location.href).toBe('https://shop.example/thanks')
   })
 
   test('without cleanReturnUrl the address stays as it is', () => {
