@@ -191,3 +191,39 @@ test('an unknown load mode is an invalid-config error naming the attribute', asy
     message: '<div>: load (data-moonclerk-load) must be eager, visible or click, got "lazy"',
   })
 })
+
+describe('button style, warm-up hints, range', () => {
+  const buttonSheets = () =>
+    document.adoptedStyleSheets.filter((sheet) => [...sheet.cssRules].some((rule) => rule.cssText.includes('[data-moonclerk-button]')))
+
+  test('click mode: the link gets an empty data-moonclerk-button, styled by one adopted sheet however many checkouts', async () => {
+    const first = lazy('click')
+    lazy('click')
+    expect(first.element!.querySelector('a')!.getAttribute('data-moonclerk-button')).toBe('')
+    expect(buttonSheets()).toHaveLength(1)
+  })
+
+  test('a pointer over the checkout warms the connections', async () => {
+    const handle = lazy('visible')
+    await settle()
+    expect(hints()).toStrictEqual([])
+    handle.element!.dispatchEvent(new Event('pointerenter'))
+    expect(hints()).toHaveLength(2)
+  })
+
+  test('no hint for the page’s own origin', async () => {
+    mount(html('<div data-moonclerk-checkout="a1"></div>'), { embedSrc: '/own/embed.js', payUrl: `https://pay-${Math.random().toString(36).slice(2)}.example/pay/` })
+    await settle()
+    expect(hints()).not.toContain('https://shop.example')
+    expect(hints()).toHaveLength(1)
+  })
+
+  test('visible: one entry in range among several is enough', async () => {
+    lazy('visible')
+    await settle()
+    const observer = FakeObserver.last!
+    observer.callback([{ isIntersecting: false }, { isIntersecting: true }] as IntersectionObserverEntry[], observer as unknown as IntersectionObserver)
+    await settle()
+    expect(scripts).toHaveLength(1)
+  })
+})
