@@ -304,6 +304,11 @@ describe('the API client against a scripted API', () => {
     await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, api)).rejects.toMatchObject({ status: 200, message: 'MoonClerk API /payments/5: the answer holds no payment 5' })
   })
 
+  test('an answer whose record is no object is an error, whatever the id', async () => {
+    const { api } = scripted(() => ({ payment: 'undefined' }))
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 'undefined' }, api)).rejects.toMatchObject({ status: 200 })
+  })
+
   test('an id that could leave its path segment is no id: nothing is requested', async () => {
     const { urls, api } = scripted(() => ({ payment: paid({}) }))
     expect(await confirmCheckout({ customId: 'u1', paymentId: '5/../../customers/7' }, api)).toBeNull()
