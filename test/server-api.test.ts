@@ -331,7 +331,7 @@ describe('the API client against a scripted API', () => {
   })
 
   test('a short page ends a list; maxPages caps it', async () => {
-    const short = scripted((url) => ({ payments: rowsOf(99), customers: [] }))
+    const short = scripted(() => ({ payments: rowsOf(99), customers: [] }))
     expect(await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1' }, short.api)).toBeNull()
     expect(short.urls.map((url) => url.pathname)).toStrictEqual(['/payments', '/customers'])
     const full = scripted(() => ({ payments: rowsOf(100), customers: rowsOf(100) }))
