@@ -1,7 +1,7 @@
 import { checkoutError } from './events.js'
 import { attributeName, DEFAULTS } from './config.js'
-import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, MoonclerkOpts, OptsInput } from './types.js'
 import { fromDocument } from './dom.js'
+import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, MoonclerkOpts, OptsInput } from './types.js'
 
 
 // MoonClerk's form tokens look like "8h7frjfytj"; anything else would build a broken container id.
@@ -52,10 +52,10 @@ export async function resolveCid(cid: CidSource | undefined): Promise<CidValue |
 }
 
 // MoonClerk's published embed.js concatenates values unencoded into its frame's URL, inside
-// markup: `"`, `<` and `>` would end that markup (script in the merchant's page), `&`, `#`, `+`
-// and `%` change what MoonClerk receives (and `;`, for servers that split parameters at it too), the browser drops or replaces control characters and
-// spaces at either end, and a lone surrogate has no UTF-8 (with the `u` flag, `[\ud800-\udfff]`
-// matches only a lone one). Such values are refused for the embed, never altered; the link to
+// markup: `"`, `<` and `>` would end that markup (script in the merchant's page); `&`, `#`, `+`
+// and `%` change what MoonClerk receives (and `;`, for servers that split parameters at it too);
+// the browser drops or replaces control characters and spaces at either end; and a lone surrogate
+// has no UTF-8 (with the `u` flag, `[\ud800-\udfff]` matches only a lone one). Such values are refused for the embed, never altered; the link to
 // the hosted checkout, which encodes them, still carries them.
 const UNSAFE_IN_EMBED = /["#%&+;<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
 

@@ -122,10 +122,10 @@ export function detectReturn(options: ReturnOptions & { url?: string }): ReturnD
   if (unfilled.length)
     console.warn(`${LOG_PREFIX}no value for ${unfilled.join(', ')} in the return URL: no cid went into the checkout, or a placeholder is misspelled`)
   if (!values) return null
-  // Paid inside the embedded frame: the success page belongs in the merchant's whole window (that
-  // page, not this frame, reports it), as far up as same-origin allows; a cross-origin `top` that
-  // frames the merchant's page cannot be navigated. Not framed by our own site: reported here.
-  // The outermost window this page may reach: often `top`; no further than same-origin allows.
+  // Paid inside the embedded frame: the success page belongs in the merchant's whole window, the
+  // outermost one this page may reach (often `top`; a cross-origin `top` that frames the merchant's
+  // page cannot be navigated). That page, not this frame, reports it. Not framed by our own site:
+  // reported here.
   let outer: Window = window
   let up: Window | null
   while (options.breakOutOfFrame && (up = sameOriginParent(outer))) outer = up
