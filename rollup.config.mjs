@@ -21,7 +21,9 @@ export default [
   {
     // ESM for bundlers: `moonclerk-checkout`, with no side effects.
     input: { 'moonclerk-checkout': 'src/index.ts' },
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs' },
+    // The lazy load modes are a chunk of their own, imported when a page uses one; the code both
+    // need is a chunk too, behind the entry's exports (so the entry exports only the public API).
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'moonclerk-checkout-[name].mjs' },
     plugins: [compile(true)],
   },
   {
@@ -42,8 +44,9 @@ export default [
       // umd.ts sets the global itself: it extends a queue array the page set up before this script
       // arrived, but not an element that clobbers the name.
       // The exports' namespace object only feeds Object.assign(): freezing it would be code for nothing.
-      { file: 'dist/moonclerk-checkout.umd.js', format: 'iife', freeze: false },
-      { file: 'dist/moonclerk-checkout.umd.min.js', format: 'iife', freeze: false, plugins: [minify] },
+      // One file: the lazy modes' chunk is inlined.
+      { file: 'dist/moonclerk-checkout.umd.js', format: 'iife', freeze: false, inlineDynamicImports: true },
+      { file: 'dist/moonclerk-checkout.umd.min.js', format: 'iife', freeze: false, inlineDynamicImports: true, plugins: [minify] },
     ],
     plugins: [compile(false)],
   },

@@ -11,6 +11,7 @@ export default defineConfig({
     // A real-looking page URL: relative pay and embed URLs resolve against it.
     environmentOptions: { happyDOM: { url: 'https://shop.example/checkout/' } },
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    setupFiles: ['test/setup.ts'],
     exclude: [
       ...configDefaults.exclude,
       ...(mutating ? ['test/size.test.ts', 'test/package.test.ts', 'test/standin-*.test.ts', 'test/bench-*.test.ts'] : []),

@@ -15,6 +15,10 @@ const ELEMENT_CYCLES = 200
 interface Counters {
   timers(): number
   observers(): number
+  /** Resolves at the next IntersectionObserver's first observe(): the visible mode is set up. */
+  nextObserve(): Promise<void>
+  /** Resolves once `link` looks like a button: the click mode is set up and handles clicks. */
+  button(link: Element): Promise<void>
   element: MoonClerkCheckoutElement
 }
 
@@ -49,11 +53,16 @@ function installCounters() {
   window.clearInterval = ((id?: number) => (forget(id), stop(id))) as typeof window.clearInterval
 
   const observers = new Set<IntersectionObserver>()
+  let observing: Array<() => void> = []
   const Observer = window.IntersectionObserver
   window.IntersectionObserver = class extends Observer {
     constructor(callback: IntersectionObserverCallback, options?: IntersectionObserverInit) {
       super(callback, options)
       observers.add(this)
+    }
+    observe(target: Element) {
+      super.observe(target)
+      observing.splice(0).forEach((resolve) => resolve())
     }
     disconnect() {
       observers.delete(this)
@@ -62,7 +71,18 @@ function installCounters() {
   }
   Object.defineProperty(window, '__churn', {
     enumerable: false,
-    value: { timers: () => timers.size, observers: () => observers.size },
+    value: {
+      timers: () => timers.size,
+      observers: () => observers.size,
+      nextObserve: () => new Promise<void>((resolve) => observing.push(resolve)),
+      // The lazy modes arrive as a module of their own, a moment after mount().
+      button: (link: Element) =>
+        new Promise<void>((resolve) => {
+          const ready = () => link.hasAttribute('data-moonclerk-button') && (watch.disconnect(), resolve(), true)
+          const watch = new MutationObserver(ready)
+          if (!ready()) watch.observe(link, { attributes: true })
+        }),
+    },
   })
 }
 
@@ -122,9 +142,14 @@ test(`churn: ${EAGER_CYCLES} eager, ${LAZY_CYCLES} visible, ${LAZY_CYCLES} click
     Object.assign((window as unknown as { __churn: object }).__churn, { element })
     const placeholder = document.getElementById('churn')!
     const shown: boolean[] = []
+    const counters = (window as unknown as { __churn: Counters }).__churn
     for (const load of ['eager', 'visible', 'click'] as const) {
       const handle = api.mount(placeholder, { token: 'churn1', cid: '234', load })
-      if (load == 'click') document.getElementById('author-link')!.click()
+      if (load == 'click') {
+        const link = document.getElementById('author-link')!
+        await counters.button(link)
+        link.click()
+      }
       await handle.displayed
       shown.push(!!placeholder.querySelector('#mcchurn1 iframe'))
       handle.destroy()
@@ -151,16 +176,19 @@ test(`churn: ${EAGER_CYCLES} eager, ${LAZY_CYCLES} visible, ${LAZY_CYCLES} click
 
   // The counters see what a mounted checkout holds: a visible-mode observer and a pending timer,
   // the click mode's listeners on the placeholder and its link.
-  const during = await page.evaluate(() => {
+  const during = await page.evaluate(async () => {
     const api = (window as unknown as { MoonClerkCheckout: Api }).MoonClerkCheckout
     const counters = (window as unknown as { __churn: Counters }).__churn
+    const observed = counters.nextObserve()
     const visible = api.mount('#churn', { token: 'churn1', cid: '234', load: 'visible' })
+    await observed
     const observers = counters.observers()
     visible.destroy()
     const timer = setTimeout(() => {}, 10_000)
     const timers = counters.timers()
     clearTimeout(timer)
     api.mount('#churn', { token: 'churn1', cid: '234', load: 'click' })
+    await counters.button(document.getElementById('author-link')!)
     return { observers, timers }
   })
   expect(during).toEqual({ observers: 1, timers: 1 })
@@ -179,7 +207,7 @@ test(`churn: ${EAGER_CYCLES} eager, ${LAZY_CYCLES} visible, ${LAZY_CYCLES} click
     page.evaluate(
       async ({ load, cycles }) => {
         const api = (window as unknown as { MoonClerkCheckout: Api }).MoonClerkCheckout
-        const { element } = (window as unknown as { __churn: Counters }).__churn
+        const { element, button } = (window as unknown as { __churn: Counters }).__churn
         const placeholder = document.getElementById('churn')!
         const stage = document.getElementById('element-stage')!
         const spacer = document.getElementById('spacer')!
@@ -198,7 +226,11 @@ test(`churn: ${EAGER_CYCLES} eager, ${LAZY_CYCLES} visible, ${LAZY_CYCLES} click
           spacer.hidden = when == 2
           if (when == 1) await Promise.resolve()
           else if (when == 2) {
-            if (load == 'click') document.getElementById('author-link')!.click()
+            if (load == 'click') {
+              const link = document.getElementById('author-link')!
+              await button(link)
+              link.click()
+            }
             await handle.displayed
             awaited++
             cids.add(String(handle.opts && handle.opts.cid))

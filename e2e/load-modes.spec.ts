@@ -89,3 +89,26 @@ for (const modifier of ['ControlOrMeta', 'Shift'] as const) {
     expect(embed).toEqual([])
   })
 }
+
+const isLazyModesChunk = (pathname: string) => pathname == '/dist/moonclerk-checkout-intent.mjs'
+
+test('ES module build, eager: the lazy modes\' chunk is never fetched', async ({ page }) => {
+  const chunk = countRequests(page, isLazyModesChunk)
+  await page.goto('/e2e/esm-load-modes.html?mode=eager')
+  await expect(page.locator('#checkout')).toHaveAttribute('data-moonclerk-state', 'displayed')
+  expect(chunk).toEqual([])
+})
+
+test('ES module build, click: the lazy modes arrive as a chunk of their own, and the click shows the checkout', async ({ page }) => {
+  const chunk = countRequests(page, isLazyModesChunk)
+  const embed = countRequests(page, isEmbedScript)
+  await page.goto('/e2e/esm-load-modes.html?mode=click')
+  const link = page.locator('#checkout a')
+  await expect(link).toHaveAttribute('data-moonclerk-button', '')
+  expect(chunk).toHaveLength(1)
+  expect(embed).toEqual([])
+  await link.click()
+  await expect(page.locator('#checkout')).toHaveAttribute('data-moonclerk-state', 'displayed')
+  await expect(page.locator('#checkout iframe')).toHaveCount(1)
+  expect(embed).toHaveLength(1)
+})

@@ -1,9 +1,9 @@
 import { mount, type CheckoutHandle, type CheckoutOptions, type MoonclerkOpts } from './index.js'
+import { kebab, keysOn, type PlaceholderKey } from './schema.js'
 
-// The element's properties: the placeholder's options (written as in config.ts, which gzip then
-// stores once). Its attributes are their names in kebab case: the data-moonclerk-* ones without the prefix.
-const PROPERTIES = 'token cid width name email amountCents label load frameTitle'.split(' ') as Array<'cid'>
-const kebab = (key: string) => key.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase())
+// The element's properties: the placeholder's options (src/schema.ts). Its attributes are their
+// names in kebab case, as the data-moonclerk-* ones after the prefix (but `token`).
+const PROPERTIES = keysOn('p') as PlaceholderKey[]
 
 // On a server there is no HTMLElement; importing this module there must still work.
 const Base = (typeof HTMLElement == 'undefined' ? class {} : HTMLElement) as typeof HTMLElement
@@ -13,18 +13,11 @@ const Base = (typeof HTMLElement == 'undefined' ? class {} : HTMLElement) as typ
  * element is in the document. Light DOM only: MoonClerk's embed finds its container by id, which
  * a shadow root would hide. Register it with `moonclerk-checkout/define`.
  */
+// Each option's property, reflecting its attribute (defined below the class).
+export interface MoonClerkCheckoutElement extends Record<PlaceholderKey, string | null> {}
+
 export class MoonClerkCheckoutElement extends Base {
   static observedAttributes = PROPERTIES.map(kebab)
-
-  declare token: string | null
-  declare cid: string | null
-  declare width: string | null
-  declare name: string | null
-  declare email: string | null
-  declare amountCents: string | null
-  declare load: string | null
-  declare label: string | null
-  declare frameTitle: string | null
 
   private handle?: CheckoutHandle
 

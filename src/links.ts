@@ -1,20 +1,19 @@
 import { checkoutOptions } from './config.js'
 import { fromDocument } from './dom.js'
 import { LOG_PREFIX, reportError } from './events.js'
+import { rememberSentCid } from './memory.js'
 import { checkoutValues, resolveCid, secureUrl, withParams } from './opts.js'
-import { recordCid } from './return.js'
+import { page } from './page.js'
 import type { CheckoutError, CheckoutValues } from './types.js'
 
 /**
  * Puts the values on a link to the hosted checkout (keeping its other parameters) and remembers
  * the cid, so that a return can be checked against the ids this tab sent out.
  */
-export function decorate(link: HTMLAnchorElement, values: CheckoutValues): void {
+export function decorateAndRemember(link: HTMLAnchorElement, values: CheckoutValues): void {
   link.href = withParams(link.href, values)
-  if (values.cid) recordCid(values.cid)
+  if (values.cid) rememberSentCid(values.cid)
 }
-
-const decorated = new WeakSet<Element>()
 
 /** Whether the link goes to the hosted checkout: the pay URL's origin, under its path. */
 function underPayUrl(link: HTMLAnchorElement, payUrl: string): boolean {
@@ -33,8 +32,9 @@ function underPayUrl(link: HTMLAnchorElement, payUrl: string): boolean {
 export function decorateLinks(root?: ParentNode): void {
   if (typeof document == 'undefined') return
   for (const link of (root || fromDocument('documentElement')).querySelectorAll<HTMLAnchorElement>('a[data-moonclerk-link]')) {
-    if (decorated.has(link)) continue
-    decorated.add(link)
+    const seen = page.seenLinks
+    if (seen.has(link)) continue
+    seen.add(link)
     const options = checkoutOptions(link)
     // The payer's values go only to MoonClerk: a link elsewhere (injected, or a typo) gets none.
     if (!underPayUrl(link, options.payUrl)) {
@@ -42,7 +42,7 @@ export function decorateLinks(root?: ParentNode): void {
       continue
     }
     resolveCid(options.cid)
-      .then((cid) => decorate(link, checkoutValues({ ...options, cid })))
+      .then((cid) => decorateAndRemember(link, checkoutValues({ ...options, cid })))
       // The link still works without the values; the page hears why they are missing.
       .catch((error: CheckoutError) => reportError(link, link.pathname.split('/').pop()!, error))
   }

@@ -1,16 +1,12 @@
-import { DEFAULTS } from './config.js'
 import { appendToHead, createElement, fromDocument } from './dom.js'
 import { checkoutError } from './events.js'
-import { invalid, secureUrl } from './opts.js'
+import { invalid, positiveInteger, secureUrl } from './opts.js'
+import { page, type ScriptUrlPolicy } from './page.js'
+import { DEFAULTS } from './schema.js'
 import type { CheckoutError, LoadOptions, MoonclerkEmbedConstructor } from './types.js'
 
 
-type ScriptUrlPolicy = { createScriptURL(url: string): string }
 type TrustedTypesWindow = { trustedTypes?: { createPolicy(name: string, rules: ScriptUrlPolicy): ScriptUrlPolicy } }
-// Kept in this module, out of reach of the page's other scripts.
-let policy: ScriptUrlPolicy | undefined
-// The embed.js URLs this loader has checked (secureUrl) and is about to load: all the policy passes.
-const approved = new Set<string>()
 
 /**
  * Pages that require Trusted Types (`require-trusted-types-for 'script'`) refuse a plain string
@@ -21,13 +17,14 @@ function scriptUrl(src: string): string {
   const types = (window as TrustedTypesWindow).trustedTypes
   // Without Trusted Types, `window.trustedTypes` may be an element with that id: no policy to make.
   if (!types || typeof types.createPolicy != 'function') return src
-  policy = policy || types.createPolicy('moonclerk-checkout', { createScriptURL: (url) => (approved.has(url) ? url : invalid('embedSrc', url, 'a URL the loader checked')) })
+  // Kept in the page state, which the page's other scripts cannot reach.
+  const approved = page.approvedScripts
+  page.scriptPolicy = page.scriptPolicy || types.createPolicy('moonclerk-checkout', {
+    createScriptURL: (url) => (approved.has(url) ? url : invalid('embedSrc', url, 'a URL the loader checked')),
+  })
   approved.add(src)
-  return policy.createScriptURL(src)
+  return page.scriptPolicy.createScriptURL(src)
 }
-
-// One promise per absolute src, however many checkouts or calls ask for it.
-const loads = new Map<string, Promise<MoonclerkEmbedConstructor>>()
 
 /**
  * Resolves with MoonClerk's `MoonclerkEmbed` once `embed.js` has run. Adds at most one script per
@@ -37,6 +34,8 @@ const loads = new Map<string, Promise<MoonclerkEmbedConstructor>>()
 // Async, so that an unusable src rejects rather than throws.
 export async function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
   const src = secureUrl('embedSrc', options.embedSrc || DEFAULTS.embedSrc).href
+  const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs || DEFAULTS.timeoutMs)
+  const loads = page.loads
   if (!loads.has(src)) {
     const load = new Promise<MoonclerkEmbedConstructor>((resolve, reject) => {
       // An element named MoonclerkEmbed (`<img name=…>`) shows through `window` too: only a function is MoonClerk's.
@@ -64,7 +63,6 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
       const onLoad = () =>
         settle(ready() ? undefined : checkoutError('embed-missing', src + ' defined no MoonclerkEmbed'))
       const onError = () => settle(checkoutError('script-load', src + ' failed to load'))
-      const timeoutMs = options.timeoutMs || DEFAULTS.timeoutMs
       // A timed-out tag stays: if it arrives late, the next attempt picks it up instead of adding another.
       const timer = setTimeout(() => settle(checkoutError('script-timeout', `${src} took over ${timeoutMs} ms`)), timeoutMs)
       script.addEventListener('load', onLoad)

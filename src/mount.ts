@@ -1,51 +1,30 @@
-import { checkoutOptions, isOwnScript, PLACEHOLDER_SELECTOR } from './config.js'
+import { checkoutOptions, isOwnScript, type ResolvedOptions } from './config.js'
 import { createElement, fromDocument } from './dom.js'
 import { checkoutError, dispatch, LOG_PREFIX, reportError } from './events.js'
-import { preconnect, whenWanted, type Cleanup } from './intent.js'
-import { decorate } from './links.js'
+import { decorateAndRemember } from './links.js'
 import { loadEmbedScript } from './loader.js'
-import { buildOpts, checkoutValues, checkToken, invalid, positiveInteger, resolveCid, secureUrl } from './opts.js'
-import type { CheckoutError, CheckoutHandle, CheckoutOptions, MoonclerkOpts } from './types.js'
-
+import { buildOpts, checkoutValues, checkToken, resolve, resolveCid, secureUrl } from './opts.js'
+import { page } from './page.js'
+import { preconnect } from './preconnect.js'
+import { claimContainer, fallbackLink, stepAside, type OnAbort } from './placeholder.js'
+import { DEFAULTS, PLACEHOLDER_SELECTOR } from './schema.js'
+import type { CheckoutError, CheckoutHandle, CheckoutOptions, CidValue, MoonclerkEmbedConstructor, MoonclerkOpts } from './types.js'
 
 export const STATE_ATTRIBUTE = 'data-moonclerk-state'
-const DEFAULT_LABEL = 'Pay with MoonClerk'
-const DEFAULT_FRAME_TITLE = 'MoonClerk checkout'
-const LOAD_MODE = /^(eager|visible|click)$/
 
-const handles = new WeakMap<Element, CheckoutHandle>()
 const noop = () => {}
 const never = new Promise<never>(noop)
 
-/** The placeholder's link to the hosted checkout: the author's own (restored on destroy), or one added. */
-function fallbackLink(element: HTMLElement, base: string, label: string, cleanup: Cleanup): HTMLAnchorElement {
-  const authorLink = [...element.querySelectorAll<HTMLAnchorElement>('a[href]')].find((a) => a.href.split(/[?#]/)[0] == base)
-  if (authorLink) {
-    const authorHref = authorLink.getAttribute('href')!
-    cleanup(() => authorLink.setAttribute('href', authorHref))
-    return authorLink
-  }
-  const link = element.appendChild(createElement('a'))
-  link.href = base
-  link.textContent = label
-  cleanup(() => link.remove())
-  return link
-}
-
-/**
- * Takes the fallback (everything in the placeholder but the container) out while the checkout
- * shows. Returns what puts it back and empties the container; calling it twice is harmless.
- */
-function stepAside(element: HTMLElement, container: HTMLElement): () => void {
-  const fallback = [...element.childNodes].filter((node) => node != container)
-  fallback.forEach((node) => node.remove())
-  let aside = true
-  return () => {
-    if (!aside) return
-    aside = false
-    container.textContent = ''
-    element.prepend(...fallback)
-  }
+/** One checkout, from mount() to destroy(): one abort undoes everything it did, in reverse order. */
+interface Checkout {
+  placeholder: Element
+  /** Where the checkout lives: the placeholder, or for a `<script>` placeholder the element added after it. */
+  element: HTMLElement
+  options: ResolvedOptions
+  token: string
+  signal: AbortSignal
+  onAbort: OnAbort
+  opts: MoonclerkOpts | null
 }
 
 /**
@@ -57,121 +36,154 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
   if (typeof document == 'undefined') return { element: null, opts: null, displayed: never, destroy: noop }
   const placeholder = typeof target == 'string' ? fromDocument('documentElement').querySelector(target) : target
   if (!placeholder) throw new TypeError(`${LOG_PREFIX}no element matches ${JSON.stringify(target)}`)
-  const known = handles.get(placeholder)
-  if (known) return known
+  return page.handles.get(placeholder) || begin(placeholder, options)
+}
 
+function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle {
+  const controller = new AbortController()
   const undo: Array<() => void> = []
-  const cleanup: Cleanup = (fn) => undo.push(fn)
-  let destroyed = false
+  const onAbort: OnAbort = (fn) => undo.push(fn)
+  controller.signal.addEventListener('abort', () => {
+    while (undo.length) undo.pop()!()
+  })
   // The one-tag replacement: a <script> cannot hold a checkout, so the checkout goes right after it.
   const element =
     placeholder instanceof HTMLScriptElement
       ? (placeholder.insertAdjacentElement('afterend', createElement('div')) as HTMLElement)
       : (placeholder as HTMLElement)
-  if (element != placeholder) cleanup(() => element.remove())
-  const setState = (state: string) => [placeholder, element].forEach((el) => el.setAttribute(STATE_ATTRIBUTE, state))
-  setState('loading')
-  cleanup(() => [placeholder, element].forEach((el) => el.removeAttribute(STATE_ATTRIBUTE)))
-
-  const o = checkoutOptions(placeholder, options)
-  const token = String(o.token || '')
-  const handle = {
+  if (element != placeholder) onAbort(() => element.remove())
+  const resolved = checkoutOptions(placeholder, options)
+  const checkout: Checkout = { placeholder, element, options: resolved, token: String(resolved.token || ''), signal: controller.signal, onAbort, opts: null }
+  setState(checkout, 'loading')
+  onAbort(() => setState(checkout))
+  const handle: CheckoutHandle = {
     element,
-    opts: null as MoonclerkOpts | null,
-    displayed: never as Promise<void>,
-    destroy() {
-      if (destroyed) return
-      destroyed = true
-      handles.delete(placeholder)
-      while (undo.length) undo.pop()!()
+    get opts() {
+      return checkout.opts
     },
+    displayed: announce(checkout, attempt(() => show(checkout, prepare(checkout)))),
+    destroy: () => controller.abort(),
   }
-  handles.set(placeholder, handle)
+  page.handles.set(placeholder, handle)
+  onAbort(() => page.handles.delete(placeholder))
+  return handle
+}
 
-  // Runs synchronously up to its first await, so a second mount of the same form sees this container.
-  const show = async () => {
-    checkToken(o.token)
-    const id = 'mc' + token
+/** The `data-moonclerk-state` attribute, for CSS: on the placeholder and the element that holds the checkout; none removes it. */
+const setState = ({ placeholder, element }: Checkout, state?: string) =>
+  [placeholder, element].forEach((el) => (state ? el.setAttribute(STATE_ATTRIBUTE, state) : el.removeAttribute(STATE_ATTRIBUTE)))
 
-    // Progressive enhancement: a real link to the hosted checkout exists before anything can fail.
-    const payUrl = secureUrl('payUrl', o.payUrl + token)
-    const link = fallbackLink(element, payUrl.href, o.label || DEFAULT_LABEL, cleanup)
-    // Every URL and number is checked before anything is requested.
-    const embedUrl = secureUrl('embedSrc', o.embedSrc)
-    if (!positiveInteger(o.timeoutMs)) invalid('timeoutMs', o.timeoutMs, 'a positive integer')
-
-    // MoonClerk's embed finds its container by id; an author's `id="mc<token>"` is that container already.
-    // Claimed now, synchronously, so a second checkout of the same form sees it is taken.
-    const taken = fromDocument('getElementById').call(document, id)
-    const duplicate = taken && taken != element
-    // For a duplicate this is the other checkout's container, never touched: this one stops below.
-    const container = taken || element.appendChild(createElement('div'))
-    if (!taken) {
-      container.id = id
-      cleanup(() => container.remove())
-    }
-
-    const mode = o.load || 'eager'
-    if (!LOAD_MODE.test(mode)) invalid('load', mode, 'eager, visible or click')
-    const warm = () => {
-      preconnect(embedUrl)
-      preconnect(payUrl)
-    }
-    // loadEmbedScript() takes embedSrc, timeoutMs and nonce from these.
-    const load = () => loadEmbedScript({ ...o, timeoutMs: positiveInteger(o.timeoutMs) })
-    // Lazy modes fetch nothing of MoonClerk's before the payer shows intent. Eager asks for
-    // embed.js first: it is on the critical path, the hints are not.
-    const embed = mode == 'eager' ? load() : whenWanted(mode, element, link, cleanup, warm).then(load)
-    if (mode == 'eager') warm()
-    // Awaited below, after the cid; until then a failed load must not count as unhandled.
-    embed.catch(noop)
-    const input = { ...o, cid: await resolveCid(o.cid) }
-    if (destroyed) return
-    // Every failure from here on leaves a link that still carries the payer's cid and prefill
-    // values, also those that MoonClerk's embed.js could not be given safely.
-    decorate(link, checkoutValues(input))
-    const opts = (handle.opts = buildOpts(input))
-    if (duplicate) throw checkoutError('duplicate-token', `id ${id} is taken: one checkout per form and page`)
-    const MoonclerkEmbed = await embed
-    if (destroyed) return
-
-    // The fallback comes back if display() fails, and on destroy.
-    const restore = stepAside(element, container)
-    cleanup(restore)
-    try {
-      const instance = new MoonclerkEmbed(opts)
-      // The stock snippet keeps the instance in `window.mc<token>`; MoonClerk's code may rely on it.
-      const globals = window as unknown as Record<string, unknown>
-      globals[id] = instance
-      // A stock snippet's `var mc<token>` cannot be deleted; emptying it is the next best thing.
-      cleanup(() => globals[id] == instance && !Reflect.deleteProperty(globals, id) && (globals[id] = undefined))
-      instance.display()
-      // MoonClerk's iframe comes without a title; screen readers announce it by this one.
-      container.querySelectorAll('iframe').forEach((frame) => frame.title || (frame.title = o.frameTitle || DEFAULT_FRAME_TITLE))
-    } catch (error) {
-      restore()
-      throw checkoutError('embed-threw', `MoonClerk's embed threw: ${error}`)
-    }
+/** `start()`'s promise, or its synchronous throw as a rejection. */
+function attempt(start: () => Promise<void>): Promise<void> {
+  try {
+    return start()
+  } catch (error) {
+    return Promise.reject(error)
   }
+}
 
-  handle.displayed = show().then(
+/**
+ * Synchronous, so that a second mount of the same form sees this one's container: the fallback
+ * link, every option checked, the container claimed, and the values checked unless a cid function
+ * must run first. Nothing is requested before this has passed.
+ */
+function prepare(checkout: Checkout) {
+  const { options: o, element, onAbort } = checkout
+  // Progressive enhancement: a real link to the hosted checkout exists before anything else can fail.
+  const payUrl = secureUrl('payUrl', o.payUrl + checkToken(o.token))
+  const link = fallbackLink(element, payUrl.href, o.label || DEFAULTS.label, onAbort)
+  const settings = resolve(o)
+  const { container, taken } = claimContainer(element, 'mc' + checkout.token, onAbort)
+  // Every failure from here on leaves a link that still carries the payer's cid and prefill
+  // values, also those that MoonClerk's embed.js could not be given safely.
+  const embedOpts = (cid?: CidValue) => {
+    const input = { ...o, cid }
+    decorateAndRemember(link, checkoutValues(input))
+    return buildOpts(input)
+  }
+  // A cid function's value is checked when it arrives; everything else now.
+  const opts = typeof o.cid == 'function' ? void embedOpts() : embedOpts(o.cid)
+  return { ...settings, payUrl, link, container, taken, embedOpts, opts }
+}
+
+type Prepared = ReturnType<typeof prepare>
+
+/** Loads MoonClerk (at once, or when the payer wants it) and displays the checkout. */
+async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
+  const { options: o, signal } = checkout
+  const embed = loadWhenWanted(checkout, prepared)
+  // Awaited below, after the cid; until then a failed load must not count as unhandled.
+  embed.catch(noop)
+  let opts = prepared.opts
+  if (!opts) {
+    const cid = await resolveCid(o.cid)
+    if (signal.aborted) return
+    opts = prepared.embedOpts(cid)
+  }
+  checkout.opts = opts
+  if (prepared.taken) throw checkoutError('duplicate-token', `id mc${checkout.token} is taken: one checkout per form and page`)
+  const MoonclerkEmbed = await embed
+  if (!signal.aborted) display(checkout, prepared.container, MoonclerkEmbed, opts)
+}
+
+/** Lazy modes fetch nothing of MoonClerk's before the payer shows intent. */
+function loadWhenWanted(checkout: Checkout, { embedUrl, payUrl, timeoutMs, load, link }: Prepared): Promise<MoonclerkEmbedConstructor> {
+  const warm = () => {
+    preconnect(embedUrl)
+    preconnect(payUrl)
+  }
+  const loadEmbed = () => loadEmbedScript({ embedSrc: embedUrl.href, timeoutMs, nonce: checkout.options.nonce })
+  const { signal } = checkout
+  if (load != 'eager')
+    // A module of its own: apps that never use a lazy mode never fetch its code. A checkout
+    // destroyed while it arrives waits for nothing.
+    return import('./intent.js').then(({ whenWanted }) => (signal.aborted ? never : whenWanted(load, checkout.element, link, signal, warm))).then(loadEmbed)
+  // Eager asks for embed.js first: it is on the critical path, the hints are not.
+  const embed = loadEmbed()
+  warm()
+  return embed
+}
+
+function display({ element, onAbort, options }: Checkout, container: HTMLElement, MoonclerkEmbed: MoonclerkEmbedConstructor, opts: MoonclerkOpts): void {
+  // The fallback comes back if display() fails, and on destroy.
+  const restore = stepAside(element, container)
+  onAbort(restore)
+  try {
+    const instance = new MoonclerkEmbed(opts)
+    // The stock snippet keeps the instance in `window.mc<token>`; MoonClerk's code may rely on it.
+    const globals = window as unknown as Record<string, unknown>
+    const id = container.id
+    globals[id] = instance
+    // A stock snippet's `var mc<token>` cannot be deleted; emptying it is the next best thing.
+    onAbort(() => globals[id] == instance && !Reflect.deleteProperty(globals, id) && (globals[id] = undefined))
+    instance.display()
+    // MoonClerk's iframe comes without a title; screen readers announce it by this one.
+    container.querySelectorAll('iframe').forEach((frame) => frame.title || (frame.title = options.frameTitle || DEFAULTS.frameTitle))
+  } catch (error) {
+    restore()
+    throw checkoutError('embed-threw', `MoonClerk's embed threw: ${error}`)
+  }
+}
+
+/** The state attribute and the events once the checkout shows or fails; nothing after destroy(). */
+function announce(checkout: Checkout, shown: Promise<void>): Promise<void> {
+  const { element, token, signal } = checkout
+  const displayed = shown.then(
     () => {
-      if (destroyed) return never
-      setState('displayed')
-      dispatch(element, 'moonclerk:display', { token, opts: handle.opts! })
+      if (signal.aborted) return never
+      setState(checkout, 'displayed')
+      dispatch(element, 'moonclerk:display', { token, opts: checkout.opts! })
     },
     (error: CheckoutError) => {
-      if (destroyed) return never
-      setState('error')
+      if (signal.aborted) return never
+      setState(checkout, 'error')
       throw reportError(element, token, error)
     },
   )
   // The error event and the console already report it; an unawaited handle must not add an unhandled rejection.
-  handle.displayed.catch(noop)
-  return handle
+  displayed.catch(noop)
+  return displayed
 }
-
-const warned = new WeakSet<Element>()
 
 /**
  * A `<script>` placeholder that is not our own script tag: injected markup, say. Skipped, with one
@@ -179,6 +191,7 @@ const warned = new WeakSet<Element>()
  */
 function ignoredScript(element: Element): boolean {
   if (!(element instanceof HTMLScriptElement) || isOwnScript(element)) return false
+  const warned = page.warnedScripts
   if (!warned.has(element) && warned.add(element)) console.warn(LOG_PREFIX + 'ignored a <script> placeholder that is not ours')
   return true
 }
@@ -190,5 +203,5 @@ export function mountAll(root?: ParentNode): CheckoutHandle[] {
   const found = [...scope.querySelectorAll(PLACEHOLDER_SELECTOR)]
   if (scope instanceof Element && scope.matches(PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.
-  return found.filter((el) => handles.has(el) || (!el.hasAttribute(STATE_ATTRIBUTE) && !ignoredScript(el))).map((el) => mount(el))
+  return found.filter((el) => page.handles.has(el) || (!el.hasAttribute(STATE_ATTRIBUTE) && !ignoredScript(el))).map((el) => mount(el))
 }

@@ -1,28 +1,35 @@
-import { checkoutError } from './events.js'
-import { attributeName, DEFAULTS } from './config.js'
 import { fromDocument } from './dom.js'
-import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, MoonclerkOpts, OptsInput } from './types.js'
+import { checkoutError } from './events.js'
+import { attributeName, CHECKS, DEFAULTS, type Check, type OptionKey } from './schema.js'
+import type { ResolvedOptions } from './config.js'
+import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, LoadMode, MoonclerkOpts, OptsInput } from './types.js'
 
-
-// MoonClerk's form tokens look like "8h7frjfytj"; anything else would build a broken container id.
-const TOKEN = /^[a-z\d]+$/i
 
 /** Throws an `invalid-config` error that names the option and its data attribute. */
-export const invalid = (key: string, value: unknown, expected: string): never => {
+export const invalid = (key: OptionKey, value: unknown, expected: string): never => {
   throw checkoutError(
     'invalid-config',
     `${key} (${attributeName(key)}) must be ${expected}, got ${JSON.stringify(value)}`,
   )
 }
 
-export const positiveInteger = (value: number | string): number => {
-  const n = typeof value == 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN
-  return Number.isSafeInteger(n) && n > 0 ? n : 0
+/** `value` if it passes its option's check (its text matches the pattern), else `invalid-config`. */
+const checked = <T>(key: keyof typeof CHECKS, value: T): T => {
+  const [pattern, expected]: Check = CHECKS[key]
+  return value != null && pattern.test(String(value)) ? value : invalid(key, value, expected)
 }
 
-export const checkToken = (token: string | undefined): string =>
-  token && TOKEN.test(token) ? token : invalid('token', token, 'letters and digits')
+/** A positive integer: a number, or a string of digits from an attribute. */
+export const positiveInteger = (key: 'amountCents' | 'timeoutMs', value: number | string): number => Number(checked(key, value))
 
+export const checkToken = (token: string | undefined): string => checked('token', token)!
+
+/** How a checkout loads MoonClerk, every option checked, before anything is requested. */
+export const resolve = (o: ResolvedOptions) => ({
+  embedUrl: secureUrl('embedSrc', o.embedSrc),
+  timeoutMs: positiveInteger('timeoutMs', o.timeoutMs),
+  load: checked('load', o.load) as LoadMode,
+})
 
 /** Pure: the custom id and prefill values, validated, each only when given, values as given. */
 export function checkoutValues({ cid, name, email, amountCents }: OptsInput): CheckoutValues {
@@ -33,7 +40,7 @@ export function checkoutValues({ cid, name, email, amountCents }: OptsInput): Ch
   }
   if (name) values.name = name
   if (email) values.email = email
-  if (amountCents != null) values.amount_cents = positiveInteger(amountCents) || invalid('amountCents', amountCents, 'a positive integer')
+  if (amountCents != null) values.amount_cents = positiveInteger('amountCents', amountCents)
   return values
 }
 
@@ -59,13 +66,9 @@ export async function resolveCid(cid: CidSource | undefined): Promise<CidValue |
 // the hosted checkout, which encodes them, still carries them.
 const UNSAFE_IN_EMBED = /["#%&+;<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
 
-/** A CSS width that MoonClerk may put into a style attribute as it is: `100%`, `600px`, `600`. */
-const WIDTH = /^\d+(\.\d+)?(%|[a-z]{1,4})?$/i
-
 /** Pure: the stock snippet's `opts`, values unencoded, as MoonClerk expects them. */
 export function buildOpts(input: OptsInput): MoonclerkOpts {
-  const opts: MoonclerkOpts = { checkoutToken: checkToken(input.token), width: String(input.width || '100%'), ...checkoutValues(input) }
-  if (!WIDTH.test(opts.width)) invalid('width', input.width, 'a CSS width such as 100% or 600px')
+  const opts: MoonclerkOpts = { checkoutToken: checkToken(input.token), width: checked('width', String(input.width || DEFAULTS.width)), ...checkoutValues(input) }
   for (const key of ['cid', 'name', 'email'] as const)
     if (UNSAFE_IN_EMBED.test(opts[key] || '')) invalid(key, opts[key], 'free of " # % & + ; < >, control characters and end spaces to be embedded')
   return opts
@@ -78,7 +81,7 @@ const SECURE = /^https:|^http:(localhost|127(\.\d{1,3}){3}|\[::1\])$/
  * `value` resolved against the page, when it is an `https:` URL (`http:` only for this machine's
  * own host, for development); anything else is `invalid-config`, before any request is made.
  */
-export function secureUrl(key: string, value: string): URL {
+export function secureUrl(key: OptionKey, value: string): URL {
   let url: URL | undefined
   try {
     url = new URL(value, typeof document == 'object' ? fromDocument('baseURI') : undefined)

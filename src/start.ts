@@ -2,10 +2,8 @@ import { pageOptions, rememberOwnScript } from './config.js'
 import { fromDocument, listenOn } from './dom.js'
 import { decorateLinks } from './links.js'
 import { mountAll } from './mount.js'
-import { announceReturn, detectReturn } from './return.js'
-
-// Shared by every copy of the library on the page (Symbol.for is global), so a second copy starts nothing.
-const STARTED = Symbol.for('moonclerk-checkout.started')
+import { STARTED } from './page.js'
+import { announceReturn, takeReturn } from './return.js'
 
 /**
  * What the script tag does: reports a return, decorates checkout links and mounts every
@@ -20,7 +18,7 @@ export function start(): void {
   // Only readable while our script runs: afterwards currentScript is another script or null.
   rememberOwnScript(fromDocument('currentScript'))
   // Read before this page mounts anything, so its own cids cannot vouch for the one that came back.
-  const returned = detectReturn(pageOptions())
+  const returned = takeReturn(pageOptions())
   const scan = () => {
     decorateLinks()
     mountAll()

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { attributeName, checkoutOptions, DEFAULTS, merge, pageOptions, readAttributes, rememberOwnScript } from '../src/config'
+import { checkoutOptions, merge, pageOptions, readAttributes, rememberOwnScript } from '../src/config'
+import { attributeName, DEFAULTS } from '../src/schema'
 import { html, scriptTag } from './helpers'
 
-afterEach(() => rememberOwnScript(document.createElement('script')))
 
 describe('attribute names', () => {
   test.each([
@@ -15,7 +15,7 @@ describe('attribute names', () => {
     ['returnParams', 'data-moonclerk-return-params'],
     ['cleanReturnUrl', 'data-moonclerk-clean-url'],
     ['breakOutOfFrame', 'data-moonclerk-break-out-of-frame'],
-  ])('%s is read from %s', (key, attribute) => expect(attributeName(key)).toBe(attribute))
+  ] as const)('%s is read from %s', (key, attribute) => expect(attributeName(key)).toBe(attribute))
 })
 
 test('readAttributes keeps values as given, empty ones too, and skips absent ones', () => {

@@ -1,12 +1,12 @@
 import { beforeEach, expect, test, vi } from 'vitest'
 import { define, TAG } from '../src/define'
 import { MoonClerkCheckoutElement } from '../src/element'
-import { arrive, captureScripts, FakeEmbed, freshSrc, settle } from './helpers'
+import { arrive, captureScripts, FakeEmbed, EMBED_SRC, settle } from './helpers'
 
 let scripts: HTMLScriptElement[]
 beforeEach(() => {
   scripts = captureScripts()
-  window.MoonClerkCheckoutConfig = { embedSrc: freshSrc() }
+  window.MoonClerkCheckoutConfig = { embedSrc: EMBED_SRC }
 })
 
 function element(attributes: string): MoonClerkCheckoutElement {

@@ -11,7 +11,7 @@ import '../src/define'
 import type { MoonClerkCheckoutAttributes } from '../src/element'
 import { Checkout as ReactCheckout } from './frameworks/react'
 import { Checkout as VueCheckout } from './frameworks/vue'
-import { arrive, captureScripts, FakeEmbed, freshSrc, settle } from './helpers'
+import { arrive, captureScripts, FakeEmbed, EMBED_SRC, settle } from './helpers'
 
 // The README's augmentation for React 19, whose JSX namespace lives in the module: without it,
 // <moonclerk-checkout> below does not compile.
@@ -31,7 +31,7 @@ globalThis.IS_REACT_ACT_ENVIRONMENT = true
 let scripts: HTMLScriptElement[]
 beforeEach(() => {
   scripts = captureScripts()
-  window.MoonClerkCheckoutConfig = { embedSrc: freshSrc() }
+  window.MoonClerkCheckoutConfig = { embedSrc: EMBED_SRC }
 })
 
 /** What a user sees of the checkout of `token`: its containers, MoonClerk's iframes, the cids displayed. */

@@ -19,9 +19,8 @@ export class FakeEmbed {
   }
 }
 
-let counter = 0
-/** A fresh embed.js URL per test: the loader's one-load-per-src cache must not leak between tests. */
-export const freshSrc = (): string => `https://cdn.example/${++counter}/embed.js`
+/** An embed.js URL on another origin (every test starts on a fresh page: see test/setup.ts). */
+export const EMBED_SRC = 'https://cdn.example/embed.js'
 
 /**
  * Captures the scripts the loader adds instead of letting happy-dom fail them on the spot;

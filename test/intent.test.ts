@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { mount } from '../src/mount'
-import { arrive, captureScripts, fail, FakeEmbed, freshSrc, html, settle } from './helpers'
+import type { CheckoutHandle } from '../src/types'
+import { arrive, captureScripts, fail, FakeEmbed, EMBED_SRC, html, settle } from './helpers'
 
 /** An IntersectionObserver the test drives: `enter()` says the element came into range. */
 class FakeObserver {
@@ -39,18 +40,23 @@ beforeEach(() => {
 })
 afterEach(() => vi.unstubAllGlobals())
 
-/** A placeholder in `mode`, with its own embed.js URL and a stand-in pay URL on another origin. */
-const lazy = (mode: string, extra = '') => {
-  const unique = Math.random().toString(36).slice(2)
-  return mount(html(`<div data-moonclerk-checkout="a1" data-moonclerk-load="${mode}" data-moonclerk-cid="9" ${extra}></div>`), {
-    embedSrc: `https://cdn-${unique}.example/embed.js`,
-    payUrl: `https://pay-${unique}.example/pay/`,
+/** The lazy modes' module has arrived and set the checkout up: its observer, or its button. */
+const setUp = (handle: CheckoutHandle) =>
+  vi.waitFor(() => expect(FakeObserver.last || handle.element!.querySelector('[data-moonclerk-button]')).toBeTruthy())
+
+/** A placeholder in `mode`, embed.js and the pay URL on other origins, once the mode is set up (`wait`). */
+const lazy = async (mode: string, { extra = '', wait = true } = {}) => {
+  const handle = mount(html(`<div data-moonclerk-checkout="a1" data-moonclerk-load="${mode}" data-moonclerk-cid="9" ${extra}></div>`), {
+    embedSrc: EMBED_SRC,
+    payUrl: 'https://pay.example/pay/',
   })
+  if (wait) await setUp(handle)
+  return handle
 }
 
 describe('load="visible"', () => {
   test('loads nothing until the checkout comes within 200px of the viewport', async () => {
-    const handle = lazy('visible')
+    const handle = await lazy('visible')
     await settle()
     expect(scripts).toHaveLength(0)
     expect(FakeObserver.last!.options).toMatchObject({ rootMargin: '200px' })
@@ -68,26 +74,36 @@ describe('load="visible"', () => {
   })
 
   test('the fallback link carries the cid before anything loads', async () => {
-    const handle = lazy('visible')
+    const handle = await lazy('visible')
     await settle()
     expect(handle.element!.querySelector('a')!.href).toMatch(/\?cid=9$/)
   })
 
-  test('loads at once where IntersectionObserver is missing', () => {
+  test('loads at once where IntersectionObserver is missing', async () => {
     vi.stubGlobal('IntersectionObserver', undefined)
-    lazy('visible')
-    return settle().then(() => expect(scripts).toHaveLength(1))
+    await lazy('visible', { wait: false })
+    await vi.waitFor(() => expect(scripts).toHaveLength(1))
   })
 
-  test('destroy stops observing', () => {
-    lazy('visible').destroy()
+  test('destroyed while the lazy modes arrive: nothing is observed, nothing loads', async () => {
+    const handle = await lazy('visible', { wait: false })
+    handle.destroy()
+    // The module the checkout asked for has arrived once this import has.
+    await import('../src/intent')
+    await settle()
+    expect(FakeObserver.last).toBeUndefined()
+    expect(scripts).toHaveLength(0)
+  })
+
+  test('destroy stops observing', async () => {
+    (await lazy('visible')).destroy()
     expect(FakeObserver.last!.disconnected).toBe(true)
   })
 })
 
 describe('load="click"', () => {
   test('the link is a button; the first plain click shows the checkout in place instead of navigating', async () => {
-    const handle = lazy('click')
+    const handle = await lazy('click')
     const link = handle.element!.querySelector('a')!
     expect(link.hasAttribute('data-moonclerk-button')).toBe(true)
     await settle()
@@ -103,7 +119,7 @@ describe('load="click"', () => {
   test.each([{ ctrlKey: true }, { metaKey: true }, { shiftKey: true }, { altKey: true }, { button: 1 }])(
     'a click meant for a new tab or window (%o) still follows the link',
     async (init) => {
-      const handle = lazy('click')
+      const handle = await lazy('click')
       expect(click(handle.element!.querySelector('a')!, init)).toBe(false)
       await settle()
       expect(scripts).toHaveLength(0)
@@ -112,7 +128,7 @@ describe('load="click"', () => {
 
   test('when the checkout fails after the click, the link works again', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
-    const handle = lazy('click')
+    const handle = await lazy('click')
     const link = handle.element!.querySelector('a')!
     click(link)
     await settle()
@@ -123,7 +139,7 @@ describe('load="click"', () => {
   })
 
   test('destroy removes the click handler and the button look', async () => {
-    const handle = lazy('click')
+    const handle = await lazy('click')
     const link = handle.element!.querySelector('a')!
     handle.destroy()
     expect(link.isConnected).toBe(false)
@@ -136,7 +152,7 @@ describe('load="click"', () => {
 
   test("an author's link keeps working with modified clicks and loses the button look on destroy", () => {
     const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-load="click"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>'), {
-      embedSrc: freshSrc(),
+      embedSrc: EMBED_SRC,
     })
     const link = handle.element!.querySelector('a')!
     handle.destroy()
@@ -155,9 +171,9 @@ describe('warm-up', () => {
     expect(hints().filter((href) => href!.includes('warm-'))).toStrictEqual(['https://warm-cdn.example', 'https://warm-app.example'])
   })
 
-  test.each(['visible', 'click'])('%s: nothing before intent, then preconnect on pointer or focus', (mode) => {
+  test.each(['visible', 'click'])('%s: nothing before intent, then preconnect on pointer or focus', async (mode) => {
     const before = hints().length
-    const handle = lazy(mode)
+    const handle = await lazy(mode)
     expect(hints()).toHaveLength(before)
     handle.element!.dispatchEvent(new Event('focusin'))
     expect(hints()).toHaveLength(before + 2)
@@ -166,7 +182,7 @@ describe('warm-up', () => {
 
 describe('accessibility', () => {
   test("MoonClerk's iframe gets a title when it has none", async () => {
-    const handle = mount(html('<div data-moonclerk-checkout="a1"></div>'), { embedSrc: freshSrc() })
+    const handle = mount(html('<div data-moonclerk-checkout="a1"></div>'), { embedSrc: EMBED_SRC })
     arrive(scripts[0])
     await handle.displayed
     expect(handle.element!.querySelector('iframe')!.title).toBe('MoonClerk checkout')
@@ -176,7 +192,7 @@ describe('accessibility', () => {
     vi.spyOn(FakeEmbed.prototype, 'display').mockImplementation(function (this: FakeEmbed) {
       document.getElementById('mc' + this.opts.checkoutToken)!.innerHTML = '<iframe></iframe><iframe title="Card details"></iframe>'
     })
-    const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-frame-title="Donate to the shelter"></div>'), { embedSrc: freshSrc() })
+    const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-frame-title="Donate to the shelter"></div>'), { embedSrc: EMBED_SRC })
     arrive(scripts[0])
     await handle.displayed
     expect(Array.from(handle.element!.querySelectorAll('iframe')).map((frame) => frame.title)).toStrictEqual(['Donate to the shelter', 'Card details'])
@@ -185,7 +201,7 @@ describe('accessibility', () => {
 
 test('an unknown load mode is an invalid-config error naming the attribute', async () => {
   vi.spyOn(console, 'error').mockImplementation(() => {})
-  const handle = lazy('lazy')
+  const handle = await lazy('lazy', { wait: false })
   await expect(handle.displayed).rejects.toMatchObject({
     reason: 'invalid-config',
     message: '<div>: load (data-moonclerk-load) must be eager, visible or click, got "lazy"',
@@ -197,14 +213,14 @@ describe('button style, warm-up hints, range', () => {
     document.adoptedStyleSheets.filter((sheet) => [...sheet.cssRules].some((rule) => rule.cssText.includes('[data-moonclerk-button]')))
 
   test('click mode: the link gets an empty data-moonclerk-button, styled by one adopted sheet however many checkouts', async () => {
-    const first = lazy('click')
-    lazy('click')
+    const first = await lazy('click')
+    await lazy('click')
     expect(first.element!.querySelector('a')!.getAttribute('data-moonclerk-button')).toBe('')
     expect(buttonSheets()).toHaveLength(1)
   })
 
   test('a pointer over the checkout warms the connections', async () => {
-    const handle = lazy('visible')
+    const handle = await lazy('visible')
     await settle()
     expect(hints()).toStrictEqual([])
     handle.element!.dispatchEvent(new Event('pointerenter'))
@@ -212,14 +228,14 @@ describe('button style, warm-up hints, range', () => {
   })
 
   test('no hint for the page’s own origin', async () => {
-    mount(html('<div data-moonclerk-checkout="a1"></div>'), { embedSrc: '/own/embed.js', payUrl: `https://pay-${Math.random().toString(36).slice(2)}.example/pay/` })
+    mount(html('<div data-moonclerk-checkout="a1"></div>'), { embedSrc: '/own/embed.js', payUrl: 'https://pay.example/pay/' })
     await settle()
     expect(hints()).not.toContain('https://shop.example')
     expect(hints()).toHaveLength(1)
   })
 
   test('visible: one entry in range among several is enough', async () => {
-    lazy('visible')
+    await lazy('visible')
     await settle()
     const observer = FakeObserver.last!
     observer.callback([{ isIntersecting: false }, { isIntersecting: true }] as IntersectionObserverEntry[], observer as unknown as IntersectionObserver)

@@ -3,15 +3,12 @@ import { rememberOwnScript } from '../src/config'
 import { decorateLinks } from '../src/links'
 import { mount } from '../src/mount'
 import { handleReturn } from '../src/return'
-import { arrive, captureScripts, freshSrc, html, recordEvents, scriptTag, settle } from './helpers'
+import { arrive, captureScripts, EMBED_SRC, html, recordEvents, scriptTag, settle } from './helpers'
 
 const events = recordEvents()
 const href = (selector: string) => document.querySelector<HTMLAnchorElement>(selector)!.href
 
-beforeEach(() => {
-  sessionStorage.clear()
-  rememberOwnScript(document.createElement('script'))
-})
+beforeEach(() => sessionStorage.clear())
 
 test('marked links get the page-wide cid and prefill values, keeping their own parameters', async () => {
   window.MoonClerkCheckoutConfig = { cid: '234', name: 'Leon Bridges' }
@@ -75,7 +72,7 @@ test('a cid that cannot be had leaves the link working and says why', async () =
 
 test('a mounted checkout records its cid for the double check', async () => {
   const scripts = captureScripts()
-  const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="mounted-1"></div>'), { embedSrc: freshSrc() })
+  const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="mounted-1"></div>'), { embedSrc: EMBED_SRC })
   arrive(scripts[0])
   await handle.displayed
   expect(handleReturn({ url: '/thanks?custom_id=mounted-1' })!.cidMatches).toBe(true)

@@ -1,12 +1,12 @@
 import { afterEach, expect, test, vi } from 'vitest'
 import { loadEmbedScript } from '../src/loader'
-import { arrive, captureScripts, fail, FakeEmbed, freshSrc, settle } from './helpers'
+import { arrive, captureScripts, fail, FakeEmbed, EMBED_SRC, settle } from './helpers'
 
 afterEach(() => vi.useRealTimers())
 
 test('concurrent calls add one script and share one result', async () => {
   const scripts = captureScripts()
-  const src = freshSrc()
+  const src = EMBED_SRC
   const loads = [loadEmbedScript({ embedSrc: src }), loadEmbedScript({ embedSrc: src }), loadEmbedScript({ embedSrc: src })]
   expect(scripts).toHaveLength(1)
   expect(scripts[0].src).toBe(src)
@@ -20,12 +20,12 @@ test('concurrent calls add one script and share one result', async () => {
 test('loads nothing when MoonclerkEmbed already exists', async () => {
   const scripts = captureScripts()
   window.MoonclerkEmbed = FakeEmbed
-  expect(await loadEmbedScript({ embedSrc: freshSrc() })).toBe(FakeEmbed)
+  expect(await loadEmbedScript({ embedSrc: EMBED_SRC })).toBe(FakeEmbed)
   expect(scripts).toHaveLength(0)
 })
 
 test('waits for a stock snippet script already in the page instead of adding one', async () => {
-  const src = freshSrc()
+  const src = EMBED_SRC
   const stock = document.createElement('script')
   stock.src = src
   document.body.append(stock)
@@ -44,13 +44,13 @@ test('a relative src is resolved against the page', () => {
 
 test('the injected script carries the nonce', () => {
   const scripts = captureScripts()
-  loadEmbedScript({ embedSrc: freshSrc(), nonce: 'r4nd0m' })
+  loadEmbedScript({ embedSrc: EMBED_SRC, nonce: 'r4nd0m' })
   expect(scripts[0].getAttribute('nonce')).toBe('r4nd0m')
 })
 
 test('a load error rejects with script-load, removes the dead tag, and the next call tries again', async () => {
   const scripts = captureScripts()
-  const src = freshSrc()
+  const src = EMBED_SRC
   const first = loadEmbedScript({ embedSrc: src })
   const removed = vi.spyOn(scripts[0], 'remove')
   fail(scripts[0])
@@ -65,19 +65,19 @@ test('a load error rejects with script-load, removes the dead tag, and the next 
 
 test('loaded without defining MoonclerkEmbed rejects with embed-missing', async () => {
   const scripts = captureScripts()
-  const load = loadEmbedScript({ embedSrc: freshSrc() })
+  const load = loadEmbedScript({ embedSrc: EMBED_SRC })
   arrive(scripts[0], false)
   await expect(load).rejects.toMatchObject({ reason: 'embed-missing', message: `${scripts[0].src} defined no MoonclerkEmbed` })
 })
 
 test('without a nonce the script has no nonce attribute', () => {
   const scripts = captureScripts()
-  loadEmbedScript({ embedSrc: freshSrc() })
+  loadEmbedScript({ embedSrc: EMBED_SRC })
   expect(scripts[0].hasAttribute('nonce')).toBe(false)
 })
 
 test("a stock snippet's script that fails stays where its author put it", async () => {
-  const src = freshSrc()
+  const src = EMBED_SRC
   const stock = document.createElement('script')
   stock.src = src
   document.body.append(stock)
@@ -90,7 +90,7 @@ test("a stock snippet's script that fails stays where its author put it", async 
 test('a script that takes longer than timeoutMs rejects with script-timeout; a late arrival serves the retry', async () => {
   vi.useFakeTimers()
   const scripts = captureScripts()
-  const src = freshSrc()
+  const src = EMBED_SRC
   const load = loadEmbedScript({ embedSrc: src, timeoutMs: 500 })
   const outcome = load.then(
     () => 'loaded',
@@ -114,7 +114,7 @@ test('a script that takes longer than timeoutMs rejects with script-timeout; a l
 test('the default timeout is 15 seconds', async () => {
   vi.useFakeTimers()
   captureScripts()
-  const load = loadEmbedScript({ embedSrc: freshSrc() })
+  const load = loadEmbedScript({ embedSrc: EMBED_SRC })
   let reason = ''
   load.catch((error) => (reason = error.reason))
   await vi.advanceTimersByTimeAsync(14999)
@@ -129,7 +129,7 @@ test('without Trusted Types, an element with the id trustedTypes (it shows throu
   const shadow = document.createElement('div')
   vi.stubGlobal('trustedTypes', shadow)
   try {
-    const load = loadEmbedScript({ embedSrc: freshSrc() })
+    const load = loadEmbedScript({ embedSrc: EMBED_SRC })
     await settle()
     expect(scripts).toHaveLength(1)
     arrive(scripts[0])
@@ -152,8 +152,8 @@ test('under Trusted Types the src goes through one policy named moonclerk-checko
   })
   const globalsBefore = Object.getOwnPropertySymbols(window).length
   try {
-    loadEmbedScript({ embedSrc: freshSrc() })
-    loadEmbedScript({ embedSrc: freshSrc() })
+    loadEmbedScript({ embedSrc: EMBED_SRC })
+    loadEmbedScript({ embedSrc: 'https://cdn.example/2/embed.js' })
     expect(created).toStrictEqual(['moonclerk-checkout'])
     expect(scripts.map((script) => script.src)).toHaveLength(2)
     expect(scripts[1].src).toMatch(/^https:\/\/cdn\.example\/\d+\/embed\.js$/)
@@ -191,7 +191,7 @@ test.each(['http://localhost:4321/assets/embed.js', 'http://127.0.0.1/embed.js',
 test('an element named MoonclerkEmbed (<img name=…> shows through window) does not pass for MoonClerk', async () => {
   const scripts = captureScripts()
   ;(window as unknown as Record<string, unknown>).MoonclerkEmbed = document.createElement('img')
-  const load = loadEmbedScript({ embedSrc: freshSrc() })
+  const load = loadEmbedScript({ embedSrc: EMBED_SRC })
   expect(scripts).toHaveLength(1)
   arrive(scripts[0])
   expect(await load).toBe(FakeEmbed)

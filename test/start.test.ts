@@ -1,15 +1,7 @@
-import { afterEach, expect, test, vi } from 'vitest'
-import { rememberOwnScript } from '../src/config'
+import { expect, test, vi } from 'vitest'
 import { mountAll } from '../src/mount'
 import { start } from '../src/start'
-import { arrive, captureScripts, FakeEmbed, freshSrc, scriptTag, settle } from './helpers'
-
-const STARTED = Symbol.for('moonclerk-checkout.started')
-
-afterEach(() => {
-  delete (window as any)[STARTED]
-  rememberOwnScript(document.createElement('script'))
-})
+import { arrive, captureScripts, FakeEmbed, EMBED_SRC, scriptTag, settle } from './helpers'
 
 /** Runs start() as if from our own <script> tag carrying `attributes`. */
 function startFrom(attributes: Record<string, string>) {
@@ -23,7 +15,7 @@ function startFrom(attributes: Record<string, string>) {
 test('mounts every placeholder with the script tag as page-wide source', async () => {
   const scripts = captureScripts()
   document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div><div data-moonclerk-checkout="b2" data-moonclerk-cid="own"></div>'
-  startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'page-wide' })
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': 'page-wide' })
   expect(scripts).toHaveLength(1)
   arrive(scripts[0])
   await settle()
@@ -35,7 +27,7 @@ test('an element named currentScript (<img name=…> shows through document) doe
   document.body.innerHTML = '<img name="currentScript"><div data-moonclerk-checkout="a1"></div>'
   Object.defineProperty(document, 'currentScript', { value: document.querySelector('img'), configurable: true })
   try {
-    startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'page-wide', nonce: 'n0nce' })
+    startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': 'page-wide', nonce: 'n0nce' })
     expect(scripts[0].getAttribute('nonce')).toBe('n0nce')
     arrive(scripts[0])
     await settle()
@@ -55,7 +47,7 @@ test('elements named like the document members the library uses (head, baseURI, 
   // instance. The e2e fixture clobbered-document.html shadows them in Chromium.
   const names = ['head', 'baseURI', 'querySelectorAll', 'querySelector', 'getElementById', 'createElement', 'scripts', 'currentScript', 'readyState', 'adoptedStyleSheets']
   const shadow = document.createElement('img')
-  const script = scriptTag({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'page-wide' })
+  const script = scriptTag({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': 'page-wide' })
   document.body.append(script)
   vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(script)
   for (const name of names) Object.defineProperty(document, name, { value: shadow, configurable: true })
@@ -74,8 +66,8 @@ test('elements named like the document members the library uses (head, baseURI, 
 test('running twice mounts nothing twice, and the first script tag keeps the page-wide settings', async () => {
   const scripts = captureScripts()
   document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
-  startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'first' })
-  startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-cid': 'second' })
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': 'first' })
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': 'second' })
   expect(scripts).toHaveLength(1)
   document.body.insertAdjacentHTML('beforeend', '<div data-moonclerk-checkout="b2"></div>')
   mountAll()
@@ -89,7 +81,7 @@ test('while the page parses, mounts what is parsed at once (loading embed.js) an
   const scripts = captureScripts()
   vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
   document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
-  startFrom({ 'data-moonclerk-embed-src': freshSrc(), nonce: 'abc' })
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, nonce: 'abc' })
   expect(scripts).toHaveLength(1)
   expect(scripts[0].getAttribute('nonce')).toBe('abc')
   expect(document.querySelectorAll('[id^=mc]')).toHaveLength(1)
@@ -104,14 +96,14 @@ test('while the page parses, mounts what is parsed at once (loading embed.js) an
 test('a page without checkouts loads nothing', () => {
   const scripts = captureScripts()
   vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
-  startFrom({ 'data-moonclerk-embed-src': freshSrc() })
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
   document.dispatchEvent(new Event('DOMContentLoaded'))
   expect(scripts).toHaveLength(0)
 })
 
 test('the one-tag replacement: our script tag is also the placeholder', async () => {
   const scripts = captureScripts()
-  const script = startFrom({ 'data-moonclerk-embed-src': freshSrc(), 'data-moonclerk-checkout': 'a1', 'data-moonclerk-cid': '7' })
+  const script = startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-checkout': 'a1', 'data-moonclerk-cid': '7' })
   arrive(scripts[0])
   await settle()
   expect(script.nextElementSibling!.querySelector('#mca1 iframe')).not.toBeNull()
@@ -125,7 +117,7 @@ test('a return is read at once but announced at DOMContentLoaded, before this pa
   vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
   document.body.innerHTML = '<div data-moonclerk-checkout="a1" data-moonclerk-cid="own-cid"></div>'
   const heard: unknown[] = []
-  startFrom({ 'data-moonclerk-embed-src': freshSrc() })
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
   arrive(scripts[0])
   await settle()
   // A script later in the page subscribes the plain way, and still hears it.

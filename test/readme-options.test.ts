@@ -1,0 +1,44 @@
+// @vitest-environment node
+// The README documents every option of the table (src/schema.ts) where it may be used: a new
+// option without its line in the README fails here.
+import { readFileSync } from 'node:fs'
+import { describe, expect, test } from 'vitest'
+import { attributeName, DEFAULTS, kebab, keysOn, WHERE, type OptionKey } from '../src/schema'
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+
+/** The README's text from `start` (a line) up to the next heading of the same or a higher level. */
+function section(start: string, after = 0): string {
+  const from = readme.indexOf(start, after)
+  expect(from, start).toBeGreaterThanOrEqual(0)
+  const level = start.match(/^#+/)![0]
+  const end = readme.slice(from + start.length).search(new RegExp(`\\n#{1,${level.length}} `))
+  return readme.slice(from, end < 0 ? undefined : from + start.length + end)
+}
+
+/** The first cells of a section's table rows (one row may name several attributes). */
+const firstCells = (text: string, table: string) => {
+  const from = text.indexOf(table)
+  expect(from, table).toBeGreaterThanOrEqual(0)
+  const rows = text.slice(from).split('\n\n')[1].split('\n').filter((line) => line.startsWith('|'))
+  return rows.map((row) => row.split('|')[1]).join(' ')
+}
+
+const attributes = section('## Attributes')
+const placeholderTable = firstCells(attributes, 'On a placeholder')
+const scriptTable = firstCells(attributes, "On the library's own `<script>` tag")
+const elementTable = firstCells(section('### Attributes', readme.indexOf('## The `<moonclerk-checkout>` element')), '### Attributes')
+const globalConfig = section('## Global config')
+
+describe('the README documents every option', () => {
+  test.each(keysOn('p'))('%s in the placeholder attributes', (key) => expect(placeholderTable).toContain('`' + attributeName(key) + '`'))
+  test.each(keysOn('s'))('%s in the script tag attributes', (key) => expect(scriptTable).toContain('`' + attributeName(key) + '`'))
+  test('nonce in the script tag attributes', () => expect(scriptTable).toContain('`nonce`'))
+  test.each(keysOn('p'))('%s in the element attributes', (key) => expect(elementTable).toContain('`' + kebab(key) + '`'))
+  test.each((Object.keys(WHERE) as OptionKey[]).filter((key) => !['token', 'label', 'nonce'].includes(key)))('%s in the global config', (key) =>
+    expect(globalConfig).toMatch(new RegExp(`^\\s+${key}:`, 'm')),
+  )
+  test.each(Object.entries(DEFAULTS))('the default of %s, %s', (key, value) =>
+    expect(key == 'timeoutMs' || key == 'label' ? attributes + globalConfig : attributes).toContain(String(value)),
+  )
+})
