@@ -116,7 +116,9 @@ const ratioCell = (ratio) => (ratio ? withCI(ratio) : '–')
 export function realisticTables({ realistic, meta }) {
   const out = [
     `Realistic page: ${(meta.landingPage.htmlBytes / 1000).toFixed(0)} KB of HTML (${(meta.landingPage.htmlGzipBytes / 1000).toFixed(0)} KB gzip), ${meta.landingPage.images} images, the checkout half-way down; Chromium's network emulation.`,
-    ...Object.entries(REALISTIC_VARIANTS).map(([id, v]) => `  ${id.padEnd(13)} ${v.label}`),
+    ...Object.entries(REALISTIC_VARIANTS)
+      .filter(([id]) => Object.values(realistic.summary).some((s) => s.variants[id]))
+      .map(([id, v]) => `  ${id.padEnd(13)} ${v.label}`),
   ]
   for (const s of Object.values(realistic.summary)) {
     const rows = [['variant', 'display()', '× stock [95% CI]', 'DCL', '× stock [95% CI]', 'LCP', '× stock [95% CI]', 'embed.js req', 'KB']]
@@ -138,6 +140,8 @@ export function realisticTables({ realistic, meta }) {
     const { latency } = s
     out.push('', `${s.label}: ${s.rounds} rounds (rotated order), medians; ratios are medians of per-round ratios to stock`)
     out.push(table(rows))
+    const lcpElements = [...new Set(Object.values(s.variants).flatMap((v) => v.lcpElements))]
+    out.push(`LCP element: ${lcpElements.map((e) => (e === 'hero' ? 'the hero heading' : String(e))).join(', ')}${lcpElements.length === 1 ? ' in every run' : ' (not the same in every run)'}`)
     out.push(
       `latency check: ${latency.latencyMs} ms asked; first byte after ${ms(latency.documentWaitMs.median)} (document, min ${ms(latency.documentWaitMs.min)}) and ${ms(latency.embedWaitMs.median)} (embed.js, min ${ms(latency.embedWaitMs.min)}): ${latency.applied ? 'applied' : 'NOT APPLIED'}`,
     )
