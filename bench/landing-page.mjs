@@ -16,9 +16,10 @@ export const IMAGE_SIZE = { width: 320, height: 200 }
 
 /**
  * The markups measured: where our tags go (head, where the checkout is, end of body). `stock` is
- * MoonClerk's snippet; the others are the library's forms, as the README shows them.
+ * MoonClerk's snippet; `none` the page without a checkout (the merchant's page alone, a control
+ * for DCL and LCP); the others are the library's forms, as the README shows them.
  */
-export const MARKUPS = ['stock', 'body-end', 'head', 'preload', 'one-tag']
+export const MARKUPS = ['stock', 'none', 'body-end', 'head', 'preload', 'one-tag']
 
 // prettier-ignore
 const WORDS = ('membership community access monthly annual support local growers fresh harvest season share ' +
@@ -128,6 +129,8 @@ export function checkoutMarkup(markup, { embedSrc, payUrl, library }) {
   switch (markup) {
     case 'stock':
       return { head: '', checkout: stockSnippet({ embedSrc, payUrl }), bodyEnd: '' }
+    case 'none':
+      return { head: '', checkout: '', bodyEnd: '' }
     case 'body-end':
       return { head: '', checkout: placeholder, bodyEnd: asyncTag }
     case 'head':
@@ -159,7 +162,7 @@ export function landingPage(markup, urls, content = landingContent()) {
     content.top,
     content.firstHalf,
     `<section class="block pricing" id="checkout">${content.checkoutIntro}`,
-    tags.checkout,
+    ...(tags.checkout ? [tags.checkout] : []),
     '</section>',
     content.secondHalf,
     content.footer,

@@ -5,7 +5,7 @@
 // CLI: node bench/landing-site.mjs --stand-in <origin> --cdn <origin>
 //   Prints one JSON line once it listens: {"ready":true,"origin":"http://127.0.0.1:…"}.
 //   Pages: /<markup>-cdn.html (the library from the CDN origin, demo/serve.mjs's /dist/),
-//   /<markup>-self.html (from this origin), /stock.html; markups as in landing-page.mjs.
+//   /<markup>-self.html (from this origin), /stock.html, /none.html; markups as in landing-page.mjs.
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
@@ -17,8 +17,10 @@ const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 export const LIBRARY_PATH = '/dist/moonclerk-checkout.umd.min.js'
 export const LIBRARY_ORIGINS = ['cdn', 'self']
 
-/** The path of a variant's page: the stock snippet has no library, so one page only. */
-export const pagePath = (markup, libraryOrigin) => (markup === 'stock' ? '/stock.html' : `/${markup}-${libraryOrigin}.html`)
+/** Markups without the library: one page each. */
+const WITHOUT_LIBRARY = ['stock', 'none']
+/** The path of a variant's page: /stock.html, /none.html, or /<markup>-<cdn|self>.html. */
+export const pagePath = (markup, libraryOrigin) => (WITHOUT_LIBRARY.includes(markup) ? `/${markup}.html` : `/${markup}-${libraryOrigin}.html`)
 
 /** Every file the site serves, by path: { type, body (gzip) }. */
 function buildFiles({ origin, standInOrigin, cdnOrigin }) {
@@ -26,8 +28,8 @@ function buildFiles({ origin, standInOrigin, cdnOrigin }) {
   const add = (pathname, type, text) => files.set(pathname, { type, body: gzipSync(text, { level: 6 }) })
   const content = landingContent()
   const urls = { embedSrc: `${standInOrigin}/assets/embed.js`, payUrl: `${standInOrigin}/pay/` }
-  add(pagePath('stock'), 'text/html; charset=utf-8', landingPage('stock', urls, content))
-  for (const markup of MARKUPS.filter((m) => m !== 'stock')) {
+  for (const markup of WITHOUT_LIBRARY) add(pagePath(markup), 'text/html; charset=utf-8', landingPage(markup, urls, content))
+  for (const markup of MARKUPS.filter((m) => !WITHOUT_LIBRARY.includes(m))) {
     for (const libraryOrigin of LIBRARY_ORIGINS) {
       const library = (libraryOrigin === 'cdn' ? cdnOrigin : origin) + LIBRARY_PATH
       add(pagePath(markup, libraryOrigin), 'text/html; charset=utf-8', landingPage(markup, { ...urls, library }, content))

@@ -53,6 +53,7 @@ const MARKUP_LABELS = {
  */
 export const REALISTIC_VARIANTS = {
   stock: { label: "MoonClerk's stock snippet", markup: 'stock', library: null },
+  none: { label: "no checkout: the merchant's page alone (a control for DCL and LCP)", markup: 'none', library: null },
   ...Object.fromEntries(
     Object.entries(MARKUP_LABELS).flatMap(([markup, label]) =>
       ['cdn', 'self'].map((library) => [`${markup}-${library}`, { label: `${label}; library from ${library === 'cdn' ? 'a CDN origin' : "the page's origin"}`, markup, library }]),
@@ -71,7 +72,7 @@ export const PAGE_METRIC_GOAL = 1.05
  * and `quick` (--quick, under a minute: to see that everything runs, not to publish). The realistic
  * page runs `rounds` rounds per profile, each running every listed variant once, in rotated order.
  * The full plan's library-from-the-page's-origin variants are those of the README today and of the
- * recommended markup; the slow profile runs the stock snippet and one variant per markup.
+ * recommended markup; the slow profile runs the stock snippet, the page alone and three markups.
  */
 export const RUN_PLANS = {
   full: {
@@ -81,9 +82,9 @@ export const RUN_PLANS = {
     lazyRuns: 4,
     scanRuns: 4,
     realistic: [
-      { profile: 'rtt40', rounds: 7, variants: ['stock', 'body-end-cdn', 'body-end-self', 'head-cdn', 'preload-cdn', 'preload-self', 'one-tag-cdn'] },
-      { profile: 'rtt150', rounds: 7, variants: ['stock', 'body-end-cdn', 'body-end-self', 'head-cdn', 'preload-cdn', 'preload-self', 'one-tag-cdn'] },
-      { profile: 'slow', rounds: 5, variants: ['stock', 'body-end-cdn', 'head-cdn', 'preload-cdn', 'one-tag-cdn'] },
+      { profile: 'rtt40', rounds: 7, variants: ['stock', 'none', 'body-end-cdn', 'body-end-self', 'head-cdn', 'preload-cdn', 'preload-self', 'one-tag-cdn'] },
+      { profile: 'rtt150', rounds: 7, variants: ['stock', 'none', 'body-end-cdn', 'body-end-self', 'head-cdn', 'preload-cdn', 'preload-self', 'one-tag-cdn'] },
+      { profile: 'slow', rounds: 5, variants: ['stock', 'none', 'body-end-cdn', 'preload-cdn', 'one-tag-cdn'] },
     ],
   },
   quick: {
@@ -91,6 +92,6 @@ export const RUN_PLANS = {
     profiledRounds: 1,
     lazyRuns: 1,
     scanRuns: 1,
-    realistic: [{ profile: 'rtt150', rounds: 2, variants: ['stock', 'body-end-cdn', 'preload-cdn', 'one-tag-cdn'] }],
+    realistic: [{ profile: 'rtt150', rounds: 2, variants: ['stock', 'none', 'body-end-cdn', 'preload-cdn', 'one-tag-cdn'] }],
   },
 }

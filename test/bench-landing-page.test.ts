@@ -74,7 +74,7 @@ describe('landingPage', () => {
   })
 
   test('puts the checkout half-way down (45–55% of the bytes)', () => {
-    for (const markup of page.MARKUPS) {
+    for (const markup of page.MARKUPS.filter((m) => m !== 'none')) {
       const at = pages[markup].indexOf(page.checkoutMarkup(markup, URLS).checkout)
       expect(at / pages[markup].length).toBeGreaterThan(0.45)
       expect(at / pages[markup].length).toBeLessThan(0.55)
@@ -128,6 +128,12 @@ describe('checkoutMarkup: each markup as the README writes it', () => {
     expect(checkout).toMatch(new RegExp(`^<script src="${URLS.library}" data-moonclerk-checkout="${token}" data-moonclerk-cid="234" `))
     expect(checkout).not.toMatch(/\basync\b|\bdefer\b/)
     expect(pages['one-tag'].match(/<script/g)).toHaveLength(1)
+  })
+
+  test('none: the page alone, without a script or anything of MoonClerk\'s', () => {
+    expect(pages.none).not.toContain('<script')
+    expect(pages.none).not.toMatch(/moonclerk|mc8h7frjfytj/i)
+    expect(pages.none).toContain('<section class="block pricing" id="checkout">')
   })
 
   test('an unknown markup is an error', () => {

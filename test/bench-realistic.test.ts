@@ -116,6 +116,11 @@ describe('latencyCheck', () => {
     expect(check.documentWaitMs.min).toBeCloseTo(150.2)
   })
 
+  test('a run without embed.js (the page alone) needs only its document to have waited', () => {
+    const alone = run({ variant: 'none', profile: 'rtt150', round: 0, embedRequests: 0, embedWaitMs: null })
+    expect(realistic.latencyCheck([...runs, alone], 150).applied).toBe(true)
+  })
+
   test('not applied when one request answered sooner (emulation off), or a wait is unknown', () => {
     expect(realistic.latencyCheck([...runs, run({ variant: 'stock', profile: 'rtt150', round: 2, embedWaitMs: 2 })], 150).applied).toBe(false)
     expect(realistic.latencyCheck([...runs, run({ variant: 'stock', profile: 'rtt150', round: 2, documentWaitMs: null })], 150).applied).toBe(false)
@@ -145,6 +150,18 @@ describe('judgeRealistic: the goals of issue 14', () => {
     const goal = realistic.judgeRealistic(realistic.summarizeRealistic(runs)).find((g) => g.goal.startsWith('one embed.js'))!
     expect(goal.verdict).toBe('FAIL')
     expect(goal.measured).toBe('rtt150 preload-cdn: 1–2 requests, 1 executions')
+  })
+
+  test('the page alone must make no embed.js request; one there fails the goal', () => {
+    const alone = (round: number, embedRequests: number) =>
+      run({ variant: 'none', profile: 'rtt150', round, displayMs: null, embedRequests, embedRequestsServed: embedRequests, embedExecutions: embedRequests })
+    const pass = realistic.summarizeRealistic([...rounds('rtt150', 0.7), alone(0, 0), alone(1, 0)])
+    const fail = realistic.summarizeRealistic([...rounds('rtt150', 0.7), alone(0, 0), alone(1, 1)])
+    const embedGoal = (summary: Summary) => realistic.judgeRealistic(summary).find((g) => g.goal.startsWith('one embed.js'))!
+    expect(embedGoal(pass).verdict).toBe('PASS')
+    expect(embedGoal(fail).verdict).toBe('FAIL')
+    expect(embedGoal(fail).measured).toBe('rtt150 none: 0–1 requests, 1 executions')
+    expect(pass.rtt150.variants.none.ratios.display).toBeNull()
   })
 
   test('profiles without goals (slow) and variants not recommended are summarized, not judged', () => {
