@@ -22,17 +22,19 @@ export function summarizeRealistic(runs) {
     out[profile] = {
       label: NETWORK_PROFILES[profile].label,
       rounds: byVariant[variants[0]].length,
-      variants: Object.fromEntries(variants.map((v) => [v, summarizeVariant(byVariant[v], byVariant.stock || [])])),
+      variants: Object.fromEntries(variants.map((v) => [v, summarizeVariant(byVariant[v], byVariant.stock || [], byVariant.none || [])])),
       latency: latencyCheck(ofProfile, NETWORK_PROFILES[profile].latencyMs),
     }
   }
   return out
 }
 
-function summarizeVariant(runs, stockRuns) {
+/** A variant's medians; its ratios to stock, and its DCL and LCP against the page alone (`none`). */
+function summarizeVariant(runs, stockRuns, aloneRuns) {
   const medianOf = (pick) => median(runs.map(pick))
   const ratios = {}
   for (const [name, field] of Object.entries(PAGE_METRICS)) ratios[name] = pairedRatio(runs, stockRuns, (r) => r[field])
+  const toPageAlone = { dcl: pairedRatio(runs, aloneRuns, (r) => r.dclMs), lcp: pairedRatio(runs, aloneRuns, (r) => r.lcpMs) }
   return {
     runs: runs.length,
     displayMs: medianOf((r) => r.displayMs),
@@ -40,6 +42,7 @@ function summarizeVariant(runs, stockRuns) {
     lcpMs: medianOf((r) => r.lcpMs),
     loadMs: medianOf((r) => r.loadMs),
     ratios,
+    toPageAlone,
     lcpElements: [...new Set(runs.map((r) => r.lcpElement))],
     embedRequests: { median: medianOf((r) => r.embedRequests), min: min(runs.map((r) => r.embedRequests)), max: max(runs.map((r) => r.embedRequests)) },
     embedRequestsServedMax: runs.some((r) => r.embedRequestsServed == null) ? null : max(runs.map((r) => r.embedRequestsServed)),
@@ -152,6 +155,7 @@ export function realisticTables({ realistic, meta }) {
     const { latency } = s
     out.push('', `${s.label}: ${s.rounds} rounds (rotated order), medians; ratios are medians of per-round ratios to stock`)
     out.push(table(rows))
+    if (s.variants.none) out.push(pageAloneTable(s))
     const lcpElements = [...new Set(Object.values(s.variants).flatMap((v) => v.lcpElements))]
     out.push(`LCP element: ${lcpElements.map((e) => (e === 'hero' ? 'the hero heading' : String(e))).join(', ')}${lcpElements.length === 1 ? ' in every run' : ' (not the same in every run)'}`)
     out.push(
@@ -159,6 +163,13 @@ export function realisticTables({ realistic, meta }) {
     )
   }
   return out.join('\n')
+}
+
+/** DCL and LCP of each variant against the page without a checkout: what the markup itself costs the page. */
+function pageAloneTable(s) {
+  const rows = [['against the page alone', 'DCL × none [95% CI]', 'LCP × none [95% CI]']]
+  for (const [id, v] of Object.entries(s.variants)) if (id !== 'none') rows.push([id, ratioCell(v.toPageAlone.dcl), ratioCell(v.toPageAlone.lcp)])
+  return table(rows)
 }
 
 /** What a run prints for the realistic page: the tables, then the goals. */

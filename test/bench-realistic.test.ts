@@ -162,6 +162,10 @@ describe('judgeRealistic: the goals of issue 14', () => {
     expect(embedGoal(fail).verdict).toBe('FAIL')
     expect(embedGoal(fail).measured).toBe('rtt150 none: 0–1 requests, 1 executions')
     expect(pass.rtt150.variants.none.ratios.display).toBeNull()
+    // Every other variant's DCL and LCP are also compared with the page alone.
+    const text = realistic.realisticReport({ meta: { landingPage: { htmlBytes: 1, htmlGzipBytes: 1, images: 0 } }, realistic: { summary: pass, goals: [] } })
+    expect(text).toMatch(/against the page alone +DCL × none \[95% CI\] +LCP × none \[95% CI\]/)
+    expect(text).toMatch(/preload-cdn +1\.000 \[1\.000–1\.000\] +1\.000 \[1\.000–1\.000\]/)
   })
 
   test('profiles without goals (slow) and variants not recommended are summarized, not judged', () => {
