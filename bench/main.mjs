@@ -73,12 +73,13 @@ async function measure(browser, env, phaseS) {
   }
   endPhase('scan')
   const realistic = []
+  const retries = []
   for (const step of PLAN.realistic) {
-    realistic.push(...(await realisticRounds(browser, env, step)))
+    realistic.push(...(await realisticRounds(browser, env, step, retries)))
     endPhase(`realistic-${step.profile}`)
   }
   progress('')
-  return { eager, profiled, lazy, scan, realistic }
+  return { eager, profiled, lazy, scan, realistic, realisticRetries: retries }
 }
 
 /**
@@ -86,14 +87,29 @@ async function measure(browser, env, phaseS) {
  * pays for the landing site's first connections), then `rounds` rounds of every variant in the
  * round's rotated order.
  */
-async function realisticRounds(browser, env, { profile, rounds, variants }) {
+async function realisticRounds(browser, env, { profile, rounds, variants }, retries) {
   await runRealistic(browser, env, variants[0], profile)
   const runs = []
   for (let round = 0; round < rounds; round++) {
     progress(`realistic page, ${NETWORK_PROFILES[profile].label}: round ${round + 1}/${rounds}`)
-    for (const variant of variantOrder(variants, round)) runs.push(await runRealistic(browser, env, variant, profile, { round }))
+    for (const variant of variantOrder(variants, round)) runs.push(await withOneRetry(() => runRealistic(browser, env, variant, profile, { round }), retries))
   }
   return runs
+}
+
+/**
+ * `attempt()`, and once more if it fails: a page that never finished loading under emulation
+ * happened once in many runs. Each failure is kept (results.json, the report); a second one ends
+ * the benchmark.
+ */
+async function withOneRetry(attempt, retries) {
+  try {
+    return await attempt()
+  } catch (error) {
+    retries.push(error.message)
+    process.stderr.write(`\n${error.message}; running it again\n`)
+    return attempt()
+  }
 }
 
 /** `rounds` rounds; each runs every count, and for each count A, B and C in the round's rotated order. */
@@ -167,7 +183,7 @@ async function main() {
       const scan = summarizeScan(runs.scan)
       const goals = judge(eager, lazy, scan)
       const realisticSummary = summarizeRealistic(runs.realistic)
-      const realistic = { summary: realisticSummary, goals: judgeRealistic(realisticSummary) }
+      const realistic = { summary: realisticSummary, goals: judgeRealistic(realisticSummary), retries: runs.realisticRetries }
       const meta = await describeRun({ browser, env, startedAt, phaseS, loadAvgStart })
       await write({ meta, goals, eager, lazy, scan, realistic, runs })
     } finally {

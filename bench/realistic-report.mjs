@@ -174,7 +174,10 @@ function pageAloneTable(s) {
 
 /** What a run prints for the realistic page: the tables, then the goals. */
 export function realisticReport(results) {
-  const out = [realisticTables(results), '', 'Goals, realistic page (issue 14)']
+  const out = [realisticTables(results)]
+  const retries = results.realistic.retries || []
+  if (retries.length) out.push(`Runs repeated after a failure (${retries.length}):`, ...retries.map((message) => `  ${message}`))
+  out.push('', 'Goals, realistic page (issue 14)')
   for (const g of results.realistic.goals) out.push(`  ${g.verdict.padEnd(12)}  ${g.goal}: ${g.measured}`)
   return out.join('\n')
 }

@@ -43,9 +43,15 @@ export async function runRealistic(browser, env, variantId, profileId, { round =
     await run.context.addInitScript(paintMetrics)
     await emulateNetwork(run.context, run.page, NETWORK_PROFILES[profileId])
     const served = await servedEmbedRequests(env)
-    await run.page.goto(url, { waitUntil: 'load', timeout: 30_000 })
-    // The page alone has no checkout to wait for; its load is the end.
-    if (variant.markup !== 'none') await waitForCheckouts(run.page, 1)
+    try {
+      await run.page.goto(url, { waitUntil: 'load', timeout: 15_000 })
+      // The page alone has no checkout to wait for; its load is the end.
+      if (variant.markup !== 'none') await waitForCheckouts(run.page, 1)
+    } catch (error) {
+      // Which request held the page up says whose fault it was.
+      const pending = run.requests.filter((r) => !r.finished).map((r) => r.request.url())
+      throw new Error(`bench: ${variantId} at ${profileId}: ${error.message.split('\n')[0]}; unfinished requests: ${pending.join(', ') || 'none'}`)
+    }
     const page = await run.page.evaluate(readPage)
     const traffic = await run.traffic()
     const embed = run.requests.filter((r) => r.kind === 'embed')

@@ -180,8 +180,9 @@ test('realisticReport: a table per profile, the latency line and the goals', () 
   const summary = realistic.summarizeRealistic(runs)
   const text = realistic.realisticReport({
     meta: { landingPage: { htmlBytes: 303_000, htmlGzipBytes: 71_000, images: 15 } },
-    realistic: { summary, goals: realistic.judgeRealistic(summary) },
+    realistic: { summary, goals: realistic.judgeRealistic(summary), retries: ['bench: one-tag-cdn at rtt40: page.goto: Timeout 15000ms exceeded.; unfinished requests: x'] },
   })
+  expect(text).toContain('Runs repeated after a failure (1):\n  bench: one-tag-cdn at rtt40: page.goto: Timeout')
   expect(text).toContain('Realistic page: 303 KB of HTML (71 KB gzip), 15 images')
   expect(text).toContain('10 Mbit/s, RTT 150 ms: 7 rounds (rotated order)')
   expect(text).toMatch(/preload-cdn +\d+ ms +0\.700 \[0\.700–0\.700\] +300 ms +1\.000 \[1\.000–1\.000\] +500 ms +1\.000 \[1\.000–1\.000\] +1 +87\.9/)
