@@ -134,3 +134,23 @@ function owners(profile) {
   }
   return ownerOf
 }
+
+/**
+ * A second init script for the realistic page: every largest-contentful-paint candidate (time,
+ * size, and the element's id or tag, to see that the hero heading is the one). Self-contained,
+ * like instrument(). Read at the end of the run, when the page's first paints are long done.
+ */
+export function paintMetrics() {
+  if (window !== window.top) return
+  const paints = (window.__paints = { lcp: [] })
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const element = entry.element
+        paints.lcp.push({ at: entry.startTime, size: entry.size, element: element ? element.id || element.tagName.toLowerCase() : null })
+      }
+    }).observe({ type: 'largest-contentful-paint', buffered: true })
+  } catch (e) {
+    paints.lcp = null
+  }
+}

@@ -4,8 +4,13 @@
 // a table and writes results.json and chart.svg to bench/results/. BENCHMARKS.md explains the
 // method and the numbers.
 //
-// Environment: BENCH_PAIRS (rounds per count, each running A, B and C once; default 12, at least
-// 7), BENCH_SCAN_RUNS (runs per scan size, default 7, at least 3), BENCH_OUT (output folder,
+// Then the realistic page: a merchant's 300 KB landing page with the checkout half-way down, the
+// stock snippet against each of our markups, under Chromium's network emulation (realistic-*.mjs).
+//
+// `--quick` (npm run bench:quick): every section with the fewest runs, under a minute, to see that
+// it all works; its numbers are not for publishing. plan.mjs (RUN_PLANS) has both plans.
+// Environment: BENCH_PAIRS (rounds per count, each running A, B and C once; default from the plan,
+// at least 7), BENCH_SCAN_RUNS (runs per scan size, at least 3), BENCH_OUT (output folder,
 // relative to the repository; default bench/results).
 //
 // This file decides the order of the runs and writes the results; what a run measures is in
@@ -18,18 +23,24 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chart } from './chart.mjs'
-import { COUNTS, EMBED_DELAY_MS, LAZY_MODES, LAZY_RUNS, PROFILE_ROUNDS, SAMPLING_US, SCAN_SIZES, VARIANTS, VARIANT_NAMES } from './plan.mjs'
+import { COUNTS, EMBED_DELAY_MS, LAZY_MODES, NETWORK_PROFILES, REALISTIC_VARIANTS, RUN_PLANS, SAMPLING_US, SCAN_SIZES, VARIANTS, VARIANT_NAMES } from './plan.mjs'
+import { PAGE_SEED, landingContent, landingPage } from './landing-page.mjs'
+import { judgeRealistic, realisticReport, summarizeRealistic } from './realistic-report.mjs'
+import { runRealistic } from './realistic-runs.mjs'
 import { judge, report, summarizeEager, summarizeLazy, summarizeScan } from './report.mjs'
 import { runEager, runLazy, runScan } from './runs.mjs'
-import { sendsGzip, startServers } from './servers.mjs'
+import { sendsGzip, startLandingSite, startServers } from './servers.mjs'
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, round, variantOrder } from './stats.mjs'
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const OUT = path.resolve(ROOT, process.env.BENCH_OUT || 'bench/results')
 const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 const LIBRARY_FILE = path.join(ROOT, 'dist', 'moonclerk-checkout.umd.min.js')
-const ROUNDS = Math.max(7, Number(process.env.BENCH_PAIRS) || 12)
-const SCAN_RUNS = Math.max(3, Number(process.env.BENCH_SCAN_RUNS) || 7)
+const QUICK = process.argv.includes('--quick')
+const PLAN = RUN_PLANS[QUICK ? 'quick' : 'full']
+// The environment may ask for more runs, never for fewer than a publishable number.
+const ROUNDS = process.env.BENCH_PAIRS ? Math.max(7, Number(process.env.BENCH_PAIRS) || 0) : PLAN.eagerRounds
+const SCAN_RUNS = process.env.BENCH_SCAN_RUNS ? Math.max(3, Number(process.env.BENCH_SCAN_RUNS) || 0) : PLAN.scanRuns
 
 const progress = (message) => process.stderr.write(`\r\x1b[2K${message}`)
 
@@ -42,12 +53,12 @@ async function measure(browser, env, phaseS) {
   endPhase('startAndWarmUp')
   const eager = await eagerRounds(browser, env, ROUNDS, false)
   endPhase('eager')
-  const profiled = await eagerRounds(browser, env, PROFILE_ROUNDS, true)
+  const profiled = await eagerRounds(browser, env, PLAN.profiledRounds, true)
   endPhase('profiled')
   const lazy = []
-  for (let i = 1; i <= LAZY_RUNS; i++) {
+  for (let i = 1; i <= PLAN.lazyRuns; i++) {
     for (const mode of LAZY_MODES) {
-      progress(`lazy: run ${i}/${LAZY_RUNS}, load="${mode}"`)
+      progress(`lazy: run ${i}/${PLAN.lazyRuns}, load="${mode}"`)
       lazy.push(await runLazy(browser, env, mode))
     }
   }
@@ -61,8 +72,44 @@ async function measure(browser, env, phaseS) {
     }
   }
   endPhase('scan')
+  const realistic = []
+  const retries = []
+  for (const step of PLAN.realistic) {
+    realistic.push(...(await realisticRounds(browser, env, step, retries)))
+    endPhase(`realistic-${step.profile}`)
+  }
   progress('')
-  return { eager, profiled, lazy, scan }
+  return { eager, profiled, lazy, scan, realistic, realisticRetries: retries }
+}
+
+/**
+ * The realistic page under one network profile: a warm-up run (discarded: the profile's first run
+ * pays for the landing site's first connections), then `rounds` rounds of every variant in the
+ * round's rotated order.
+ */
+async function realisticRounds(browser, env, { profile, rounds, variants }, retries) {
+  await runRealistic(browser, env, variants[0], profile)
+  const runs = []
+  for (let round = 0; round < rounds; round++) {
+    progress(`realistic page, ${NETWORK_PROFILES[profile].label}: round ${round + 1}/${rounds}`)
+    for (const variant of variantOrder(variants, round)) runs.push(await withOneRetry(() => runRealistic(browser, env, variant, profile, { round }), retries))
+  }
+  return runs
+}
+
+/**
+ * `attempt()`, and once more if it fails: a page that never finished loading under emulation
+ * happened once in many runs. Each failure is kept (results.json, the report); a second one ends
+ * the benchmark.
+ */
+async function withOneRetry(attempt, retries) {
+  try {
+    return await attempt()
+  } catch (error) {
+    retries.push(error.message)
+    process.stderr.write(`\n${error.message}; running it again\n`)
+    return attempt()
+  }
 }
 
 /** `rounds` rounds; each runs every count, and for each count A, B and C in the round's rotated order. */
@@ -81,7 +128,8 @@ async function eagerRounds(browser, env, rounds, profile) {
 async function describeRun({ browser, env, startedAt, phaseS, loadAvgStart }) {
   const meta = {
     date: new Date().toISOString(),
-    command: 'npm run bench',
+    command: QUICK ? 'npm run bench:quick (node bench/main.mjs --quick)' : 'npm run bench',
+    quick: QUICK,
     browser: browser.version(),
     browserPath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : "Playwright's Chromium",
     node: process.version,
@@ -93,13 +141,17 @@ async function describeRun({ browser, env, startedAt, phaseS, loadAvgStart }) {
     variants: Object.fromEntries(VARIANT_NAMES.map((v) => [v, VARIANTS[v].label])),
     rounds: ROUNDS,
     roundOrder: 'round i runs the variants rotated by i: A B C, B C A, C A B, …',
-    profiledRounds: PROFILE_ROUNDS,
+    profiledRounds: PLAN.profiledRounds,
     bootstrap: { resamples: BOOTSTRAP_RESAMPLES, seed: BOOTSTRAP_SEED, level: 0.95, method: 'percentile, median of per-round ratios' },
-    lazyRuns: LAZY_RUNS,
+    lazyRuns: PLAN.lazyRuns,
     scanRuns: SCAN_RUNS,
     libraryBytes: statSync(LIBRARY_FILE).size,
     libraryGzipBytes: gzipSync(readFileSync(LIBRARY_FILE), { level: 9 }).length,
     siteGzip: await sendsGzip(`${env.siteOrigin}/dist/moonclerk-checkout.umd.min.js`),
+    landingPage: describeLandingPage(env),
+    networkProfiles: Object.fromEntries(PLAN.realistic.map(({ profile }) => [profile, NETWORK_PROFILES[profile]])),
+    realisticPlan: PLAN.realistic,
+    realisticVariants: Object.fromEntries(Object.entries(REALISTIC_VARIANTS).map(([id, v]) => [id, v.label])),
     profilerSamplingUs: SAMPLING_US,
     durationS: null,
     phaseS,
@@ -114,27 +166,39 @@ async function main() {
   const startedAt = Date.now()
   const loadAvgStart = os.loadavg().map((v) => round(v, 2))
   if (!existsSync(LIBRARY_FILE)) throw new Error('bench: dist/ is missing; run `npm run build` (npm run bench does)')
-  const servers = await startServers()
-  const env = { siteOrigin: servers.siteOrigin, standInOrigin: servers.standInOrigin }
-  // The servers run in a child process: closed on every way out, or they outlive the benchmark.
-  const browser = await chromium.launch(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}).catch(async (error) => {
-    await servers.close()
-    throw error
-  })
+  // The servers run in child processes: closed on every way out, or they outlive the benchmark.
+  const closers = []
   try {
-    const phaseS = {}
-    const runs = await measure(browser, env, phaseS)
-    const eager = summarizeEager(runs.eager, runs.profiled)
-    const lazy = summarizeLazy(runs.lazy)
-    const scan = summarizeScan(runs.scan)
-    const goals = judge(eager, lazy, scan)
-    const meta = await describeRun({ browser, env, startedAt, phaseS, loadAvgStart })
-    const results = { meta, goals, eager, lazy, scan, runs }
-    await write(results)
+    const servers = await startServers()
+    closers.push(servers.close)
+    const landing = await startLandingSite({ standInOrigin: servers.standInOrigin, cdnOrigin: servers.siteOrigin })
+    closers.push(landing.close)
+    const env = { siteOrigin: servers.siteOrigin, standInOrigin: servers.standInOrigin, landingOrigin: landing.origin }
+    const browser = await chromium.launch(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {})
+    try {
+      const phaseS = {}
+      const runs = await measure(browser, env, phaseS)
+      const eager = summarizeEager(runs.eager, runs.profiled)
+      const lazy = summarizeLazy(runs.lazy)
+      const scan = summarizeScan(runs.scan)
+      const goals = judge(eager, lazy, scan)
+      const realisticSummary = summarizeRealistic(runs.realistic)
+      const realistic = { summary: realisticSummary, goals: judgeRealistic(realisticSummary), retries: runs.realisticRetries }
+      const meta = await describeRun({ browser, env, startedAt, phaseS, loadAvgStart })
+      await write({ meta, goals, eager, lazy, scan, realistic, runs })
+    } finally {
+      await browser.close()
+    }
   } finally {
-    await browser.close()
-    await servers.close()
+    await Promise.all(closers.map((close) => close()))
   }
+}
+
+/** The realistic page as served (the stock snippet's; the others differ by a few hundred bytes). */
+function describeLandingPage(env) {
+  const content = landingContent()
+  const html = landingPage('stock', { embedSrc: `${env.standInOrigin}/assets/embed.js`, payUrl: `${env.standInOrigin}/pay/` }, content)
+  return { htmlBytes: Buffer.byteLength(html), htmlGzipBytes: gzipSync(html, { level: 6 }).length, images: content.images, seed: PAGE_SEED }
 }
 
 /** results.json (every run) and chart.svg into OUT, then the report on stdout. */
@@ -145,6 +209,7 @@ async function write(results) {
   await writeFile(files.json, JSON.stringify(results, null, 2) + '\n')
   await writeFile(files.svg, chart(results))
   console.log(report(results))
+  console.log('\n' + realisticReport(results))
   const phases = Object.entries(meta.phaseS).map(([name, s]) => `${name} ${s} s`).join(', ')
   console.log(`\nWrote ${path.relative(ROOT, files.json)} and ${path.relative(ROOT, files.svg)} in ${meta.durationS} s (${phases}).`)
 }

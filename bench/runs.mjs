@@ -17,8 +17,11 @@ async function until(test, what, timeoutMs = 10_000) {
   }
 }
 
-/** A fresh context and page with the init script, request records and, if asked, the profiler on. */
-async function openRun(browser, env, { noop = false, profile = false } = {}) {
+/**
+ * A fresh context and page with the init script, request records and, if asked, the profiler on.
+ * `requests` holds every request of the context so far, with its kind (instrument.mjs kindOf).
+ */
+export async function openRun(browser, env, { noop = false, profile = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
   await context.addInitScript(instrument, { noop })
   const requests = []
@@ -43,7 +46,7 @@ async function openRun(browser, env, { noop = false, profile = false } = {}) {
     await context.close()
     if (errors.length) throw new Error(`bench: uncaught page errors: ${errors.join('; ')}`)
   }
-  return { context, page, cdp, traffic, close }
+  return { context, page, cdp, requests, traffic, close }
 }
 
 /** V8's sampling profiler on `page`, started before navigation. */
@@ -56,7 +59,7 @@ async function startProfiler(context, page) {
 }
 
 /** Waits for `count` display() calls and for every checkout frame to have loaded. */
-async function waitForCheckouts(page, count) {
+export async function waitForCheckouts(page, count) {
   let timer
   const done = page.evaluate((n) => window.__bench.until(n).then(() => true), count).catch(() => false)
   const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 10_000, false)))

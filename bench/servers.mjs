@@ -1,7 +1,8 @@
 // The servers the benchmark measures against: the demo site and the MoonClerk stand-in, started
 // as `node demo/serve.mjs --port 0 --json-ready` in their own process, so their timers
-// (embed.js's latency) do not wait behind this process's work with the browser. Also the two
-// questions the benchmark asks them over HTTP.
+// (embed.js's latency) do not wait behind this process's work with the browser; and the realistic
+// page's site (bench/landing-site.mjs), likewise. Also the two questions the benchmark asks them
+// over HTTP.
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,8 +11,27 @@ const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 
 /** Starts demo/serve.mjs; resolves with both origins and close(), once its ready line is read. */
 export async function startServers({ timeoutMs = 15_000 } = {}) {
-  const serve = path.join(ROOT, 'demo', 'serve.mjs')
-  const child = spawn(process.execPath, [serve, '--port', '0', '--json-ready'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const isReady = (ready) => typeof ready.site == 'string' && typeof ready.standIn == 'string'
+  const { ready, close } = await spawnReady(path.join(ROOT, 'demo', 'serve.mjs'), ['--port', '0', '--json-ready'], isReady, timeoutMs)
+  return { siteOrigin: ready.site, standInOrigin: ready.standIn, close }
+}
+
+/**
+ * Starts bench/landing-site.mjs (the realistic page's site), which names the stand-in's embed.js
+ * and the "CDN" (demo/serve.mjs's /dist/) in its pages; resolves with its origin and close().
+ */
+export async function startLandingSite({ standInOrigin, cdnOrigin, timeoutMs = 15_000 }) {
+  const args = ['--stand-in', standInOrigin, '--cdn', cdnOrigin]
+  const { ready, close } = await spawnReady(path.join(ROOT, 'bench', 'landing-site.mjs'), args, (r) => typeof r.origin == 'string', timeoutMs)
+  return { origin: ready.origin, close }
+}
+
+/**
+ * Runs `script` with Node in its own process; resolves once its first stdout line is a JSON ready
+ * object that `isReady` accepts, with that object and close() (which ends the process).
+ */
+async function spawnReady(script, args, isReady, timeoutMs) {
+  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
   const close = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve()
@@ -20,27 +40,28 @@ export async function startServers({ timeoutMs = 15_000 } = {}) {
     })
   let ready
   try {
-    ready = await readyLine(child, timeoutMs)
+    ready = await readyLine(child, path.relative(ROOT, script), isReady, timeoutMs)
   } catch (error) {
     await close() // A server that printed something else may still be listening.
     throw error
   }
   child.stdout.resume() // Nothing more is expected; keep the pipe drained all the same.
-  return { siteOrigin: ready.site, standInOrigin: ready.standIn, close }
+  return { ready, close }
 }
 
 /**
- * The first line on the child's stdout, which --json-ready makes one JSON object:
- * {"ready":true,"site":…,"standIn":…,"real":…}. Anything else there is an error, with the output.
+ * The first line on the child's stdout, which must be one JSON object with `"ready": true` that
+ * `isReady` accepts, e.g. demo/serve.mjs's {"ready":true,"site":…,"standIn":…,"real":…}.
+ * Anything else there is an error, with the output.
  */
-function readyLine(child, timeoutMs) {
+function readyLine(child, name, isReady, timeoutMs) {
   return new Promise((resolve, reject) => {
     let output = ''
     const done = (error, value) => {
       clearTimeout(timer)
       child.stdout.off('data', onData)
       child.off('exit', onExit)
-      error ? reject(new Error(`bench: demo/serve.mjs ${error}:\n${output}`)) : resolve(value)
+      error ? reject(new Error(`bench: ${name} ${error}:\n${output}`)) : resolve(value)
     }
     const timer = setTimeout(() => done('did not start'), timeoutMs)
     const onExit = (code) => done(`exited (${code})`)
@@ -54,7 +75,7 @@ function readyLine(child, timeoutMs) {
       } catch {
         return done('printed something other than its JSON ready line')
       }
-      if (ready?.ready !== true || typeof ready.site != 'string' || typeof ready.standIn != 'string') return done('printed an unexpected ready line')
+      if (ready?.ready !== true || !isReady(ready)) return done('printed an unexpected ready line')
       done(null, ready)
     }
     child.stdout.setEncoding('utf8')

@@ -58,3 +58,18 @@ export function verdictOf([low, high], threshold, { inclusive }) {
   if (!meets(low)) return 'FAIL'
   return 'INCONCLUSIVE'
 }
+
+/**
+ * top/bottom of `pick(run)` within each round, runs matched by `round` (both saw the same moment's
+ * machine load): the median of those per-round ratios and its 95 % CI. Rounds where either run
+ * lacks the value are skipped; null when none is left.
+ */
+export function pairedRatio(top, bottom, pick) {
+  const bottomByRound = new Map(bottom.map((run) => [run.round, pick(run)]))
+  const perRound = top
+    .map((run) => [pick(run), bottomByRound.get(run.round)])
+    .filter(([a, b]) => a != null && b != null && !Number.isNaN(a) && b > 0)
+    .map(([a, b]) => a / b)
+  if (!perRound.length) return null
+  return { median: median(perRound), ci95: bootstrapMedianCI(perRound), rounds: perRound.length, perRound: perRound.map((r) => round(r, 3)) }
+}

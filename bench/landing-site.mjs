@@ -1,0 +1,84 @@
+// The merchant's site for the realistic-page runs: the landing page in every markup, its
+// stylesheet and images, and the library for the markups that host it themselves. Runs in its own
+// process (bench/servers.mjs starts it), like demo/serve.mjs, so its answers never wait behind the
+// benchmark's work with the browser. Pages are generated and compressed once, at start-up.
+// CLI: node bench/landing-site.mjs --stand-in <origin> --cdn <origin>
+//   Prints one JSON line once it listens: {"ready":true,"origin":"http://127.0.0.1:…"}.
+//   Pages: /<markup>-cdn.html (the library from the CDN origin, demo/serve.mjs's /dist/),
+//   /<markup>-self.html (from this origin), /stock.html, /none.html; markups as in landing-page.mjs.
+import { readFileSync } from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { MARKUPS, SITE_CSS, imageSvg, landingContent, landingPage } from './landing-page.mjs'
+
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+export const LIBRARY_PATH = '/dist/moonclerk-checkout.umd.min.js'
+export const LIBRARY_ORIGINS = ['cdn', 'self']
+
+/** Markups without the library: one page each. */
+const WITHOUT_LIBRARY = ['stock', 'none']
+/** The path of a variant's page: /stock.html, /none.html, or /<markup>-<cdn|self>.html. */
+export const pagePath = (markup, libraryOrigin) => (WITHOUT_LIBRARY.includes(markup) ? `/${markup}.html` : `/${markup}-${libraryOrigin}.html`)
+
+/** Every file the site serves, by path: { type, body (gzip) }. */
+function buildFiles({ origin, standInOrigin, cdnOrigin }) {
+  const files = new Map()
+  const add = (pathname, type, text) => files.set(pathname, { type, body: gzipSync(text, { level: 6 }) })
+  const content = landingContent()
+  const urls = { embedSrc: `${standInOrigin}/assets/embed.js`, payUrl: `${standInOrigin}/pay/` }
+  for (const markup of WITHOUT_LIBRARY) add(pagePath(markup), 'text/html; charset=utf-8', landingPage(markup, urls, content))
+  for (const markup of MARKUPS.filter((m) => !WITHOUT_LIBRARY.includes(m))) {
+    for (const libraryOrigin of LIBRARY_ORIGINS) {
+      const library = (libraryOrigin === 'cdn' ? cdnOrigin : origin) + LIBRARY_PATH
+      add(pagePath(markup, libraryOrigin), 'text/html; charset=utf-8', landingPage(markup, { ...urls, library }, content))
+    }
+  }
+  add('/site.css', 'text/css; charset=utf-8', SITE_CSS)
+  for (let n = 0; n < content.images; n++) add(`/img/${n}.svg`, 'image/svg+xml', imageSvg(n))
+  add(LIBRARY_PATH, 'application/javascript; charset=utf-8', readFileSync(path.join(ROOT, LIBRARY_PATH)))
+  return files
+}
+
+/** Listens on a free port of 127.0.0.1; resolves with the origin. Every answer is gzip, uncached. */
+async function start({ standInOrigin, cdnOrigin }) {
+  let files
+  const server = http.createServer((req, res) => {
+    const file = files.get(new URL(req.url || '/', 'http://site.invalid').pathname)
+    if (!file) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+      return res.end('Not found\n')
+    }
+    // Browsers always accept gzip; the benchmark only talks to Chromium.
+    res.writeHead(200, { 'Content-Type': file.type, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Cache-Control': 'no-store' })
+    res.end(req.method === 'HEAD' ? undefined : file.body)
+  })
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const origin = `http://127.0.0.1:${server.address().port}`
+  // The self-hosted pages name this origin, known only once listening.
+  files = buildFiles({ origin, standInOrigin, cdnOrigin })
+  return origin
+}
+
+const argument = (name) => {
+  const i = process.argv.indexOf(name)
+  if (i < 0 || !process.argv[i + 1]) throw new Error(`bench/landing-site.mjs: ${name} <origin> is required`)
+  return process.argv[i + 1]
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  start({ standInOrigin: argument('--stand-in'), cdnOrigin: argument('--cdn') }).then(
+    (origin) => {
+      console.log(JSON.stringify({ ready: true, origin }))
+      process.once('SIGTERM', () => process.exit(0))
+    },
+    (error) => {
+      console.error(error.message)
+      process.exit(1)
+    },
+  )
+}
