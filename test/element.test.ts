@@ -91,7 +91,8 @@ test('a property set before the element was defined is not lost', async () => {
 
 test('load="click" waits for the click', async () => {
   const el = element('token="a1" load="click"')
-  await settle()
+  // The lazy modes' module has arrived once the link looks like a button.
+  await vi.waitFor(() => expect(el.querySelector('a[data-moonclerk-button]')).not.toBeNull())
   expect(scripts).toHaveLength(0)
   el.querySelector('a')!.click()
   await settle()
