@@ -152,6 +152,12 @@ function resolveFile(pathname) {
   return null
 }
 
+// e2e fixtures that hold the rest of the page back at each `<!-- %HOLD% -->` (a page still
+// streaming) until the test asks for /e2e/__release: the test decides when the parser may go on,
+// without guessing a delay.
+const HOLD = '<!-- %HOLD% -->'
+const held = []
+
 /**
  * Starts the static server. Demo pages (not e2e fixtures, which reproduce MoonClerk's inline
  * snippet) get a strict CSP, so an inline script or style attribute in them fails visibly.
@@ -180,6 +186,12 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
       res.writeHead(204)
       return res.end()
     }
+    if (pathname === '/e2e/__release') {
+      const count = held.length
+      held.splice(0).forEach((release) => release())
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+      return res.end(`released ${count}\n`)
+    }
     if (pathname === '/demo/api/checkout-id') {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
       return res.end(req.method === 'HEAD' ? undefined : fakeCheckoutId())
@@ -203,7 +215,18 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
         headers['Content-Security-Policy'] = fixturePolicy(standInOrigin, nonce, path.basename(file).startsWith('csp-trusted-types'))
       }
       // Pages name the stand-in by placeholder, since its port is only known at start-up.
-      body = Buffer.from(fill(body.toString('utf8'), values))
+      const text = fill(body.toString('utf8'), values)
+      if (fixture && text.includes(HOLD) && req.method === 'GET') {
+        // Sent as it is (no gzip), so that the browser parses each part as it arrives; each
+        // release sends the next part.
+        const [first, ...parts] = text.split(HOLD)
+        res.writeHead(200, headers)
+        res.write(first)
+        const next = () => (parts.length > 1 ? (res.write(parts.shift()), held.push(next)) : res.end(parts.shift()))
+        held.push(next)
+        return
+      }
+      body = Buffer.from(text)
     }
     if (COMPRESSIBLE.has(ext)) {
       headers.Vary = 'Accept-Encoding'

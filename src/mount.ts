@@ -196,12 +196,14 @@ function ignoredScript(element: Element): boolean {
   return true
 }
 
-/** Mounts every placeholder under `root` not mounted yet, and returns the handles of all of them. */
-export function mountAll(root?: ParentNode): CheckoutHandle[] {
-  if (typeof document == 'undefined') return []
+/** The placeholders under `root` (itself included) that this copy of the library mounts or has mounted. */
+export function placeholders(root?: ParentNode): Element[] {
   const scope = root || fromDocument('documentElement')
   const found = [...scope.querySelectorAll(PLACEHOLDER_SELECTOR)]
   if (scope instanceof Element && scope.matches(PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.
-  return found.filter((el) => page.handles.has(el) || (!el.hasAttribute(STATE_ATTRIBUTE) && !ignoredScript(el))).map((el) => mount(el))
+  return found.filter((el) => page.handles.has(el) || (!el.hasAttribute(STATE_ATTRIBUTE) && !ignoredScript(el)))
 }
+
+/** Mounts every placeholder under `root` not mounted yet, and returns the handles of all of them. */
+export const mountAll = (root?: ParentNode): CheckoutHandle[] => (typeof document == 'undefined' ? [] : placeholders(root).map((el) => mount(el)))

@@ -1,14 +1,40 @@
 import { pageOptions, rememberOwnScript } from './config.js'
 import { fromDocument, listenOn } from './dom.js'
 import { decorateLinks } from './links.js'
-import { mountAll } from './mount.js'
+import { mount, mountAll, placeholders } from './mount.js'
 import { STARTED } from './page.js'
 import { announceReturn, takeReturn } from './return.js'
 
 /**
+ * Whether the parser is done with `element`: something follows it or one of its ancestors, so
+ * its content is all there. A script's is by the time it runs (the one-tag form).
+ */
+function parsed(element: Element): boolean {
+  for (let node: Node | null = element; node; node = node.parentNode) if (node.nextSibling) return true
+  return element instanceof HTMLScriptElement
+}
+
+/**
+ * While the page parses, decorates links and mounts each placeholder as soon as the parser is
+ * done with it, so that a checkout shows mid-parse (as the stock snippet's does) while the rest
+ * of the page still arrives. Stops at DOMContentLoaded, when `then` runs.
+ */
+function whileParsing(then: () => void): void {
+  const scan = () => {
+    decorateLinks()
+    placeholders().filter(parsed).forEach((el) => mount(el))
+  }
+  // The parser's insertions arrive in batches; each may complete a placeholder.
+  const observer = new MutationObserver(scan)
+  observer.observe(fromDocument('documentElement'), { childList: true, subtree: true })
+  scan()
+  listenOn(document, 'DOMContentLoaded', () => (observer.disconnect(), then()), { once: true })
+}
+
+/**
  * What the script tag does: reports a return, decorates checkout links and mounts every
- * placeholder. Those already parsed mount at once (the stock snippet, too, fetches embed.js while
- * the page still parses); the rest at DOMContentLoaded. A second call does nothing.
+ * placeholder, while the page parses (each as soon as it is complete; the stock snippet, too,
+ * fetches embed.js mid-parse) and at DOMContentLoaded. A second call does nothing.
  */
 export function start(): void {
   if (typeof document == 'undefined') return
@@ -19,16 +45,12 @@ export function start(): void {
   rememberOwnScript(fromDocument('currentScript'))
   // Read before this page mounts anything, so its own cids cannot vouch for the one that came back.
   const returned = takeReturn(pageOptions())
-  const scan = () => {
+  const done = () => {
+    // Announced once the page has parsed, so listeners added by its later scripts hear it too.
+    if (returned) announceReturn(returned, pageOptions())
     decorateLinks()
     mountAll()
   }
-  const parsed = () => {
-    // Announced once the page has parsed, so listeners added by its later scripts hear it too.
-    if (returned) announceReturn(returned, pageOptions())
-    scan()
-  }
-  if (fromDocument('readyState') != 'loading') return parsed()
-  scan()
-  listenOn(document, 'DOMContentLoaded', parsed, { once: true })
+  if (fromDocument('readyState') == 'loading') whileParsing(done)
+  else done()
 }

@@ -93,6 +93,37 @@ test('while the page parses, mounts what is parsed at once (loading embed.js) an
   expect(FakeEmbed.displayed).toHaveLength(2)
 })
 
+test('while the page parses, a placeholder mounts as soon as the parser is done with it, never before', async () => {
+  const scripts = captureScripts()
+  vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
+  // The parser has written the placeholder's start tag, its link is still on its way.
+  const placeholder = document.createElement('div')
+  placeholder.setAttribute('data-moonclerk-checkout', 'a1')
+  document.body.append(placeholder)
+  await settle()
+  expect(placeholder.hasAttribute('data-moonclerk-state')).toBe(false)
+  placeholder.insertAdjacentHTML('beforeend', '<a href="https://app.moonclerk.com/pay/a1">Pay for the workshop</a>')
+  await settle()
+  expect(scripts).toHaveLength(0)
+  // Something follows it: its content is complete, and it mounts before the page has parsed.
+  document.body.insertAdjacentHTML('beforeend', '<p>More of the page</p>')
+  await vi.waitFor(() => expect(placeholder.getAttribute('data-moonclerk-state')).toBe('loading'))
+  expect(scripts).toHaveLength(1)
+  // The author's link is the fallback: none was added beside it.
+  expect([...placeholder.querySelectorAll('a')].map((a) => a.textContent)).toStrictEqual(['Pay for the workshop'])
+  document.dispatchEvent(new Event('DOMContentLoaded'))
+})
+
+test('at DOMContentLoaded it stops watching the page', async () => {
+  vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
+  document.dispatchEvent(new Event('DOMContentLoaded'))
+  document.body.insertAdjacentHTML('beforeend', '<div data-moonclerk-checkout="a1"></div><p>added by a script later</p>')
+  await settle()
+  expect(document.querySelector('[data-moonclerk-state]')).toBeNull()
+})
+
 test('a page without checkouts loads nothing', () => {
   const scripts = captureScripts()
   vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
