@@ -61,7 +61,8 @@ function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle 
     get opts() {
       return checkout.opts
     },
-    displayed: announce(checkout, attempt(() => show(checkout, prepare(checkout)))),
+    // The executor runs prepare() now, synchronously, and turns its throw into a rejection.
+    displayed: announce(checkout, new Promise<void>((resolve) => resolve(show(checkout, prepare(checkout))))),
     destroy: () => controller.abort(),
   }
   page.handles.set(placeholder, handle)
@@ -72,15 +73,6 @@ function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle 
 /** The `data-moonclerk-state` attribute, for CSS: on the placeholder and the element that holds the checkout; none removes it. */
 const setState = ({ placeholder, element }: Checkout, state?: string) =>
   [placeholder, element].forEach((el) => (state ? el.setAttribute(STATE_ATTRIBUTE, state) : el.removeAttribute(STATE_ATTRIBUTE)))
-
-/** `start()`'s promise, or its synchronous throw as a rejection. */
-function attempt(start: () => Promise<void>): Promise<void> {
-  try {
-    return start()
-  } catch (error) {
-    return Promise.reject(error)
-  }
-}
 
 /**
  * Synchronous, so that a second mount of the same form sees this one's container: the fallback
