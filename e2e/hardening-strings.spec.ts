@@ -70,14 +70,16 @@ interface Seen {
   cleanedUp: boolean
 }
 
-/** The README's rules: an empty or whitespace-only cid is `invalid-config`; an empty name or email is left out. */
-const cidRefused = (cid: string) => cid.trim() === ''
+/** The README's rules: an empty or whitespace-only cid counts as absent; an empty name or email is left out. */
+const cidAbsent = (cid: string) => cid.trim() === ''
 /**
  * The README's rule for values that MoonClerk's embed.js would put into a URL unencoded: those
- * with `" # % & + ; < >`, control characters, a lone surrogate or a space at either end are refused.
+ * with `" # % & + ; < >`, control characters, a lone surrogate or a space at either end never
+ * reach the embed. Such a cid is `invalid-config`; such a name or email is left out of the embed.
  */
 const UNSAFE_IN_EMBED = /["#%&+;<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
-const refusedForEmbed = (item: Item) => [item.cid, item.name, item.email].some((value) => UNSAFE_IN_EMBED.test(value))
+/** A name or email as the embed gets it: `null` when empty or left out. */
+const embedded = (value: string) => (value && !UNSAFE_IN_EMBED.test(value) ? value : null)
 
 /**
  * Every string once in each role, rotated so that the four values of one checkout differ (a mix-up
@@ -90,35 +92,29 @@ function items(): Item[] {
   STRINGS.forEach((cid, i) => {
     const rest = { name: STRINGS[(i + 1) % n], email: STRINGS[(i + 2) % n], label: STRINGS[(i + 3) % n] }
     list.push({ token: `t${i}`, cid, ...rest })
-    if (cidRefused(cid)) list.push({ token: `u${i}`, cid: `ok${i}`, ...rest })
+    if (cidAbsent(cid) || UNSAFE_IN_EMBED.test(cid)) list.push({ token: `u${i}`, cid: `ok${i}`, ...rest })
   })
   return list
 }
 
 function expected(item: Item, pay: string): Omit<Seen, 'token'> {
-  const blank = cidRefused(item.cid)
-  const refused = blank || refusedForEmbed(item)
-  const values: Sent = { cid: item.cid, name: item.name || null, email: item.email || null }
+  const cid = cidAbsent(item.cid) ? null : item.cid
+  const refused = cid != null && UNSAFE_IN_EMBED.test(cid)
+  const name = embedded(item.name)
+  const email = embedded(item.email)
   const opts: MoonclerkOpts | null = refused
     ? null
-    : {
-        checkoutToken: item.token,
-        width: '100%',
-        cid: item.cid,
-        ...(item.name ? { name: item.name } : {}),
-        ...(item.email ? { email: item.email } : {}),
-      }
+    : { checkoutToken: item.token, width: '100%', ...(cid != null && { cid }), ...(name && { name }), ...(email && { email }) }
   return {
     reason: refused ? 'invalid-config' : null,
     opts,
     events: refused ? [{ type: 'moonclerk:error', reason: 'invalid-config' }] : [{ type: 'moonclerk:display', opts }],
     displays: refused ? [] : [opts],
-    frame: refused ? null : { ...values, elements: 1 },
+    frame: refused ? null : { cid, name, email, elements: 1 },
     linkCount: 1,
     labelText: item.label || DEFAULT_LABEL,
-    // A blank cid is refused before the link is decorated: it still goes to the hosted checkout,
-    // without values. A value refused for the embed still rides the link, URL-encoded.
-    link: { base: pay + item.token, ...(blank ? { cid: null, name: null, email: null } : values) },
+    // Every value rides the link, URL-encoded, also those the embed could not take.
+    link: { base: pay + item.token, cid, name: item.name || null, email: item.email || null },
     cleanedUp: true,
   }
 }

@@ -78,7 +78,8 @@ for (const property of PROPERTIES) {
 export interface MoonClerkCheckoutAttributes {
   token: string
   cid?: string | number
-  width?: string
+  width?: string | number
+  height?: string | number
   name?: string
   email?: string
   'amount-cents'?: string | number

@@ -15,6 +15,9 @@ export const LOG_PREFIX = '[moonclerk-checkout] '
 
 const describe = (element: Element) => `<${element.localName}${element.id ? '#' + element.id : ''}>`
 
+/** A console warning about `element` that names it: something was left out, the checkout goes on. */
+export const warnAbout = (element: Element, message: string): void => console.warn(`${LOG_PREFIX}${describe(element)}: ${message}`)
+
 /**
  * Reports a failure on `element` with an error of its own (the one given as its `cause`): the
  * message names the element, goes to the console once, and rides a `moonclerk:error` event.

@@ -1,8 +1,8 @@
 import { checkoutOptions } from './config.js'
 import { fromDocument } from './dom.js'
-import { LOG_PREFIX, reportError } from './events.js'
+import { LOG_PREFIX, reportError, warnAbout } from './events.js'
 import { rememberSentCid } from './memory.js'
-import { checkoutValues, resolveCid, secureUrl, withParams } from './opts.js'
+import { checkoutValues, resolveCid, secureUrl, usableValues, withParams } from './opts.js'
 import { page } from './page.js'
 import type { CheckoutError, CheckoutValues } from './types.js'
 
@@ -41,8 +41,9 @@ export function decorateLinks(root?: ParentNode): void {
       console.warn(`${LOG_PREFIX}${link.href} is not under ${options.payUrl}: left alone`)
       continue
     }
-    resolveCid(options.cid)
-      .then((cid) => decorateAndRemember(link, checkoutValues({ ...options, cid })))
+    const values = usableValues(options, (message) => warnAbout(link, message))
+    resolveCid(values.cid)
+      .then((cid) => decorateAndRemember(link, checkoutValues({ ...values, cid })))
       // The link still works without the values; the page hears why they are missing.
       .catch((error: CheckoutError) => reportError(link, link.pathname.split('/').pop()!, error))
   }

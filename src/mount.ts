@@ -1,9 +1,9 @@
 import { checkoutOptions, isOwnScript, type ResolvedOptions } from './config.js'
 import { createElement, fromDocument } from './dom.js'
-import { checkoutError, dispatch, LOG_PREFIX, reportError } from './events.js'
+import { checkoutError, dispatch, LOG_PREFIX, reportError, warnAbout } from './events.js'
 import { decorateAndRemember } from './links.js'
 import { loadEmbedScript } from './loader.js'
-import { buildOpts, checkoutValues, checkToken, resolve, resolveCid, secureUrl } from './opts.js'
+import { buildOpts, checkoutValues, checkToken, embeddable, resolve, resolveCid, secureUrl, usableValues } from './opts.js'
 import { page } from './page.js'
 import { preconnect } from './preconnect.js'
 import { claimContainer, fallbackLink, stepAside, type OnAbort } from './placeholder.js'
@@ -86,15 +86,17 @@ function prepare(checkout: Checkout) {
   const link = fallbackLink(element, payUrl.href, o.label || DEFAULTS.label, onAbort)
   const settings = resolve(o)
   const { container, taken } = claimContainer(element, 'mc' + checkout.token, onAbort)
+  const warn = (message: string) => warnAbout(element, message)
+  const values = usableValues(o, warn)
+  const forEmbed = embeddable(values, warn)
   // Every failure from here on leaves a link that still carries the payer's cid and prefill
   // values, also those that MoonClerk's embed.js could not be given safely.
   const embedOpts = (cid?: CidValue) => {
-    const input = { ...o, cid }
-    decorateAndRemember(link, checkoutValues(input))
-    return buildOpts(input)
+    decorateAndRemember(link, checkoutValues({ ...values, cid }))
+    return buildOpts({ ...forEmbed, cid })
   }
   // A cid function's value is checked when it arrives; everything else now.
-  const opts = typeof o.cid == 'function' ? void embedOpts() : embedOpts(o.cid)
+  const opts = typeof values.cid == 'function' ? void embedOpts() : embedOpts(values.cid)
   return { ...settings, payUrl, link, container, taken, embedOpts, opts }
 }
 

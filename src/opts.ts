@@ -1,23 +1,25 @@
 import { fromDocument } from './dom.js'
 import { checkoutError } from './events.js'
-import { attributeName, CHECKS, DEFAULTS, type Check, type OptionKey } from './schema.js'
+import { attributeName, CHECKS, DEFAULTS, type OptionKey } from './schema.js'
 import type { ResolvedOptions } from './config.js'
 import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, LoadMode, MoonclerkOpts, OptsInput } from './types.js'
 
 
+/** What is wrong with an option's value, naming the option and its data attribute. */
+const problem = (key: OptionKey, value: unknown, expected: string) => `${key} (${attributeName(key)}) must be ${expected}, got ${JSON.stringify(value)}`
+
 /** Throws an `invalid-config` error that names the option and its data attribute. */
 export const invalid = (key: OptionKey, value: unknown, expected: string): never => {
-  throw checkoutError(
-    'invalid-config',
-    `${key} (${attributeName(key)}) must be ${expected}, got ${JSON.stringify(value)}`,
-  )
+  throw checkoutError('invalid-config', problem(key, value, expected))
 }
 
-/** `value` if it passes its option's check (its text matches the pattern), else `invalid-config`. */
-const checked = <T>(key: keyof typeof CHECKS, value: T): T => {
-  const [pattern, expected]: Check = CHECKS[key]
-  return value != null && pattern.test(String(value)) ? value : invalid(key, value, expected)
-}
+type CheckedKey = keyof typeof CHECKS
+
+/** Whether `value` passes its option's check: its text matches the pattern. */
+const passes = (key: CheckedKey, value: unknown) => value != null && CHECKS[key][0].test(String(value))
+
+/** `value` if it passes its option's check, else `invalid-config`. */
+const checked = <T>(key: CheckedKey, value: T): T => (passes(key, value) ? value : invalid(key, value, CHECKS[key][1]))
 
 /** A positive integer: a number, or a string of digits from an attribute. */
 export const positiveInteger = (key: 'amountCents' | 'timeoutMs', value: number | string): number => Number(checked(key, value))
@@ -30,6 +32,42 @@ export const resolve = (o: ResolvedOptions) => ({
   timeoutMs: positiveInteger('timeoutMs', o.timeoutMs),
   load: checked('load', o.load) as LoadMode,
 })
+
+// `%40`, `%20`: what encodeURIComponent() makes of `@` and a space.
+const PERCENT_ENCODED = /%[\da-f]{2}/i
+
+/**
+ * What a server template may render is not always usable: an empty cid (a signed-out visitor), an
+ * amount of `10.00`, a width that is no CSS length. Such values are left out, each with a warning
+ * through `warn`, and the checkout shows without them. Values that look percent-encoded get a
+ * warning too: MoonClerk receives them as given, not decoded.
+ */
+export function usableValues<T extends Omit<OptsInput, 'cid'> & { cid?: CidSource }>(options: T, warn: (message: string) => void): T {
+  const usable = { ...options }
+  if (typeof options.cid == 'string' && !options.cid.trim()) {
+    warn(`cid (${attributeName('cid')}) is empty: the checkout runs without a custom id`)
+    delete usable.cid
+  }
+  for (const key of ['amountCents', 'width', 'height'] as const)
+    if (options[key] != null && !passes(key, options[key])) {
+      warn(problem(key, options[key], CHECKS[key][1]) + ': left out')
+      delete usable[key]
+    }
+  for (const key of ['cid', 'name', 'email'] as const)
+    if (PERCENT_ENCODED.test(String(options[key]))) warn(`${key} (${attributeName(key)}) ${JSON.stringify(options[key])} looks percent-encoded: values go to MoonClerk as given, not decoded`)
+  return usable
+}
+
+/** `values` without a name or email that MoonClerk's embed.js would alter, each left out with a warning (the link still carries it). */
+export function embeddable<T extends Omit<OptsInput, 'cid'>>(values: T, warn: (message: string) => void): T {
+  const embeddable = { ...values }
+  for (const key of ['name', 'email'] as const)
+    if (UNSAFE_IN_EMBED.test(values[key] || '')) {
+      warn(problem(key, values[key], EMBEDDABLE) + ': left out of the embedded checkout, the link carries it')
+      delete embeddable[key]
+    }
+  return embeddable
+}
 
 /** Pure: the custom id and prefill values, validated, each only when given, values as given. */
 export function checkoutValues({ cid, name, email, amountCents }: OptsInput): CheckoutValues {
@@ -66,11 +104,14 @@ export async function resolveCid(cid: CidSource | undefined): Promise<CidValue |
 // the hosted checkout, which encodes them, still carries them.
 const UNSAFE_IN_EMBED = /["#%&+;<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
 
+const EMBEDDABLE = 'free of " # % & + ; < >, control characters and end spaces to be embedded'
+
 /** Pure: the stock snippet's `opts`, values unencoded, as MoonClerk expects them. */
 export function buildOpts(input: OptsInput): MoonclerkOpts {
-  const opts: MoonclerkOpts = { checkoutToken: checkToken(input.token), width: checked('width', String(input.width || DEFAULTS.width)), ...checkoutValues(input) }
-  for (const key of ['cid', 'name', 'email'] as const)
-    if (UNSAFE_IN_EMBED.test(opts[key] || '')) invalid(key, opts[key], 'free of " # % & + ; < >, control characters and end spaces to be embedded')
+  const opts: MoonclerkOpts = { checkoutToken: checkToken(input.token), width: checked('width', String(input.width || DEFAULTS.width)) }
+  if (input.height != null) opts.height = checked('height', input.height)
+  Object.assign(opts, checkoutValues(input))
+  for (const key of ['cid', 'name', 'email'] as const) if (UNSAFE_IN_EMBED.test(opts[key] || '')) invalid(key, opts[key], EMBEDDABLE)
   return opts
 }
 

@@ -19,6 +19,7 @@ export const WHERE = {
   token: 'p',
   cid: 'ps',
   width: 'p',
+  height: 'p',
   name: 'ps',
   email: 'ps',
   amountCents: 'p',
@@ -52,6 +53,7 @@ export const DEFAULTS = {
 /** What a value must match (as a string), and how the error message says so. */
 export type Check = readonly [pattern: RegExp, expected: string]
 
+const CSS_LENGTH: Check = [/^\d+(\.\d+)?(%|[a-z]{1,4})?$/i, 'a CSS length such as 100% or 600px']
 // At most 15 digits: every such number is a safe integer.
 const POSITIVE_INTEGER: Check = [/^\s*0*[1-9]\d{0,14}\s*$/, 'a positive integer']
 
@@ -62,8 +64,9 @@ const POSITIVE_INTEGER: Check = [/^\s*0*[1-9]\d{0,14}\s*$/, 'a positive integer'
 export const CHECKS = {
   // MoonClerk's form tokens look like "8h7frjfytj"; anything else would build a broken container id.
   token: [/^[a-z\d]+$/i, 'letters and digits'],
-  // A CSS width that MoonClerk may put into a style attribute as it is: `100%`, `600px`, `600`.
-  width: [/^\d+(\.\d+)?(%|[a-z]{1,4})?$/i, 'a CSS width such as 100% or 600px'],
+  // A CSS length that MoonClerk's embed.js may write into its markup as it is: `100%`, `600px`, `600`.
+  width: CSS_LENGTH,
+  height: CSS_LENGTH,
   amountCents: POSITIVE_INTEGER,
   load: [/^(eager|visible|click)$/, 'eager, visible or click'],
   timeoutMs: POSITIVE_INTEGER,

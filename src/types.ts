@@ -59,6 +59,8 @@ declare global {
 export interface MoonclerkOpts {
   checkoutToken: string
   width: string
+  /** As given: MoonClerk's embed.js writes it into its frame's `height` attribute. */
+  height?: string | number
   cid?: string
   name?: string
   email?: string
@@ -68,7 +70,10 @@ export interface MoonclerkOpts {
 /** The values `buildOpts()` and `checkoutUrl()` read: a custom id already resolved. */
 export interface OptsInput {
   token?: string
-  width?: string
+  /** A CSS length (`100%`, `600px`), or a number of pixels. */
+  width?: string | number
+  /** Height of MoonClerk's frame, passed on as given: a CSS length or a number of pixels. */
+  height?: string | number
   cid?: string | number
   name?: string
   email?: string
@@ -77,9 +82,9 @@ export interface OptsInput {
 }
 
 /** What MoonClerk takes besides the form: the payer's custom id and prefill values. */
-export type CheckoutValues = Omit<MoonclerkOpts, 'checkoutToken' | 'width'>
+export type CheckoutValues = Omit<MoonclerkOpts, 'checkoutToken' | 'width' | 'height'>
 
-export interface CheckoutUrlOptions extends Omit<OptsInput, 'token' | 'width'> {
+export interface CheckoutUrlOptions extends Omit<OptsInput, 'token' | 'width' | 'height'> {
   /** Base of the hosted checkout; the token is appended. */
   payUrl?: string
   /** Custom-field seeds by the field's key (by default its snake-cased name, e.g. `hat_size`). */

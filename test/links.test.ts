@@ -88,3 +88,16 @@ test('decorates only the links under the root it is given', async () => {
   expect(href('#inside')).toBe('https://app.moonclerk.com/pay/a1?cid=234')
   expect(href('#outside')).toBe('https://app.moonclerk.com/pay/b2')
 })
+
+test('a link leaves out what a template rendered unusable, with a warning, and keeps the rest', async () => {
+  const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  html('<a id="pay" href="https://app.moonclerk.com/pay/8h7frjfytj" data-moonclerk-link data-moonclerk-cid="" data-moonclerk-amount-cents="10.00" data-moonclerk-name="Leon">Pay</a>')
+  decorateLinks()
+  await settle()
+  expect(href('#pay')).toBe('https://app.moonclerk.com/pay/8h7frjfytj?name=Leon')
+  expect(warned.mock.calls.map((call) => call[0])).toStrictEqual([
+    '[moonclerk-checkout] <a#pay>: cid (data-moonclerk-cid) is empty: the checkout runs without a custom id',
+    '[moonclerk-checkout] <a#pay>: amountCents (data-moonclerk-amount-cents) must be a positive integer, got "10.00": left out',
+  ])
+  expect(events).toStrictEqual([])
+})

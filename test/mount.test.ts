@@ -164,8 +164,7 @@ describe('errors', () => {
 
   test.each([
     ['invalid-config', '<div data-moonclerk-checkout="8h7-x"></div>', /data-moonclerk-checkout/],
-    ['invalid-config', '<div data-moonclerk-checkout="a1" data-moonclerk-amount-cents="12.50"></div>', /data-moonclerk-amount-cents.*"12.50"/],
-    ['invalid-config', '<div data-moonclerk-checkout="a1" data-moonclerk-cid=""></div>', /data-moonclerk-cid/],
+    ['invalid-config', '<div data-moonclerk-checkout="a1" data-moonclerk-embed-src="x" data-moonclerk-load="soon"></div>', /data-moonclerk-load.*"soon"/],
   ])('%s for %s', async (reason, markup, message) => {
     const { el, error, logged, event } = await failure(markup)
     expect(error.reason).toBe(reason)
@@ -183,16 +182,6 @@ describe('errors', () => {
     expect(error.message).toBe('<div#pay>: timeoutMs (data-moonclerk-timeout) must be a positive integer, got "soon"')
     expect(scripts).toHaveLength(0)
     expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1')
-  })
-
-  test.each([
-    ['a width that is no CSS length', { width: '100%;color:red' }, /width \(data-moonclerk-width\) must be a CSS width/],
-    ['an amount that is no whole number', { amountCents: '10.00' }, /amountCents \(data-moonclerk-amount-cents\) must be a positive integer/],
-    ['a name embed.js would alter, beside a cid function', { name: 'A&B', cid: async () => '7' }, /name \(data-moonclerk-name\) must be free of/],
-  ])('invalid-config for %s, before embed.js is requested', async (_, options, message) => {
-    const { error, scripts } = await failure('<div data-moonclerk-checkout="a1"></div>', () => {}, options)
-    expect(error).toMatchObject({ reason: 'invalid-config', message: expect.stringMatching(message) })
-    expect(scripts).toHaveLength(0)
   })
 
   test.each([
@@ -514,4 +503,65 @@ describe('the one-tag replacement', () => {
 
 test('mount throws for a selector that matches nothing', () => {
   expect(() => mount('#missing')).toThrow('[moonclerk-checkout] no element matches "#missing"')
+})
+
+describe('templates that render empty or odd values: the checkout shows without them', () => {
+  /** Mounts `markup` with `options`, lets embed.js arrive, and returns what MoonClerk got and what the console heard. */
+  async function shown(markup: string, options = {}) {
+    const { el, scripts } = page(markup)
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const handle = mount(el, options)
+    // The fallback link, as it is before the checkout shows (it steps aside then).
+    const link = new URL(linkOf(el).href)
+    await vi.waitFor(() => expect(scripts).toHaveLength(1))
+    arrive(scripts[0])
+    await handle.displayed
+    return { el, link, opts: FakeEmbed.created[0], warnings: warned.mock.calls.map((call) => String(call[0])) }
+  }
+
+  test('an empty cid attribute counts as absent, with a warning: the stock snippet would show the checkout too', async () => {
+    const { opts, warnings, el } = await shown('<div id="pay" data-moonclerk-checkout="a1" data-moonclerk-cid=""></div>')
+    expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%' })
+    expect(warnings).toStrictEqual(['[moonclerk-checkout] <div#pay>: cid (data-moonclerk-cid) is empty: the checkout runs without a custom id'])
+    expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
+  })
+
+  test.each([
+    ['amount-cents', '10.00', 'amountCents (data-moonclerk-amount-cents) must be a positive integer, got "10.00": left out'],
+    ['amount-cents', '0', 'amountCents (data-moonclerk-amount-cents) must be a positive integer, got "0": left out'],
+    ['amount-cents', '-5', 'amountCents (data-moonclerk-amount-cents) must be a positive integer, got "-5": left out'],
+    ['width', '100%;color:red', 'width (data-moonclerk-width) must be a CSS length such as 100% or 600px, got "100%;color:red": left out'],
+    ['height', '500" onload="alert(1)', 'height (data-moonclerk-height) must be a CSS length such as 100% or 600px, got "500\\" onload=\\"alert(1)": left out'],
+  ])('data-moonclerk-%s="%s" is left out, with a warning naming the element and the attribute', async (attribute, value, warning) => {
+    const placeholder = document.createElement('div')
+    placeholder.setAttribute('data-moonclerk-checkout', 'a1')
+    placeholder.setAttribute('data-moonclerk-' + attribute, value)
+    const { opts, warnings, link } = await shown(placeholder.outerHTML)
+    expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%' })
+    expect(warnings).toStrictEqual(['[moonclerk-checkout] <div>: ' + warning])
+    expect(link.searchParams.has('amount_cents')).toBe(false)
+  })
+
+  test('a name or email embed.js would alter is left out of the embed, with a warning; the link carries it', async () => {
+    const { opts, warnings, link } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"></div>', { name: 'A&B', email: 'leon+tag@example.com' })
+    expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
+    expect(warnings).toHaveLength(2)
+    expect(warnings[1]).toBe(
+      '[moonclerk-checkout] <div>: email (data-moonclerk-email) must be free of " # % & + ; < >, control characters and end spaces to be embedded, got "leon+tag@example.com": left out of the embedded checkout, the link carries it',
+    )
+    expect([link.searchParams.get('name'), link.searchParams.get('email')]).toStrictEqual(['A&B', 'leon+tag@example.com'])
+  })
+
+  test('values that look percent-encoded get a warning: they go to MoonClerk as given', async () => {
+    const { opts, warnings } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-name="Leon%20Bridges" data-moonclerk-cid="7"></div>')
+    expect(warnings[0]).toBe('[moonclerk-checkout] <div>: name (data-moonclerk-name) "Leon%20Bridges" looks percent-encoded: values go to MoonClerk as given, not decoded')
+    // `%` is among what embed.js would alter: the name is left out of the embed too.
+    expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
+  })
+
+  test('height and a numeric width reach MoonClerk as given', async () => {
+    const { opts, warnings } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-height="100%"></div>', { width: 600 })
+    expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '600', height: '100%' })
+    expect(warnings).toStrictEqual([])
+  })
 })

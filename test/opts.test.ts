@@ -67,7 +67,7 @@ describe('buildOpts', () => {
   })
 
   test.each(['100%;position:fixed', '100%" onload="x', 'calc(100% - 2em)', 'wide', '-100px', '1e2'])('refuses the width %j, which MoonClerk would write into a style attribute', (width) => {
-    expect(() => buildOpts({ token: 'a1', width })).toThrow(/^width \(data-moonclerk-width\) must be a CSS width such as 100% or 600px/)
+    expect(() => buildOpts({ token: 'a1', width })).toThrow(/^width \(data-moonclerk-width\) must be a CSS length such as 100% or 600px/)
   })
 
   test.each([
