@@ -83,6 +83,8 @@ export interface MoonClerkCheckoutAttributes {
   name?: string
   email?: string
   'amount-cents'?: string | number
+  /** Custom-field seeds in the query form: `hat_size=L&address[line1]=123 Main St&interests[]=sports`. */
+  fields?: string
   load?: 'eager' | 'visible' | 'click'
   label?: string
   'frame-title'?: string

@@ -1,6 +1,7 @@
 import { checkoutOptions } from './config.js'
 import { fromDocument } from './dom.js'
 import { LOG_PREFIX, reportError, warnAbout } from './events.js'
+import { fieldParams } from './fields.js'
 import { rememberSentCid } from './memory.js'
 import { checkoutValues, resolveCid, secureUrl, usableValues, withParams } from './opts.js'
 import { page } from './page.js'
@@ -10,8 +11,8 @@ import type { CheckoutError, CheckoutValues } from './types.js'
  * Puts the values on a link to the hosted checkout (keeping its other parameters) and remembers
  * the cid, so that a return can be checked against the ids this tab sent out.
  */
-export function decorateAndRemember(link: HTMLAnchorElement, values: CheckoutValues): void {
-  link.href = withParams(link.href, values)
+export function decorateAndRemember(link: HTMLAnchorElement, values: CheckoutValues, fields?: Array<[string, string]>): void {
+  link.href = withParams(link.href, values, fields)
   if (values.cid) rememberSentCid(values.cid)
 }
 
@@ -41,9 +42,11 @@ export function decorateLinks(root?: ParentNode): void {
       console.warn(`${LOG_PREFIX}${link.href} is not under ${options.payUrl}: left alone`)
       continue
     }
-    const values = usableValues(options, (message) => warnAbout(link, message))
+    const warn = (message: string) => warnAbout(link, message)
+    const values = usableValues(options, warn)
+    const fields = fieldParams(values.fields, warn)
     resolveCid(values.cid)
-      .then((cid) => decorateAndRemember(link, checkoutValues({ ...values, cid })))
+      .then((cid) => decorateAndRemember(link, checkoutValues({ ...values, cid }), fields))
       // The link still works without the values; the page hears why they are missing.
       .catch((error: CheckoutError) => reportError(link, link.pathname.split('/').pop()!, error))
   }

@@ -3,7 +3,8 @@ import { createElement, fromDocument } from './dom.js'
 import { checkoutError, dispatch, LOG_PREFIX, reportError, warnAbout } from './events.js'
 import { decorateAndRemember } from './links.js'
 import { loadEmbedScript } from './loader.js'
-import { buildOpts, checkoutValues, checkToken, embeddable, resolve, resolveCid, secureUrl, usableValues } from './opts.js'
+import { fieldParams } from './fields.js'
+import { buildOpts, checkoutValues, checkToken, embeddable, embedFields, resolve, resolveCid, secureUrl, usableValues } from './opts.js'
 import { page } from './page.js'
 import { preconnect } from './preconnect.js'
 import { claimContainer, fallbackLink, stepAside, type OnAbort } from './placeholder.js'
@@ -89,11 +90,15 @@ function prepare(checkout: Checkout) {
   const warn = (message: string) => warnAbout(element, message)
   const values = usableValues(o, warn)
   const forEmbed = embeddable(values, warn)
+  const fields = fieldParams(values.fields, warn)
+  const embedded = embedFields(fields, warn)
   // Every failure from here on leaves a link that still carries the payer's cid and prefill
   // values, also those that MoonClerk's embed.js could not be given safely.
   const embedOpts = (cid?: CidValue) => {
-    decorateAndRemember(link, checkoutValues({ ...values, cid }))
-    return buildOpts({ ...forEmbed, cid })
+    decorateAndRemember(link, checkoutValues({ ...values, cid }), fields)
+    const opts = buildOpts({ ...forEmbed, fields: undefined, cid })
+    if (embedded) opts.fields = embedded
+    return opts
   }
   // A cid function's value is checked when it arrives; everything else now.
   const opts = typeof values.cid == 'function' ? void embedOpts() : embedOpts(values.cid)

@@ -1,5 +1,6 @@
 import { fromDocument } from './dom.js'
 import { checkoutError } from './events.js'
+import { fieldParams } from './fields.js'
 import { attributeName, CHECKS, DEFAULTS, type OptionKey } from './schema.js'
 import type { ResolvedOptions } from './config.js'
 import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, LoadMode, MoonclerkOpts, OptsInput } from './types.js'
@@ -106,12 +107,35 @@ const UNSAFE_IN_EMBED = /["#%&+;<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
 
 const EMBEDDABLE = 'free of " # % & + ; < >, control characters and end spaces to be embedded'
 
+/** Throws `invalid-config` with this message: what pure functions do with a value they cannot use. */
+const refuse = (message: string): never => {
+  throw checkoutError('invalid-config', message)
+}
+
+/**
+ * An embed's `opts.fields` from MoonClerk's parameters. A value embed.js would alter is left out
+ * (`warn`). MoonClerk documents no way to embed several values of one checkbox field, and an
+ * object holds one value per name: the last is kept (`several` hears of the others).
+ */
+export function embedFields(params: Array<[string, string]>, warn: (message: string) => void, several = warn): Record<string, string> | undefined {
+  const fields: Record<string, string> = {}
+  for (const [name, value] of params)
+    if (UNSAFE_IN_EMBED.test(value)) warn(`fields: ${name} must be ${EMBEDDABLE}, got ${JSON.stringify(value)}: left out of the embedded checkout, the link carries it`)
+    else {
+      if (name in fields) several(`fields: ${name} has several values: the embedded checkout gets the last, ${JSON.stringify(value)}; the link carries them all`)
+      fields[name] = value
+    }
+  return params.length ? fields : undefined
+}
+
 /** Pure: the stock snippet's `opts`, values unencoded, as MoonClerk expects them. */
 export function buildOpts(input: OptsInput): MoonclerkOpts {
   const opts: MoonclerkOpts = { checkoutToken: checkToken(input.token), width: checked('width', String(input.width || DEFAULTS.width)) }
   if (input.height != null) opts.height = checked('height', input.height)
   Object.assign(opts, checkoutValues(input))
   for (const key of ['cid', 'name', 'email'] as const) if (UNSAFE_IN_EMBED.test(opts[key] || '')) invalid(key, opts[key], EMBEDDABLE)
+  const fields = embedFields(fieldParams(input.fields, refuse), refuse, () => {})
+  if (fields) opts.fields = fields
   return opts
 }
 
@@ -133,16 +157,21 @@ export function secureUrl(key: OptionKey, value: string): URL {
 }
 
 /**
- * `href` with these query parameters set (URL-encoded), keeping its other parameters. `href` is
- * absolute: a link's resolved `href`, or a pay URL that `secureUrl()` resolved.
+ * `href` with these query parameters set (URL-encoded), and these fields' (repeated where a
+ * checkbox field has several values), keeping its other parameters. `href` is absolute: a link's
+ * resolved `href`, or a pay URL that `secureUrl()` resolved.
  */
-export function withParams(href: string, params: Record<string, string | number | undefined>): string {
+export function withParams(href: string, params: Record<string, string | number | undefined>, fields: Array<[string, string]> = []): string {
   const url = new URL(href)
-  for (const [key, value] of Object.entries(params)) if (value != null) url.searchParams.set(key, String(value))
+  const query = url.searchParams
+  for (const [key, value] of Object.entries(params)) if (value != null) query.set(key, String(value))
+  // Set afresh: decorating a link twice must not repeat its fields.
+  for (const [name] of fields) query.delete(name)
+  for (const [name, value] of fields) query.append(name, value)
   return url.href
 }
 
 
 /** Pure: the hosted checkout's URL (MoonClerk's "linked checkout"), every value URL-encoded. */
 export const checkoutUrl = (token: string, options: CheckoutUrlOptions = {}): string =>
-  withParams(secureUrl('payUrl', (options.payUrl || DEFAULTS.payUrl) + checkToken(token)).href, { ...options.fields, ...checkoutValues(options) })
+  withParams(secureUrl('payUrl', (options.payUrl || DEFAULTS.payUrl) + checkToken(token)).href, checkoutValues(options), fieldParams(options.fields, refuse))

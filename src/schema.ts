@@ -23,6 +23,7 @@ export const WHERE = {
   name: 'ps',
   email: 'ps',
   amountCents: 'p',
+  fields: 'ps',
   label: 'p',
   load: 'ps',
   frameTitle: 'ps',

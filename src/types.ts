@@ -61,6 +61,8 @@ export interface MoonclerkOpts {
   width: string
   /** As given: MoonClerk's embed.js writes it into its frame's `height` attribute. */
   height?: string | number
+  /** Custom-field seeds by MoonClerk's parameter name: `{ 'fields[hat_size]': 'L' }`. */
+  fields?: Record<string, string>
   cid?: string
   name?: string
   email?: string
@@ -79,16 +81,24 @@ export interface OptsInput {
   email?: string
   /** An integer number of cents; a string of digits (from an attribute) is accepted. */
   amountCents?: number | string
+  /**
+   * Custom-field seeds by the field's key (set in MoonClerk's form builder, by default the field's
+   * snake-cased name): `{ hat_size: 'L', address: { line1: '123 Main St' }, interests: ['sports'] }`,
+   * or the same in the query form an attribute takes: `hat_size=L&address[line1]=123 Main St`.
+   */
+  fields?: Fields | string
 }
 
+/** One custom field's seed: a value, a checkbox field's values, or an address's parts. */
+export type FieldValue = string | number | Array<string | number> | { [part: string]: string | number }
+export type Fields = Record<string, FieldValue>
+
 /** What MoonClerk takes besides the form: the payer's custom id and prefill values. */
-export type CheckoutValues = Omit<MoonclerkOpts, 'checkoutToken' | 'width' | 'height'>
+export type CheckoutValues = Omit<MoonclerkOpts, 'checkoutToken' | 'width' | 'height' | 'fields'>
 
 export interface CheckoutUrlOptions extends Omit<OptsInput, 'token' | 'width' | 'height'> {
   /** Base of the hosted checkout; the token is appended. */
   payUrl?: string
-  /** Custom-field seeds by the field's key (by default its snake-cased name, e.g. `hat_size`). */
-  fields?: Record<string, string | number>
 }
 
 /** Why a checkout could not be shown. In every case the fallback link stays usable. */

@@ -101,3 +101,14 @@ test('a link leaves out what a template rendered unusable, with a warning, and k
   ])
   expect(events).toStrictEqual([])
 })
+
+test('a link takes custom fields from its data attribute, as MoonClerk\'s parameters', async () => {
+  html('<a id="pay" href="https://app.moonclerk.com/pay/8h7frjfytj" data-moonclerk-link data-moonclerk-fields="hat_size=L&interests[]=sports&interests[]=music">Pay</a>')
+  decorateLinks()
+  await settle()
+  expect([...new URL(href('#pay')).searchParams]).toStrictEqual([
+    ['fields[hat_size]', 'L'],
+    ['fields[interests][]', 'sports'],
+    ['fields[interests][]', 'music'],
+  ])
+})

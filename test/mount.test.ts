@@ -565,3 +565,38 @@ describe('templates that render empty or odd values: the checkout shows without 
     expect(warnings).toStrictEqual([])
   })
 })
+
+describe('custom fields', () => {
+  test('from the data attribute: opts.fields for the embed, fields[…] parameters on the link', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-fields="hat_size=L&address[line1]=123 Main St"></div>')
+    const handle = mount(el, { cid: '7' })
+    expect([...new URL(linkOf(el).href).searchParams]).toStrictEqual([
+      ['cid', '7'],
+      ['fields[hat_size]', 'L'],
+      ['fields[address][line1]', '123 Main St'],
+    ])
+    arrive(scripts[0])
+    await handle.displayed
+    expect(FakeEmbed.created[0]).toStrictEqual({
+      checkoutToken: 'a1',
+      width: '100%',
+      cid: '7',
+      fields: { 'fields[hat_size]': 'L', 'fields[address][line1]': '123 Main St' },
+    })
+  })
+
+  test('several checkbox values: the link carries them all, the embed the last, and the console says so', async () => {
+    const { el, scripts } = page('<div id="pay" data-moonclerk-checkout="a1"></div>')
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const handle = mount(el, { fields: { interests: ['sports', 'music'], note: 'A&B' } })
+    expect(new URL(linkOf(el).href).searchParams.getAll('fields[interests][]')).toStrictEqual(['sports', 'music'])
+    expect(new URL(linkOf(el).href).searchParams.get('fields[note]')).toBe('A&B')
+    arrive(scripts[0])
+    await handle.displayed
+    expect(FakeEmbed.created[0].fields).toStrictEqual({ 'fields[interests][]': 'music' })
+    expect(warned.mock.calls.map((call) => call[0])).toStrictEqual([
+      '[moonclerk-checkout] <div#pay>: fields: fields[interests][] has several values: the embedded checkout gets the last, "music"; the link carries them all',
+      '[moonclerk-checkout] <div#pay>: fields: fields[note] must be free of " # % & + ; < >, control characters and end spaces to be embedded, got "A&B": left out of the embedded checkout, the link carries it',
+    ])
+  })
+})

@@ -94,6 +94,28 @@ describe('buildOpts', () => {
   })
 })
 
+describe('buildOpts: custom fields', () => {
+  test('as opts.fields, keyed by MoonClerk\'s parameter names', () => {
+    expect(buildOpts({ token: 'a1', fields: { hat_size: 'L', address: { line1: '123 Main St' } } }).fields).toStrictEqual({
+      'fields[hat_size]': 'L',
+      'fields[address][line1]': '123 Main St',
+    })
+  })
+
+  test('several values of one checkbox field: an object holds one, the last', () => {
+    expect(buildOpts({ token: 'a1', fields: { interests: ['sports', 'music'] } }).fields).toStrictEqual({ 'fields[interests][]': 'music' })
+  })
+
+  test('a value embed.js would alter, or a name that is no field name, is invalid-config', () => {
+    expect(() => buildOpts({ token: 'a1', fields: { hat_size: 'L&XL' } })).toThrow(/^fields: fields\[hat_size\] must be free of/)
+    expect(() => buildOpts({ token: 'a1', fields: 'a]=1' })).toThrow(/^fields: "fields\[a\]\]" is no field name/)
+  })
+
+  test('no fields, no opts.fields', () => {
+    expect(buildOpts({ token: 'a1', fields: {} })).toStrictEqual({ checkoutToken: 'a1', width: '100%' })
+  })
+})
+
 describe('checkoutUrl', () => {
   test('is the hosted checkout with every value URL-encoded', () => {
     expect(checkoutUrl('8h7frjfytj', { cid: '234', name: 'Leon Bridges', email: 'leon@example.com', amountCents: 1000 })).toBe(
@@ -111,10 +133,39 @@ describe('checkoutUrl', () => {
     expect(checkoutUrl('a1', { payUrl: 'http://127.0.0.1:9/pay/' })).toBe('http://127.0.0.1:9/pay/a1')
   })
 
-  test('seeds custom fields by key', () => {
-    expect(checkoutUrl('a1', { cid: '1', fields: { hat_size: 'L & XL', seats: 2 } })).toBe(
-      'https://app.moonclerk.com/pay/a1?hat_size=L+%26+XL&seats=2&cid=1',
-    )
+  test('seeds custom fields as MoonClerk documents them: fields[key], address parts, a checkbox\'s repeated []', () => {
+    const url = checkoutUrl('a1', {
+      cid: '1',
+      fields: { hat_size: 'L & XL', seats: 2, address: { line1: '123 Main St', country_code: 'US' }, interests: ['sports', 'music'] },
+    })
+    expect([...new URL(url).searchParams]).toStrictEqual([
+      ['cid', '1'],
+      ['fields[hat_size]', 'L & XL'],
+      ['fields[seats]', '2'],
+      ['fields[address][line1]', '123 Main St'],
+      ['fields[address][country_code]', 'US'],
+      ['fields[interests][]', 'sports'],
+      ['fields[interests][]', 'music'],
+    ])
+    expect(url).toContain('fields%5Bhat_size%5D=L+%26+XL')
+  })
+
+  test('takes fields in the query form too, with or without fields[…] around each key', () => {
+    const url = checkoutUrl('a1', { fields: 'hat_size=L&fields[address][line1]=123 Main St&interests[]=sports&interests[]=music' })
+    expect([...new URL(url).searchParams]).toStrictEqual([
+      ['fields[hat_size]', 'L'],
+      ['fields[address][line1]', '123 Main St'],
+      ['fields[interests][]', 'sports'],
+      ['fields[interests][]', 'music'],
+    ])
+  })
+
+  test.each([
+    ['a[b', 'fields: "fields[a][b" is no field name'],
+    ['=x', 'fields: "fields[]" is no field name'],
+    ['a b=x', 'fields: "fields[a b]" is no field name'],
+  ])('refuses the field %s, naming it', (fields, message) => {
+    expect(() => checkoutUrl('a1', { fields })).toThrow(message)
   })
 
   test('validates like buildOpts', () => {
@@ -122,7 +173,7 @@ describe('checkoutUrl', () => {
   })
 
   test('a custom field given as undefined (from plain JavaScript) is left out', () => {
-    expect(checkoutUrl('a1', { fields: { hat_size: undefined as unknown as string, seats: 2 } })).toBe('https://app.moonclerk.com/pay/a1?seats=2')
+    expect(checkoutUrl('a1', { fields: { hat_size: undefined as unknown as string, seats: 2 } })).toBe('https://app.moonclerk.com/pay/a1?fields%5Bseats%5D=2')
   })
 
   test.each(['http://shop.example/pay/', 'web+https://shop.example/pay/', 'web+http://localhost/pay/'])(

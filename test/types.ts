@@ -85,8 +85,11 @@ handleReturn({ cleanReturnUrl: true, breakOutOfFrame: false, returnParams: { che
 decorateLinks(document.body)
 window.MoonClerkCheckoutConfig = { cleanReturnUrl: true, returnParams: { customId: 'uid' } }
 checkoutUrl('a1', { fields: { hat_size: 'L', seats: 2 } })
+// Custom fields: values, a checkbox field's values, an address's parts, or the query form.
+checkoutUrl('a1', { fields: { hat_size: 'L', seats: 2, interests: ['sports'], address: { line1: '123 Main St' } } })
+mount(element, { fields: 'hat_size=L&interests[]=sports' })
 // @ts-expect-error field seeds are strings or numbers
-checkoutUrl('a1', { fields: { hat_size: ['L'] } })
+checkoutUrl('a1', { fields: { hat_size: true } })
 
 // The element: registered typings, properties, events, and JSX attributes.
 import 'moonclerk-checkout/define'

@@ -45,6 +45,8 @@ export function publishedEmbedScript(origin, faults) {
     if (o.name) url += '&name=' + o.name;
     if (o.email) url += '&email=' + o.email;
     if (o.amount_cents) url += '&amount_cents=' + o.amount_cents;
+    // Custom fields (2025 docs) are assumed to be treated as the other values: raw.
+    for (var key in o.fields || {}) url += '&' + key + '=' + o.fields[key];
     return url;
   };
 

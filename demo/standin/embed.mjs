@@ -51,6 +51,10 @@ export function embedScript(origin, faults) {
     config.fields.forEach(function (key) {
       if (opts[key] != null) query.set(key, String(opts[key]));
     });
+    // Custom fields, keyed by MoonClerk's parameter names: fields[hat_size], fields[address][line1].
+    Object.keys(opts.fields || {}).forEach(function (name) {
+      query.append(name, String(opts.fields[name]));
+    });
     var search = query.toString();
     var iframe = document.createElement('iframe');
     iframe.src = config.origin + '/pay/' + encodeURIComponent(opts.checkoutToken) + (search ? '?' + search : '');
