@@ -153,7 +153,7 @@ async function mountBatch({ path, batch }: { path: Path; batch: Item[] }): Promi
       el = stage.appendChild(checkout)
       handle = { get opts() { return checkout.opts }, displayed: checkout.displayed!, destroy: () => checkout.remove() }
     }
-    // The fallback link exists as soon as mount() returns; once the checkout shows it steps aside.
+    // The fallback link exists as soon as mount() returns; once the checkout shows it is hidden.
     const links = el.querySelectorAll('a')
     return { item, el, handle, link: links[0] || null, linkCount: links.length, labelText: links[0] ? links[0].textContent : null }
   })

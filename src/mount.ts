@@ -7,7 +7,7 @@ import { fieldParams } from './fields.js'
 import { buildOpts, checkoutValues, checkToken, embeddable, embedFields, resolve, resolveCid, secureUrl, usableValues } from './opts.js'
 import { page } from './page.js'
 import { preconnect } from './preconnect.js'
-import { claimContainer, fallbackLink, stepAside, type OnAbort } from './placeholder.js'
+import { claimContainer, fallbackLink, hideFallback, type OnAbort } from './placeholder.js'
 import { DEFAULTS, PLACEHOLDER_SELECTOR } from './schema.js'
 import type { CheckoutError, CheckoutHandle, CheckoutOptions, CidValue, MoonclerkEmbedConstructor, MoonclerkOpts } from './types.js'
 
@@ -145,7 +145,7 @@ function loadWhenWanted(checkout: Checkout, { embedUrl, payUrl, timeoutMs, load,
 
 function display({ element, onAbort, options }: Checkout, container: HTMLElement, MoonclerkEmbed: MoonclerkEmbedConstructor, opts: MoonclerkOpts): void {
   // The fallback comes back if display() fails, and on destroy.
-  const restore = stepAside(element, container)
+  const restore = hideFallback(element, container)
   onAbort(restore)
   try {
     const instance = new MoonclerkEmbed(opts)

@@ -1,5 +1,6 @@
 // What a checkout does inside its placeholder: the fallback link, MoonClerk's container, and the
-// fallback stepping aside while the checkout shows. Each registers its undoing with `onAbort`.
+// fallback hidden while the checkout shows. Nodes the author (or a framework) made are never moved
+// or removed: only attributes change, and change back. Each registers its undoing with `onAbort`.
 import { createElement, fromDocument } from './dom.js'
 
 /** Registers what `destroy()` must undo; undone in reverse order. */
@@ -21,13 +22,20 @@ export function fallbackLink(element: HTMLElement, base: string, label: string, 
 }
 
 /**
- * MoonClerk's embed finds its container by id (`mc<token>`): an author's element with that id is
- * the container already, else one is added. Claimed synchronously, so that a second checkout of
- * the same form sees it is taken: `taken` then names the other checkout's container, never touched.
+ * MoonClerk's embed finds its container by id (`mc<token>`) and replaces whatever it holds. That
+ * is always an element of ours inside the placeholder, never the author's: a framework (React,
+ * Gatsby) may own the placeholder and its children. An author's `id="mc<token>"` on the
+ * placeholder (the stock snippet's markup) moves to ours while the checkout lives. Claimed
+ * synchronously, so that a second checkout of the same form sees it is taken: `taken` then names
+ * the other checkout's container, never touched.
  */
 export function claimContainer(element: HTMLElement, id: string, onAbort: OnAbort): { container: HTMLElement; taken: boolean } {
   const found = fromDocument('getElementById').call(document, id)
-  if (found) return { container: found, taken: found != element }
+  if (found && found != element) return { container: found, taken: true }
+  if (found) {
+    element.removeAttribute('id')
+    onAbort(() => element.setAttribute('id', id))
+  }
   const container = element.appendChild(createElement('div'))
   container.id = id
   onAbort(() => container.remove())
@@ -35,17 +43,27 @@ export function claimContainer(element: HTMLElement, id: string, onAbort: OnAbor
 }
 
 /**
- * Takes the fallback (everything in the placeholder but the container) out while the checkout
- * shows. Returns what puts it back and empties the container; calling it twice is harmless.
+ * Hides the fallback (everything in the placeholder but the container) while the checkout shows,
+ * without moving or removing a node: a framework's later updates must find its nodes where it
+ * left them. Elements get `hidden`; text is emptied. Returns what shows them again (but what was
+ * hidden already, or text the framework has rewritten meanwhile) and empties the container;
+ * calling it twice is harmless.
  */
-export function stepAside(element: HTMLElement, container: HTMLElement): () => void {
-  const fallback = [...element.childNodes].filter((node) => node != container)
-  fallback.forEach((node) => node.remove())
-  let aside = true
+export function hideFallback(element: HTMLElement, container: HTMLElement): () => void {
+  const undo: Array<() => void> = []
+  for (const node of element.childNodes) {
+    if (node == container) continue
+    if (node instanceof HTMLElement && !node.hidden) {
+      node.hidden = true
+      undo.push(() => (node.hidden = false))
+    } else if (node instanceof Text && node.data.trim()) {
+      const text = node.data
+      node.data = ''
+      undo.push(() => node.data || (node.data = text))
+    }
+  }
   return () => {
-    if (!aside) return
-    aside = false
     container.textContent = ''
-    element.prepend(...fallback)
+    while (undo.length) undo.pop()!()
   }
 }

@@ -40,28 +40,53 @@ describe('a displayed checkout', () => {
     expect(events).toStrictEqual([{ type: 'moonclerk:display', target: el, detail: { token: 'a1', opts: handle.opts } }])
   })
 
-  test("keeps the author's id and content; the fallback steps aside while the checkout shows", async () => {
-    const { el, scripts } = page('<section id="pay" data-moonclerk-checkout="a1"><p>Pay by card</p></section>')
+  test("keeps the author's id and content; the fallback is hidden, never moved, while the checkout shows", async () => {
+    const { el, scripts } = page('<section id="pay" data-moonclerk-checkout="a1"><p>Pay by card</p> or by bank</section>')
+    const paragraph = el.querySelector('p')!
+    const text = el.childNodes[1]
     const handle = mount(el)
     expect(el.id).toBe('pay')
-    expect(el.querySelector('p')).not.toBeNull()
     expect(el.querySelector('#mca1')!.parentElement).toBe(el)
     arrive(scripts[0])
     await handle.displayed
-    expect(el.querySelector('p')).toBeNull()
-    expect(el.querySelector('a')).toBeNull()
-    expect(el.children).toHaveLength(1)
+    // The same nodes, where they were: a framework that owns them finds them at its next update.
+    expect(el.firstChild).toBe(paragraph)
+    expect(paragraph.hidden).toBe(true)
+    expect(text.isConnected).toBe(true)
+    expect(text.textContent).toBe('')
+    expect(linkOf(el).hidden).toBe(true)
+    expect(el.querySelectorAll('iframe')).toHaveLength(1)
+    handle.destroy()
+    expect(el.outerHTML).toBe('<section id="pay" data-moonclerk-checkout="a1"><p>Pay by card</p> or by bank</section>')
+    expect(el.firstChild).toBe(paragraph)
   })
 
-  test('a placeholder whose id is mc<token> (a page migrating from the stock snippet) is the container', async () => {
-    const { el, scripts } = page(
-      '<div id="mc8h7frjfytj" data-moonclerk-checkout="8h7frjfytj"><a href="https://app.moonclerk.com/pay/8h7frjfytj">My Payment Form</a></div>',
-    )
+  test('a placeholder whose id is mc<token> (the stock snippet\'s markup) lends the id to the library\'s own container, and gets it back', async () => {
+    const markup = '<div id="mc8h7frjfytj" data-moonclerk-checkout="8h7frjfytj"><a href="https://app.moonclerk.com/pay/8h7frjfytj">My Payment Form</a></div>'
+    const { el, scripts } = page(markup)
+    const authorLink = linkOf(el)
     const handle = mount(el)
-    expect(el.querySelectorAll('div')).toHaveLength(0)
+    expect(el.hasAttribute('id')).toBe(false)
+    expect(el.lastElementChild!.id).toBe('mc8h7frjfytj')
     arrive(scripts[0])
     await handle.displayed
-    expect(el.firstElementChild!.tagName).toBe('IFRAME')
+    // MoonClerk's embed replaced what its container held: ours, not the author's link.
+    expect(el.firstElementChild).toBe(authorLink)
+    expect(authorLink.hidden).toBe(true)
+    expect(el.querySelector('#mc8h7frjfytj > iframe')).not.toBeNull()
+    handle.destroy()
+    expect(el.id).toBe('mc8h7frjfytj')
+    expect(el.innerHTML).toBe('<a href="https://app.moonclerk.com/pay/8h7frjfytj">My Payment Form</a>')
+    expect(el.firstElementChild).toBe(authorLink)
+  })
+
+  test('a fallback element hidden by its author stays hidden after destroy', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"><p hidden>Later</p></div>')
+    const handle = mount(el)
+    arrive(scripts[0])
+    await handle.displayed
+    handle.destroy()
+    expect(el.querySelector('p')!.hidden).toBe(true)
   })
 
   test('the custom id may come from a function, sync or async', async () => {
@@ -511,7 +536,7 @@ describe('templates that render empty or odd values: the checkout shows without 
     const { el, scripts } = page(markup)
     const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const handle = mount(el, options)
-    // The fallback link, as it is before the checkout shows (it steps aside then).
+    // The fallback link, as it is before the checkout shows (it is hidden then).
     const link = new URL(linkOf(el).href)
     await vi.waitFor(() => expect(scripts).toHaveLength(1))
     arrive(scripts[0])
