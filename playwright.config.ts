@@ -9,6 +9,8 @@ const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 
 export default defineConfig({
   testDir: 'e2e',
+  // Bundles the React fixtures (React 18 and 19) before any test runs.
+  globalSetup: './e2e/build-fixtures.mjs',
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
