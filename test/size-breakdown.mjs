@@ -15,6 +15,7 @@ const STUBS = {
   return: `export const takeReturn = () => null; export const announceReturn = () => {}
     export const handleReturn = () => null; export const onReturn = () => () => {}`,
   'return-url': `export const readReturn = () => null`,
+  fields: `export const fieldParams = () => []`,
   // Keeps the values on the placeholder's own fallback link; drops <a data-moonclerk-link>.
   links: `import { withParams } from './opts.js'
     export const decorateAndRemember = (link, values) => { link.href = withParams(link.href, values) }
@@ -41,11 +42,12 @@ async function gzipSize(stubbed) {
 // Cumulative: each row leaves out one more feature, the least central first.
 const ROWS = [
   ['the script build as shipped', []],
-  ['without <moonclerk-checkout>', ['element', 'registration']],
-  ['… and without the queue of early calls', ['element', 'registration', 'umd']],
-  ['… and without the load modes visible and click', ['element', 'registration', 'umd', 'intent']],
-  ['… and without returns (moonclerk:return, cidMatches)', ['element', 'registration', 'umd', 'intent', 'return', 'return-url']],
-  ['… and without <a data-moonclerk-link>', ['element', 'registration', 'umd', 'intent', 'return', 'return-url', 'links']],
+  ['without custom fields (fields)', ['fields']],
+  ['… and without <moonclerk-checkout>', ['fields', 'element', 'registration']],
+  ['… and without the queue of early calls', ['fields', 'element', 'registration', 'umd']],
+  ['… and without the load modes visible and click', ['fields', 'element', 'registration', 'umd', 'intent']],
+  ['… and without returns (moonclerk:return, cidMatches)', ['fields', 'element', 'registration', 'umd', 'intent', 'return', 'return-url']],
+  ['… and without <a data-moonclerk-link>', ['fields', 'element', 'registration', 'umd', 'intent', 'return', 'return-url', 'links']],
 ]
 
 let previous
