@@ -96,6 +96,7 @@ function prepare(checkout: Checkout) {
   // values, also those that MoonClerk's embed.js could not be given safely.
   const embedOpts = (cid?: CidValue) => {
     decorateAndRemember(link, checkoutValues({ ...values, cid }), fields)
+    // The fields as checked above: each one the embed cannot take left out, where buildOpts() would refuse them all.
     const opts = buildOpts({ ...forEmbed, fields: undefined, cid })
     if (embedded) opts.fields = embedded
     return opts

@@ -6,13 +6,28 @@ import type { ResolvedOptions } from './config.js'
 import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, LoadMode, MoonclerkOpts, OptsInput } from './types.js'
 
 
+// MoonClerk's published embed.js concatenates values unencoded into its frame's URL, inside
+// markup: `"`, `<` and `>` would end that markup (script in the merchant's page); `&`, `#`, `+`
+// and `%` change what MoonClerk receives (and `;`, for servers that split parameters at it too);
+// the browser drops or replaces control characters and spaces at either end; and a lone surrogate
+// has no UTF-8 (with the `u` flag, `[\ud800-\udfff]` matches only a lone one). Such values never
+// reach the embed and are never altered: a cid is refused (a checkout without it would lose the
+// payment it tracks), a name, email or field value is left out of the embed. The link to the
+// hosted checkout, which encodes them, still carries them.
+const UNSAFE_IN_EMBED = /["#%&+;<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
+const EMBEDDABLE = 'free of " # % & + ; < >, control characters and end spaces to be embedded'
+const LEFT_OUT_OF_EMBED = ': left out of the embedded checkout, the link carries it'
+
 /** What is wrong with an option's value, naming the option and its data attribute. */
 const problem = (key: OptionKey, value: unknown, expected: string) => `${key} (${attributeName(key)}) must be ${expected}, got ${JSON.stringify(value)}`
 
-/** Throws an `invalid-config` error that names the option and its data attribute. */
-export const invalid = (key: OptionKey, value: unknown, expected: string): never => {
-  throw checkoutError('invalid-config', problem(key, value, expected))
+/** Throws `invalid-config` with this message: what pure functions do with a value they cannot use. */
+const refuse = (message: string): never => {
+  throw checkoutError('invalid-config', message)
 }
+
+/** Throws an `invalid-config` error that names the option and its data attribute. */
+export const invalid = (key: OptionKey, value: unknown, expected: string): never => refuse(problem(key, value, expected))
 
 type CheckedKey = keyof typeof CHECKS
 
@@ -27,7 +42,7 @@ export const positiveInteger = (key: 'amountCents' | 'timeoutMs', value: number 
 
 export const checkToken = (token: string | undefined): string => checked('token', token)!
 
-/** How a checkout loads MoonClerk, every option checked, before anything is requested. */
+/** The options that decide how a checkout loads MoonClerk, checked before anything is requested. */
 export const resolve = (o: ResolvedOptions) => ({
   embedUrl: secureUrl('embedSrc', o.embedSrc),
   timeoutMs: positiveInteger('timeoutMs', o.timeoutMs),
@@ -64,7 +79,7 @@ export function embeddable<T extends Omit<OptsInput, 'cid'>>(values: T, warn: (m
   const embeddable = { ...values }
   for (const key of ['name', 'email'] as const)
     if (UNSAFE_IN_EMBED.test(values[key] || '')) {
-      warn(problem(key, values[key], EMBEDDABLE) + ': left out of the embedded checkout, the link carries it')
+      warn(problem(key, values[key], EMBEDDABLE) + LEFT_OUT_OF_EMBED)
       delete embeddable[key]
     }
   return embeddable
@@ -97,21 +112,6 @@ export async function resolveCid(cid: CidSource | undefined): Promise<CidValue |
   return value
 }
 
-// MoonClerk's published embed.js concatenates values unencoded into its frame's URL, inside
-// markup: `"`, `<` and `>` would end that markup (script in the merchant's page); `&`, `#`, `+`
-// and `%` change what MoonClerk receives (and `;`, for servers that split parameters at it too);
-// the browser drops or replaces control characters and spaces at either end; and a lone surrogate
-// has no UTF-8 (with the `u` flag, `[\ud800-\udfff]` matches only a lone one). Such values are refused for the embed, never altered; the link to
-// the hosted checkout, which encodes them, still carries them.
-const UNSAFE_IN_EMBED = /["#%&+;<>\0-\x1f\x7f\ud800-\udfff]|^ | $/u
-
-const EMBEDDABLE = 'free of " # % & + ; < >, control characters and end spaces to be embedded'
-
-/** Throws `invalid-config` with this message: what pure functions do with a value they cannot use. */
-const refuse = (message: string): never => {
-  throw checkoutError('invalid-config', message)
-}
-
 /**
  * An embed's `opts.fields` from MoonClerk's parameters. A value embed.js would alter is left out
  * (`warn`). MoonClerk documents no way to embed several values of one checkbox field, and an
@@ -120,7 +120,7 @@ const refuse = (message: string): never => {
 export function embedFields(params: Array<[string, string]>, warn: (message: string) => void, several = warn): Record<string, string> | undefined {
   const fields: Record<string, string> = {}
   for (const [name, value] of params)
-    if (UNSAFE_IN_EMBED.test(value)) warn(`fields: ${name} must be ${EMBEDDABLE}, got ${JSON.stringify(value)}: left out of the embedded checkout, the link carries it`)
+    if (UNSAFE_IN_EMBED.test(value)) warn(`fields: ${name} must be ${EMBEDDABLE}, got ${JSON.stringify(value)}` + LEFT_OUT_OF_EMBED)
     else {
       if (name in fields) several(`fields: ${name} has several values: the embedded checkout gets the last, ${JSON.stringify(value)}; the link carries them all`)
       fields[name] = value
