@@ -7,10 +7,14 @@ import { announceReturn, takeReturn } from './return.js'
 
 /**
  * Whether the parser is done with `element`: something follows it or one of its ancestors, so
- * its content is all there. A script's is by the time it runs (the one-tag form).
+ * its content is all there. A script's is by the time it runs (the one-tag form). Scripts add
+ * widgets (consent banners, chats) at the end of `<body>` while the page parses: a sibling of a
+ * section of `<body>` proves nothing.
  */
 function parsed(element: Element): boolean {
-  for (let node: Node | null = element; node; node = node.parentNode) if (node.nextSibling) return true
+  const body = fromDocument('body')
+  for (let node: Node | null = element; node && (node == element || node.parentNode != body); node = node.parentNode)
+    if (node.nextSibling) return true
   return element instanceof HTMLScriptElement
 }
 

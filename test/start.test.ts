@@ -115,6 +115,27 @@ test('while the page parses, a placeholder mounts as soon as the parser is done 
   document.dispatchEvent(new Event('DOMContentLoaded'))
 })
 
+test('while the page parses, a widget a script appends to <body> does not make a placeholder inside an open section complete', async () => {
+  captureScripts()
+  vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
+  document.body.innerHTML = '<main></main>'
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': 'u-42' })
+  const main = document.querySelector('main')!
+  // A consent banner appended to <body> while <main> is still being parsed.
+  document.body.append(document.createElement('aside'))
+  const placeholder = document.createElement('div')
+  placeholder.setAttribute('data-moonclerk-checkout', 'a1')
+  main.append(placeholder)
+  await settle()
+  expect(placeholder.hasAttribute('data-moonclerk-state')).toBe(false)
+  placeholder.insertAdjacentHTML('beforeend', '<a href="https://app.moonclerk.com/pay/a1">My Payment Form</a>')
+  main.insertAdjacentHTML('beforeend', '<p>More of the page</p>')
+  await vi.waitFor(() => expect(placeholder.getAttribute('data-moonclerk-state')).toBe('loading'))
+  // The author's link is the one that carries the cid; none was added.
+  expect([...placeholder.querySelectorAll('a')].map((a) => a.href)).toStrictEqual(['https://app.moonclerk.com/pay/a1?cid=u-42'])
+  document.dispatchEvent(new Event('DOMContentLoaded'))
+})
+
 test('at DOMContentLoaded it stops watching the page', async () => {
   vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
   startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
