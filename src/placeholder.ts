@@ -6,12 +6,17 @@ import { createElement, fromDocument } from './dom.js'
 /** Registers what `destroy()` must undo; undone in reverse order. */
 export type OnAbort = (undo: () => void) => void
 
-/** The placeholder's link to the hosted checkout: the author's own (restored on destroy), or one added. */
+const withoutQuery = (href: string) => href.split(/[?#]/)[0]
+
+/**
+ * The placeholder's link to the hosted checkout: the author's own, or one added. On destroy, the
+ * author's gets its `href` back, unless a framework has pointed it elsewhere meanwhile.
+ */
 export function fallbackLink(element: HTMLElement, base: string, label: string, onAbort: OnAbort): HTMLAnchorElement {
-  const authorLink = [...element.querySelectorAll<HTMLAnchorElement>('a[href]')].find((a) => a.href.split(/[?#]/)[0] == base)
+  const authorLink = [...element.querySelectorAll<HTMLAnchorElement>('a[href]')].find((a) => withoutQuery(a.href) == base)
   if (authorLink) {
     const authorHref = authorLink.getAttribute('href')!
-    onAbort(() => authorLink.setAttribute('href', authorHref))
+    onAbort(() => withoutQuery(authorLink.href) == base && authorLink.setAttribute('href', authorHref))
     return authorLink
   }
   const link = element.appendChild(createElement('a'))
@@ -34,7 +39,8 @@ export function claimContainer(element: HTMLElement, id: string, onAbort: OnAbor
   if (found && found != element) return { container: found, taken: true }
   if (found) {
     element.removeAttribute('id')
-    onAbort(() => element.setAttribute('id', id))
+    // Unless a framework has given the element another id meanwhile.
+    onAbort(() => element.id || element.setAttribute('id', id))
   }
   const container = element.appendChild(createElement('div'))
   container.id = id

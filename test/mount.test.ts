@@ -80,6 +80,19 @@ describe('a displayed checkout', () => {
     expect(el.firstElementChild).toBe(authorLink)
   })
 
+  test('destroy() leaves what a framework changed meanwhile: a new id, a link to another form', async () => {
+    // React's <div id={'mc' + token}><a href={payUrl + token}>, re-rendered from a1 to b2 before the effect's cleanup.
+    const { el, scripts } = page('<div id="mca1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>')
+    const handle = mount(el, { token: 'a1', cid: '7' })
+    arrive(scripts[0])
+    await handle.displayed
+    el.id = 'mcb2'
+    linkOf(el).setAttribute('href', 'https://app.moonclerk.com/pay/b2')
+    handle.destroy()
+    expect(el.id).toBe('mcb2')
+    expect(linkOf(el).getAttribute('href')).toBe('https://app.moonclerk.com/pay/b2')
+  })
+
   test('a fallback element hidden by its author stays hidden after destroy', async () => {
     const { el, scripts } = page('<div data-moonclerk-checkout="a1"><p hidden>Later</p></div>')
     const handle = mount(el)
