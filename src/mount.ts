@@ -37,7 +37,12 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
   if (typeof document == 'undefined') return { element: null, opts: null, displayed: never, destroy: noop }
   const placeholder = typeof target == 'string' ? fromDocument('documentElement').querySelector(target) : target
   if (!placeholder) throw new TypeError(`${LOG_PREFIX}no element matches ${JSON.stringify(target)}`)
-  return page.handles.get(placeholder) || begin(placeholder, options)
+  const known = page.handles.get(placeholder)
+  // Start-up may have mounted a placeholder before the page's own script ran (while the page
+  // parses): that script's options win.
+  if (known && options && page.mountedAtStart.delete(placeholder)) known.destroy()
+  else if (known) return known
+  return begin(placeholder, options)
 }
 
 function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle {

@@ -22,6 +22,8 @@ const freshPage = () => ({
   scriptOptions: (_element?: Element): CheckoutOptions & GlobalConfig => ({}),
   /** The checkout of each mounted placeholder. */
   handles: new WeakMap<Element, CheckoutHandle>(),
+  /** Placeholders start-up mounted: a page's own mount() with options takes them over. */
+  mountedAtStart: new WeakSet<Element>(),
   /** One embed.js load per absolute src, however many checkouts ask for it. */
   loads: new Map<string, Promise<MoonclerkEmbedConstructor>>(),
   /** The embed.js URLs the loader checked and is about to load: all its Trusted Types policy passes. */

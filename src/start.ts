@@ -1,8 +1,8 @@
 import { pageOptions, rememberOwnScript } from './config.js'
 import { fromDocument, listenOn } from './dom.js'
 import { decorateLinks } from './links.js'
-import { mount, mountAll, placeholders } from './mount.js'
-import { STARTED } from './page.js'
+import { mount, placeholders } from './mount.js'
+import { page, STARTED } from './page.js'
 import { announceReturn, takeReturn } from './return.js'
 
 /**
@@ -18,6 +18,13 @@ function parsed(element: Element): boolean {
   return element instanceof HTMLScriptElement
 }
 
+/** Mounts a placeholder nobody has mounted yet, and remembers that start-up did. */
+const mountAtStart = (placeholder: Element) => {
+  if (page.handles.has(placeholder)) return
+  mount(placeholder)
+  page.mountedAtStart.add(placeholder)
+}
+
 /**
  * While the page parses, decorates links and mounts each placeholder as soon as the parser is
  * done with it, so that a checkout shows mid-parse (as the stock snippet's does) while the rest
@@ -26,7 +33,7 @@ function parsed(element: Element): boolean {
 function whileParsing(then: () => void): void {
   const scan = () => {
     decorateLinks()
-    placeholders().filter(parsed).forEach((el) => mount(el))
+    placeholders().filter(parsed).forEach(mountAtStart)
   }
   // The parser's insertions arrive in batches; each may complete a placeholder.
   const observer = new MutationObserver(scan)
@@ -53,7 +60,7 @@ export function start(): void {
     // Announced once the page has parsed, so listeners added by its later scripts hear it too.
     if (returned) announceReturn(returned, pageOptions())
     decorateLinks()
-    mountAll()
+    placeholders().forEach(mountAtStart)
   }
   if (fromDocument('readyState') == 'loading') whileParsing(done)
   else done()

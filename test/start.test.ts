@@ -1,5 +1,5 @@
 import { expect, test, vi } from 'vitest'
-import { mountAll } from '../src/mount'
+import { mount, mountAll } from '../src/mount'
 import { start } from '../src/start'
 import { arrive, captureScripts, FakeEmbed, EMBED_SRC, scriptTag, settle } from './helpers'
 
@@ -133,6 +133,24 @@ test('while the page parses, a widget a script appends to <body> does not make a
   await vi.waitFor(() => expect(placeholder.getAttribute('data-moonclerk-state')).toBe('loading'))
   // The author's link is the one that carries the cid; none was added.
   expect([...placeholder.querySelectorAll('a')].map((a) => a.href)).toStrictEqual(['https://app.moonclerk.com/pay/a1?cid=u-42'])
+  document.dispatchEvent(new Event('DOMContentLoaded'))
+})
+
+test("the page's own mount() with options takes over a placeholder start-up mounted while parsing; without options it gets that checkout", async () => {
+  const scripts = captureScripts()
+  vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
+  document.body.innerHTML = '<div id="pay" data-moonclerk-checkout="a1"></div><p>after</p>'
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
+  const started = mountAll()[0]
+  expect(mount('#pay')).toBe(started)
+  // An inline script after the placeholder: <script>MoonClerkCheckout.mount('#pay', { cid: 'user-42' })</script>
+  const own = mount('#pay', { cid: 'user-42' })
+  expect(own).not.toBe(started)
+  expect(mount('#pay', { cid: 'other' })).toBe(own)
+  arrive(scripts[0])
+  await own.displayed
+  expect(FakeEmbed.displayed).toStrictEqual([{ checkoutToken: 'a1', width: '100%', cid: 'user-42' }])
+  expect(document.querySelectorAll('#mca1')).toHaveLength(1)
   document.dispatchEvent(new Event('DOMContentLoaded'))
 })
 
