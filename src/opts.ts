@@ -1,6 +1,6 @@
 import { fromDocument } from './dom.js'
 import { checkoutError } from './events.js'
-import { fieldParams } from './fields.js'
+import { fieldParams, FIELDS } from './fields.js'
 import { attributeName, CHECKS, DEFAULTS, type OptionKey } from './schema.js'
 import type { ResolvedOptions } from './config.js'
 import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, LoadMode, MoonclerkOpts, OptsInput } from './types.js'
@@ -69,8 +69,11 @@ export function usableValues<T extends Omit<OptsInput, 'cid'> & { cid?: CidSourc
       warn(problem(key, options[key], CHECKS[key][1]) + ': left out')
       delete usable[key]
     }
-  for (const key of ['cid', 'name', 'email'] as const)
-    if (PERCENT_ENCODED.test(String(options[key]))) warn(`${key} (${attributeName(key)}) ${JSON.stringify(options[key])} looks percent-encoded: values go to MoonClerk as given, not decoded`)
+  for (const key of ['cid', 'name', 'email'] as const) {
+    const value = options[key]
+    if (typeof value == 'string' && PERCENT_ENCODED.test(value))
+      warn(`${key} (${attributeName(key)}) ${JSON.stringify(value)} looks percent-encoded: values are not decoded, pass them as they are`)
+  }
   return usable
 }
 
@@ -120,12 +123,13 @@ export async function resolveCid(cid: CidSource | undefined): Promise<CidValue |
 export function embedFields(params: Array<[string, string]>, warn: (message: string) => void, several = warn): Record<string, string> | undefined {
   const fields: Record<string, string> = {}
   for (const [name, value] of params)
-    if (UNSAFE_IN_EMBED.test(value)) warn(`fields: ${name} must be ${EMBEDDABLE}, got ${JSON.stringify(value)}` + LEFT_OUT_OF_EMBED)
+    if (UNSAFE_IN_EMBED.test(value)) warn(`${FIELDS}${name} must be ${EMBEDDABLE}, got ${JSON.stringify(value)}` + LEFT_OUT_OF_EMBED)
     else {
-      if (name in fields) several(`fields: ${name} has several values: the embedded checkout gets the last, ${JSON.stringify(value)}; the link carries them all`)
+      if (name in fields) several(`${FIELDS}${name} has several values: the embedded checkout gets the last, ${JSON.stringify(value)}; the link carries them all`)
       fields[name] = value
     }
-  return params.length ? fields : undefined
+  // Nothing the embed can take, no opts.fields.
+  return Object.keys(fields).length ? fields : undefined
 }
 
 /** Pure: the stock snippet's `opts`, values unencoded, as MoonClerk expects them. */

@@ -67,7 +67,8 @@ export const CHECKS = {
   token: [/^[a-z\d]+$/i, 'letters and digits'],
   // A CSS length that MoonClerk's embed.js may write into its markup as it is: `100%`, `600px`, `600`.
   width: CSS_LENGTH,
-  height: CSS_LENGTH,
+  // embed.js writes the height into its frame's `height` attribute, which takes pixels or a percentage.
+  height: [/^\d+%?$/, 'a number of pixels or a percentage'],
   amountCents: POSITIVE_INTEGER,
   load: [/^(eager|visible|click)$/, 'eager, visible or click'],
   timeoutMs: POSITIVE_INTEGER,

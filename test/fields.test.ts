@@ -33,12 +33,32 @@ test('what cannot be a field is left out, each with a warning that says why; the
   expect(params({ ok: 'yes', 'hat size': 'L', flag: true as unknown as string, seats: Infinity, gone: undefined as unknown as string })).toStrictEqual({
     params: [['fields[ok]', 'yes']],
     warnings: [
-      'fields: "fields[hat size]" is no field name such as fields[hat_size] or fields[address][line1]: left out',
-      'fields: fields[flag] must be a string or a number, got true: left out',
-      'fields: fields[seats] must be a string or a number, got Infinity: left out',
+      'fields (data-moonclerk-fields): "hat size" is no field name such as hat_size or address[line1]: left out',
+      'fields (data-moonclerk-fields): fields[flag] must be a string or a number, got true: left out',
+      'fields (data-moonclerk-fields): fields[seats] must be a string or a number, got Infinity: left out',
     ],
   })
-  expect(params('a[b=1&=2&c=3')).toMatchObject({ params: [['fields[c]', '3']], warnings: [expect.stringContaining('"fields[a][b"'), expect.stringContaining('"fields[]"')] })
+  expect(params('a[b=1&=2&c=3')).toMatchObject({ params: [['fields[c]', '3']], warnings: [expect.stringContaining('"a[b"'), expect.stringContaining('""')] })
+})
+
+test("MoonClerk's own names as an object's keys, as its documentation writes them", () => {
+  expect(params({ 'fields[nickname]': 'Jimmy', 'fields[address][line1]': '123 Main St' })).toStrictEqual({
+    params: [
+      ['fields[nickname]', 'Jimmy'],
+      ['fields[address][line1]', '123 Main St'],
+    ],
+    warnings: [],
+  })
+})
+
+test('every key of an object is checked on its own, and quoted as it was written', () => {
+  expect(params({ 'a][b': 'x', address: { 'line1]': 'y', city: 'Austin' } })).toStrictEqual({
+    params: [['fields[address][city]', 'Austin']],
+    warnings: [
+      'fields (data-moonclerk-fields): "a][b" is no field name such as hat_size or address[line1]: left out',
+      'fields (data-moonclerk-fields): "address[line1]]" is no field name such as hat_size or address[line1]: left out',
+    ],
+  })
 })
 
 test('no fields, no parameters', () => {

@@ -569,7 +569,8 @@ describe('templates that render empty or odd values: the checkout shows without 
     ['amount-cents', '0', 'amountCents (data-moonclerk-amount-cents) must be a positive integer, got "0": left out'],
     ['amount-cents', '-5', 'amountCents (data-moonclerk-amount-cents) must be a positive integer, got "-5": left out'],
     ['width', '100%;color:red', 'width (data-moonclerk-width) must be a CSS length such as 100% or 600px, got "100%;color:red": left out'],
-    ['height', '500" onload="alert(1)', 'height (data-moonclerk-height) must be a CSS length such as 100% or 600px, got "500\\" onload=\\"alert(1)": left out'],
+    ['height', '80vh', 'height (data-moonclerk-height) must be a number of pixels or a percentage, got "80vh": left out'],
+    ['height', '500" onload="alert(1)', 'height (data-moonclerk-height) must be a number of pixels or a percentage, got "500\\" onload=\\"alert(1)": left out'],
   ])('data-moonclerk-%s="%s" is left out, with a warning naming the element and the attribute', async (attribute, value, warning) => {
     const placeholder = document.createElement('div')
     placeholder.setAttribute('data-moonclerk-checkout', 'a1')
@@ -592,7 +593,7 @@ describe('templates that render empty or odd values: the checkout shows without 
 
   test('values that look percent-encoded get a warning: they go to MoonClerk as given', async () => {
     const { opts, warnings } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-name="Leon%20Bridges" data-moonclerk-cid="7"></div>')
-    expect(warnings[0]).toBe('[moonclerk-checkout] <div>: name (data-moonclerk-name) "Leon%20Bridges" looks percent-encoded: values go to MoonClerk as given, not decoded')
+    expect(warnings[0]).toBe('[moonclerk-checkout] <div>: name (data-moonclerk-name) "Leon%20Bridges" looks percent-encoded: values are not decoded, pass them as they are')
     // `%` is among what embed.js would alter: the name is left out of the embed too.
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
   })
@@ -633,8 +634,8 @@ describe('custom fields', () => {
     await handle.displayed
     expect(FakeEmbed.created[0].fields).toStrictEqual({ 'fields[interests][]': 'music' })
     expect(warned.mock.calls.map((call) => call[0])).toStrictEqual([
-      '[moonclerk-checkout] <div#pay>: fields: fields[interests][] has several values: the embedded checkout gets the last, "music"; the link carries them all',
-      '[moonclerk-checkout] <div#pay>: fields: fields[note] must be free of " # % & + ; < >, control characters and end spaces to be embedded, got "A&B": left out of the embedded checkout, the link carries it',
+      '[moonclerk-checkout] <div#pay>: fields (data-moonclerk-fields): fields[interests][] has several values: the embedded checkout gets the last, "music"; the link carries them all',
+      '[moonclerk-checkout] <div#pay>: fields (data-moonclerk-fields): fields[note] must be free of " # % & + ; < >, control characters and end spaces to be embedded, got "A&B": left out of the embedded checkout, the link carries it',
     ])
   })
 })

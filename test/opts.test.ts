@@ -107,8 +107,8 @@ describe('buildOpts: custom fields', () => {
   })
 
   test('a value embed.js would alter, or a name that is no field name, is invalid-config', () => {
-    expect(() => buildOpts({ token: 'a1', fields: { hat_size: 'L&XL' } })).toThrow(/^fields: fields\[hat_size\] must be free of/)
-    expect(() => buildOpts({ token: 'a1', fields: 'a]=1' })).toThrow(/^fields: "fields\[a\]\]" is no field name/)
+    expect(() => buildOpts({ token: 'a1', fields: { hat_size: 'L&XL' } })).toThrow(/^fields \(data-moonclerk-fields\): fields\[hat_size\] must be free of/)
+    expect(() => buildOpts({ token: 'a1', fields: 'a]=1' })).toThrow('fields (data-moonclerk-fields): "a]" is no field name')
   })
 
   test('no fields, no opts.fields', () => {
@@ -161,9 +161,9 @@ describe('checkoutUrl', () => {
   })
 
   test.each([
-    ['a[b', 'fields: "fields[a][b" is no field name'],
-    ['=x', 'fields: "fields[]" is no field name'],
-    ['a b=x', 'fields: "fields[a b]" is no field name'],
+    ['a[b', 'fields (data-moonclerk-fields): "a[b" is no field name'],
+    ['=x', 'fields (data-moonclerk-fields): "" is no field name'],
+    ['a b=x', 'fields (data-moonclerk-fields): "a b" is no field name'],
   ])('refuses the field %s, naming it', (fields, message) => {
     expect(() => checkoutUrl('a1', { fields })).toThrow(message)
   })
