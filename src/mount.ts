@@ -116,7 +116,8 @@ type Prepared = ReturnType<typeof prepare>
 /** Loads MoonClerk (at once, or when the payer wants it) and displays the checkout. */
 async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
   const { options: o, signal } = checkout
-  const embed = loadWhenWanted(checkout, prepared)
+  // A second checkout of a form loads nothing: it only puts the values on its link, below.
+  const embed = prepared.taken ? never : loadWhenWanted(checkout, prepared)
   // Awaited below, after the cid; until then a failed load must not count as unhandled.
   embed.catch(noop)
   let opts = prepared.opts

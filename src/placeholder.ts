@@ -30,17 +30,17 @@ export function fallbackLink(element: HTMLElement, base: string, label: string, 
  * MoonClerk's embed finds its container by id (`mc<token>`) and replaces whatever it holds. That
  * is always an element of ours inside the placeholder, never the author's: a framework (React,
  * Gatsby) may own the placeholder and its children. An author's `id="mc<token>"` on the
- * placeholder (the stock snippet's markup) moves to ours while the checkout lives. Claimed
+ * placeholder or inside it (the stock snippet's markup) moves to ours while the checkout lives. Claimed
  * synchronously, so that a second checkout of the same form sees it is taken: `taken` then names
  * the other checkout's container, never touched.
  */
 export function claimContainer(element: HTMLElement, id: string, onAbort: OnAbort): { container: HTMLElement; taken: boolean } {
   const found = fromDocument('getElementById').call(document, id)
-  if (found && found != element) return { container: found, taken: true }
+  if (found && !element.contains(found)) return { container: found, taken: true }
   if (found) {
-    element.removeAttribute('id')
+    found.removeAttribute('id')
     // Unless a framework has given the element another id meanwhile.
-    onAbort(() => element.id || element.setAttribute('id', id))
+    onAbort(() => found.id || found.setAttribute('id', id))
   }
   const container = element.appendChild(createElement('div'))
   container.id = id

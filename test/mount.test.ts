@@ -332,6 +332,28 @@ describe('errors', () => {
     expect(linkOf(second.element!).href).toBe('https://app.moonclerk.com/pay/a1?cid=77')
   })
 
+  test('a second checkout of a form requests nothing: not even an embed.js of its own', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>')
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    mount(el)
+    const second = mount('#again', { embedSrc: 'https://other-cdn.example/embed.js' })
+    await expect(second.displayed).rejects.toMatchObject({ reason: 'duplicate-token' })
+    expect(scripts.map((script) => script.src)).toStrictEqual([EMBED_SRC])
+  })
+
+  test("the stock snippet's container kept inside a placeholder lends its id, and gets it back", async () => {
+    const { el, scripts } = page('<section data-moonclerk-checkout="a1"><div id="mca1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div></section>')
+    const stock = el.querySelector('div')!
+    const handle = mount(el)
+    arrive(scripts[0])
+    await handle.displayed
+    expect(stock.hasAttribute('id')).toBe(false)
+    expect(el.querySelector('#mca1 > iframe')).not.toBeNull()
+    handle.destroy()
+    expect(stock.id).toBe('mca1')
+    expect(document.querySelectorAll('#mca1')).toHaveLength(1)
+  })
+
   test('a failed load is retried by a later mount', async () => {
     const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div>')
     vi.spyOn(console, 'error').mockImplementation(() => {})
