@@ -62,6 +62,10 @@ export function hideFallback(element: HTMLElement, container: HTMLElement): () =
     if (node instanceof HTMLElement && !node.hidden) {
       node.hidden = true
       undo.push(() => (node.hidden = false))
+    } else if (node instanceof SVGElement && !node.hasAttribute('display')) {
+      // An icon: SVG has no `hidden`, but a display attribute.
+      node.setAttribute('display', 'none')
+      undo.push(() => node.removeAttribute('display'))
     } else if (node instanceof Text && node.data.trim()) {
       const text = node.data
       node.data = ''

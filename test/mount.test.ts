@@ -93,6 +93,17 @@ describe('a displayed checkout', () => {
     expect(linkOf(el).getAttribute('href')).toBe('https://app.moonclerk.com/pay/b2')
   })
 
+  test('an SVG icon in the fallback is hidden too, and shown again', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"><svg width="16" height="16"></svg><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>')
+    const icon = el.querySelector('svg')!
+    const handle = mount(el)
+    arrive(scripts[0])
+    await handle.displayed
+    expect(icon.getAttribute('display')).toBe('none')
+    handle.destroy()
+    expect(icon.hasAttribute('display')).toBe(false)
+  })
+
   test('a fallback element hidden by its author stays hidden after destroy', async () => {
     const { el, scripts } = page('<div data-moonclerk-checkout="a1"><p hidden>Later</p></div>')
     const handle = mount(el)
