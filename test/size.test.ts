@@ -31,10 +31,12 @@ const gzipSize = async (code: string | Buffer) => (await import('node:zlib')).gz
 // A review's fixes (a page's own mount() with options takes over start-up's, destroy() leaves what
 // a framework changed, a duplicate loads nothing, a stock container inside a placeholder, custom
 // fields' keys checked one by one and their warnings naming the attribute, SVG icons hidden too):
-// 202 B and 153 B.
+// 202 B and 153 B. Start-up requesting embed.js before it prepares any checkout (the stock
+// snippet's head start; on the minimal page it moves the request from about 12 ms to about 8 ms
+// after our script starts, and takes the tab's memory, sessionStorage, off that path): 77 B.
 const BUDGETS = {
   // Everything a script-tag user downloads; the stock snippet is ~430 B per checkout, inline.
-  umd: 7420,
+  umd: 7500,
   // What an app pays when it imports only mount() and minifies: our side of a SPA bundle (the
   // lazy modes' chunk, fetched only when a page uses one, not included).
   mountOnly: 4840,

@@ -163,6 +163,43 @@ test('at DOMContentLoaded it stops watching the page', async () => {
   expect(document.querySelector('[data-moonclerk-state]')).toBeNull()
 })
 
+test('start-up requests embed.js before it prepares any checkout, as the stock snippet does', () => {
+  const prepared: boolean[] = []
+  // The moment embed.js is requested: has any checkout been prepared (its container made) yet?
+  const append = document.head.appendChild.bind(document.head)
+  vi.spyOn(document.head, 'appendChild').mockImplementation(<T extends Node>(node: T) => {
+    if (node instanceof HTMLScriptElement) prepared.push(document.querySelector('[id^=mc]') != null)
+    else append(node)
+    return node
+  })
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"></div><div data-moonclerk-checkout="b2"></div>'
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
+  expect(prepared).toStrictEqual([false])
+  expect(document.querySelectorAll('[id^=mc]')).toHaveLength(2)
+})
+
+test('start-up requests nothing early for lazy placeholders, unusable tokens or load values; each checkout still reports its own', async () => {
+  const scripts = captureScripts()
+  const errors: string[] = []
+  document.addEventListener('moonclerk:error', (event) => errors.push(event.detail.reason))
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1" data-moonclerk-load="click"></div><div data-moonclerk-checkout="not a token"></div><div data-moonclerk-checkout="c3" data-moonclerk-load="Eager"></div>'
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
+  await settle()
+  expect(scripts).toHaveLength(0)
+  expect(errors).toStrictEqual(['invalid-config', 'invalid-config'])
+})
+
+test('an unusable page-wide timeout requests nothing early either; the checkout reports it', async () => {
+  const scripts = captureScripts()
+  const errors: string[] = []
+  document.addEventListener('moonclerk:error', (event) => errors.push(event.detail.reason))
+  document.body.innerHTML = '<div data-moonclerk-checkout="d4"></div>'
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-timeout': 'soon' })
+  await settle()
+  expect(scripts).toHaveLength(0)
+  expect(errors).toStrictEqual(['invalid-config'])
+})
+
 test('a page without checkouts loads nothing', () => {
   const scripts = captureScripts()
   vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
