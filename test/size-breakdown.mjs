@@ -6,16 +6,17 @@ import terser from '@rollup/plugin-terser'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { rollup } from 'rollup'
+import { fileURLToPath } from 'node:url'
 
-// Each stub keeps the exports the other modules import, and does nothing.
-const STUBS = {
+// Each stub keeps the exports of the module it replaces (test/size.test.ts checks), and does nothing.
+export const STUBS = {
   element: `export class MoonClerkCheckoutElement {}`,
   registration: `export const define = () => {}`,
   intent: `export const whenWanted = () => Promise.resolve()`,
   return: `export const takeReturn = () => null; export const announceReturn = () => {}
     export const handleReturn = () => null; export const onReturn = () => () => {}`,
   'return-url': `export const readReturn = () => null`,
-  fields: `export const fieldParams = () => []`,
+  fields: `export const FIELDS = ''; export const fieldParams = () => []`,
   // Keeps the values on the placeholder's own fallback link; drops <a data-moonclerk-link>.
   links: `import { withParams } from './opts.js'
     export const decorateAndRemember = (link, values) => { link.href = withParams(link.href, values) }
@@ -40,7 +41,7 @@ async function gzipSize(stubbed) {
 }
 
 // Cumulative: each row leaves out one more feature, the least central first.
-const ROWS = [
+export const ROWS = [
   ['the script build as shipped', []],
   ['without custom fields (fields)', ['fields']],
   ['… and without <moonclerk-checkout>', ['fields', 'element', 'registration']],
@@ -50,10 +51,13 @@ const ROWS = [
   ['… and without <a data-moonclerk-link>', ['fields', 'element', 'registration', 'umd', 'intent', 'return', 'return-url', 'links']],
 ]
 
-let previous
-console.log('gzip -9 bytes  change  script build')
-for (const [what, stubbed] of ROWS) {
-  const size = await gzipSize(stubbed)
-  console.log(`${String(size).padStart(13)}  ${previous ? String(size - previous).padStart(6) : '      '}  ${what}`)
-  previous = size
+// Run as `npm run size`; imported by the size test, it measures nothing.
+if (process.argv[1] && path.resolve(process.argv[1]) == fileURLToPath(import.meta.url)) {
+  let previous
+  console.log('gzip -9 bytes  change  script build')
+  for (const [what, stubbed] of ROWS) {
+    const size = await gzipSize(stubbed)
+    console.log(`${String(size).padStart(13)}  ${previous ? String(size - previous).padStart(6) : '      '}  ${what}`)
+    previous = size
+  }
 }

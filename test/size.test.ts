@@ -1,6 +1,6 @@
 // @vitest-environment node
 // Size is a feature: every build output has a gzip budget, checked on each `npm test` (after the build).
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import terser from '@rollup/plugin-terser'
 import { rollup } from 'rollup'
@@ -79,4 +79,21 @@ test('dist/auto.mjs adds only the start-up call', async () => {
   const size = await gzipSize(readFileSync('dist/auto.mjs'))
   report('auto.mjs', size, BUDGETS.auto)
   expect(size).toBeLessThanOrEqual(BUDGETS.auto)
+})
+
+test("npm run size's stubs export what the modules it still builds import from them", async () => {
+  const { ROWS, STUBS } = await import('./size-breakdown.mjs')
+  const modules = readdirSync('src').filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3))
+  const declared = (code: string) => new Set([...code.matchAll(/export (?:const|(?:async )?function|class) (\w+)/g)].map((m) => m[1]))
+  // Value imports (`import { a, type B } from './name.js'`) of module `name` in module `importer`.
+  const imports = (importer: string, name: string) =>
+    [...readFileSync(`src/${importer}.ts`, 'utf8').matchAll(new RegExp(`^import \\{([^}]*)\\} from '\\./${name}\\.js'`, 'gm'))]
+      .flatMap((m) => m[1].split(',').map((part) => part.trim()))
+      .filter((part) => part && !part.startsWith('type '))
+  for (const [row, stubbed] of ROWS as Array<[string, string[]]>)
+    for (const name of stubbed) {
+      const stubExports = declared((STUBS as Record<string, string>)[name])
+      const missing = modules.filter((m) => !stubbed.includes(m)).flatMap((m) => imports(m, name).filter((i) => !stubExports.has(i)).map((i) => `${m} imports ${i}`))
+      expect(missing, `${row}: the stub of src/${name}.ts`).toStrictEqual([])
+    }
 })
