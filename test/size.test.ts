@@ -82,7 +82,10 @@ test('dist/auto.mjs adds only the start-up call', async () => {
 })
 
 test("npm run size's stubs export what the modules it still builds import from them", async () => {
-  const { ROWS, STUBS } = await import('./size-breakdown.mjs')
+  const { ROWS, STUBS } = (await import(new URL('./size-breakdown.mjs', import.meta.url).href)) as {
+    ROWS: Array<[row: string, stubbed: string[]]>
+    STUBS: Record<string, string>
+  }
   const modules = readdirSync('src').filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3))
   const declared = (code: string) => new Set([...code.matchAll(/export (?:const|(?:async )?function|class) (\w+)/g)].map((m) => m[1]))
   // Value imports (`import { a, type B } from './name.js'`) of module `name` in module `importer`.
@@ -90,9 +93,9 @@ test("npm run size's stubs export what the modules it still builds import from t
     [...readFileSync(`src/${importer}.ts`, 'utf8').matchAll(new RegExp(`^import \\{([^}]*)\\} from '\\./${name}\\.js'`, 'gm'))]
       .flatMap((m) => m[1].split(',').map((part) => part.trim()))
       .filter((part) => part && !part.startsWith('type '))
-  for (const [row, stubbed] of ROWS as Array<[string, string[]]>)
+  for (const [row, stubbed] of ROWS)
     for (const name of stubbed) {
-      const stubExports = declared((STUBS as Record<string, string>)[name])
+      const stubExports = declared(STUBS[name])
       const missing = modules.filter((m) => !stubbed.includes(m)).flatMap((m) => imports(m, name).filter((i) => !stubExports.has(i)).map((i) => `${m} imports ${i}`))
       expect(missing, `${row}: the stub of src/${name}.ts`).toStrictEqual([])
     }
