@@ -65,3 +65,10 @@ test('no fields, no parameters', () => {
   expect(params(undefined)).toStrictEqual({ params: [], warnings: [] })
   expect(params('')).toStrictEqual({ params: [], warnings: [] })
 })
+
+test("an object key that only ends like MoonClerk's names is no field name: left out, with a warning", () => {
+  expect(params({ 'xfields[a]': '1', ok: 'yes' })).toStrictEqual({
+    params: [['fields[ok]', 'yes']],
+    warnings: ['fields (data-moonclerk-fields): "xfields[a]" is no field name such as hat_size or address[line1]: left out'],
+  })
+})

@@ -112,3 +112,30 @@ test('a link takes custom fields from its data attribute, as MoonClerk\'s parame
     ['fields[interests][]', 'music'],
   ])
 })
+
+test('a link elsewhere is warned about once however often links are decorated', async () => {
+  const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  html('<a href="https://evil.example/c" data-moonclerk-link>Pay</a>')
+  decorateLinks()
+  decorateLinks()
+  await settle()
+  expect(warned).toHaveBeenCalledTimes(1)
+})
+
+test('an unusable pay URL (not https:) decorates no link: each is left alone with a warning', async () => {
+  window.MoonClerkCheckoutConfig = { cid: '234', payUrl: 'http://app.moonclerk.com/pay/' }
+  const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  html('<a href="http://app.moonclerk.com/pay/a1" data-moonclerk-link>Pay</a>')
+  decorateLinks()
+  await settle()
+  expect(href('a')).toBe('http://app.moonclerk.com/pay/a1')
+  expect(warned).toHaveBeenCalledTimes(1)
+})
+
+test('a link without a cid leaves the tab\'s memory of cids untouched', async () => {
+  html('<a href="https://app.moonclerk.com/pay/a1" data-moonclerk-link data-moonclerk-name="Leon">Pay</a>')
+  decorateLinks()
+  await settle()
+  expect(href('a')).toBe('https://app.moonclerk.com/pay/a1?name=Leon')
+  expect(sessionStorage.getItem('moonclerk-checkout:cids')).toBeNull()
+})

@@ -56,6 +56,8 @@ describe('a displayed checkout', () => {
     expect(text.textContent).toBe('')
     expect(linkOf(el).hidden).toBe(true)
     expect(el.querySelectorAll('iframe')).toHaveLength(1)
+    // Only the fallback is hidden: the container that holds MoonClerk's frame shows.
+    expect(el.querySelector<HTMLElement>('#mca1')!.hidden).toBe(false)
     handle.destroy()
     expect(el.outerHTML).toBe('<section id="pay" data-moonclerk-checkout="a1"><p>Pay by card</p> or by bank</section>')
     expect(el.firstChild).toBe(paragraph)
@@ -629,6 +631,11 @@ describe('templates that render empty or odd values: the checkout shows without 
     expect(warnings[0]).toBe('[moonclerk-checkout] <div>: name (data-moonclerk-name) "Leon%20Bridges" looks percent-encoded: values are not decoded, pass them as they are')
     // `%` is among what embed.js would alter: the name is left out of the embed too.
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
+  })
+
+  test('a percent sign that starts no %XX escape gets no percent-encoded warning', async () => {
+    const { warnings } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-name="50%a off" data-moonclerk-cid="7"></div>')
+    expect(warnings.filter((w) => w.includes('percent-encoded'))).toStrictEqual([])
   })
 
   test('height and a numeric width reach MoonClerk as given', async () => {

@@ -32,3 +32,16 @@ test('an element named MoonClerkCheckout (<img name=…> shows through window) i
   api.push((given) => calls.push(given))
   expect(calls).toStrictEqual([api])
 })
+
+test('without a queue nothing runs and nothing is logged; the global carries the API and the element class', async () => {
+  const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+  delete (window as unknown as { MoonClerkCheckout?: unknown }).MoonClerkCheckout
+  vi.resetModules()
+  await import('../src/umd')
+  await settle()
+  const api = (window as unknown as { MoonClerkCheckout: Record<string, unknown> }).MoonClerkCheckout
+  expect(errors).not.toHaveBeenCalled()
+  expect(typeof api.mount).toBe('function')
+  // The class itself (an earlier import in this file registered its own copy with the browser).
+  expect((api.MoonClerkCheckoutElement as { prototype: unknown }).prototype).toBeInstanceOf(HTMLElement)
+})

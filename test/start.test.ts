@@ -200,6 +200,30 @@ test('an unusable page-wide timeout requests nothing early either; the checkout 
   expect(errors).toStrictEqual(['invalid-config'])
 })
 
+test('after the page has parsed, start-up mounts every placeholder at once, the last element of the page too', async () => {
+  document.body.innerHTML = '<p>Intro</p><div data-moonclerk-checkout="a1"></div>'
+  // Our script tag in <head>: nothing follows the placeholder, as at the end of many pages.
+  const script = scriptTag({ 'data-moonclerk-embed-src': EMBED_SRC })
+  document.head.append(script)
+  const scripts = captureScripts()
+  vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(script)
+  start()
+  expect(document.querySelector('[data-moonclerk-checkout]')!.getAttribute('data-moonclerk-state')).toBe('loading')
+  arrive(scripts[0])
+  await settle()
+  expect(FakeEmbed.displayed).toHaveLength(1)
+  script.remove()
+})
+
+test("our script tag's placeholder-only attributes (width, amount) are not page-wide", async () => {
+  const scripts = captureScripts()
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-width': '300px', 'data-moonclerk-amount-cents': '500', 'data-moonclerk-cid': 'page-wide' })
+  arrive(scripts[0])
+  await settle()
+  expect(FakeEmbed.displayed).toStrictEqual([{ checkoutToken: 'a1', width: '100%', cid: 'page-wide' }])
+})
+
 test('a page without checkouts loads nothing', () => {
   const scripts = captureScripts()
   vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
