@@ -83,7 +83,8 @@ const setState = ({ placeholder, element }: Checkout, state?: string) =>
 /**
  * Synchronous, so that a second mount of the same form sees this one's container: the fallback
  * link, every option checked, the container claimed, and the values checked unless a cid function
- * must run first. Nothing is requested before this has passed.
+ * must run first. Nothing is requested before this has passed; embed.js is requested before the
+ * link is decorated.
  */
 function prepare(checkout: Checkout) {
   const { options: o, element, onAbort } = checkout
@@ -98,17 +99,26 @@ function prepare(checkout: Checkout) {
   const fields = fieldParams(values.fields, warn)
   const embedded = embedFields(fields, warn)
   // Every failure from here on leaves a link that still carries the payer's cid and prefill
-  // values, also those that MoonClerk's embed.js could not be given safely.
-  const embedOpts = (cid?: CidValue) => {
-    decorateAndRemember(link, checkoutValues({ ...values, cid }), fields)
-    // The fields as checked above: each one the embed cannot take left out, where buildOpts() would refuse them all.
-    const opts = buildOpts({ ...forEmbed, fields: undefined, cid })
-    if (embedded) opts.fields = embedded
-    return opts
+  // values, also those that MoonClerk's embed.js could not be given safely. The link gets them
+  // after the checks and after `requested`: the tab's memory (sessionStorage) can take
+  // milliseconds to open, and embed.js is on the critical path, as in the stock snippet.
+  const embedOpts = (cid?: CidValue, requested = noop) => {
+    try {
+      // The fields as checked above: each one the embed cannot take left out, where buildOpts() would refuse them all.
+      const opts = buildOpts({ ...forEmbed, fields: undefined, cid })
+      if (embedded) opts.fields = embedded
+      requested()
+      return opts
+    } finally {
+      decorateAndRemember(link, checkoutValues({ ...values, cid }), fields)
+    }
   }
+  // A second checkout of a form loads nothing: it only puts the values on its link.
+  let embed: Promise<MoonclerkEmbedConstructor> = never
+  const request = () => void (taken || (embed = loadWhenWanted(checkout, { ...settings, payUrl, link })))
   // A cid function's value is checked when it arrives; everything else now.
-  const opts = typeof values.cid == 'function' ? void embedOpts() : embedOpts(values.cid)
-  return { ...settings, payUrl, link, container, taken, embedOpts, opts }
+  const opts = typeof values.cid == 'function' ? void embedOpts(undefined, request) : embedOpts(values.cid, request)
+  return { ...settings, payUrl, link, container, taken, embedOpts, opts, embed }
 }
 
 type Prepared = ReturnType<typeof prepare>
@@ -116,8 +126,7 @@ type Prepared = ReturnType<typeof prepare>
 /** Loads MoonClerk (at once, or when the payer wants it) and displays the checkout. */
 async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
   const { options: o, signal } = checkout
-  // A second checkout of a form loads nothing: it only puts the values on its link, below.
-  const embed = prepared.taken ? never : loadWhenWanted(checkout, prepared)
+  const { embed } = prepared
   // Awaited below, after the cid; until then a failed load must not count as unhandled.
   embed.catch(noop)
   let opts = prepared.opts
@@ -133,7 +142,7 @@ async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
 }
 
 /** Lazy modes fetch nothing of MoonClerk's before the payer shows intent. */
-function loadWhenWanted(checkout: Checkout, { embedUrl, payUrl, timeoutMs, load, link }: Prepared): Promise<MoonclerkEmbedConstructor> {
+function loadWhenWanted(checkout: Checkout, { embedUrl, payUrl, timeoutMs, load, link }: ReturnType<typeof resolve> & { payUrl: URL; link: HTMLAnchorElement }): Promise<MoonclerkEmbedConstructor> {
   const warm = () => {
     preconnect(embedUrl)
     preconnect(payUrl)

@@ -1,12 +1,9 @@
-import { checkoutOptions, pageOptions, rememberOwnScript } from './config.js'
+import { pageOptions, rememberOwnScript } from './config.js'
 import { fromDocument, listenOn } from './dom.js'
 import { decorateLinks } from './links.js'
-import { loadEmbedScript } from './loader.js'
-import { positiveInteger } from './opts.js'
 import { mount, placeholders } from './mount.js'
 import { page, STARTED } from './page.js'
 import { announceReturn, takeReturn } from './return.js'
-import { CHECKS } from './schema.js'
 
 /**
  * Whether the parser is done with `element`: something follows it or one of its ancestors, so
@@ -21,36 +18,11 @@ function parsed(element: Element): boolean {
   return element instanceof HTMLScriptElement
 }
 
-/** Whether start-up will mount `placeholder` and load embed.js for it at once. */
-function wantsEmbedNow(placeholder: Element): boolean {
-  if (page.handles.has(placeholder)) return false
-  const { load, token } = checkoutOptions(placeholder)
-  return load == 'eager' && CHECKS.token[0].test(String(token || ''))
-}
-
-/**
- * Mounts the placeholders nobody has mounted yet, and remembers that start-up did. When one of
- * them wants MoonClerk at once, embed.js is requested before any is prepared, as the stock
- * snippet does: preparing checkouts then costs no time on the network's critical path. Only
- * page-wide settings choose its URL, nonce and timeout (a placeholder cannot), and the loader
- * checks the URL; a checkout's own load reuses this one.
- */
-function mountAtStart(ready: Element[]): void {
-  // Again for each batch the parser completes: the loader asks only once per URL.
-  if (ready.some(wantsEmbedNow)) {
-    const { embedSrc, timeoutMs, nonce } = pageOptions()
-    try {
-      // A failure reaches every checkout through its own load, which reuses this one.
-      loadEmbedScript({ embedSrc, timeoutMs: positiveInteger('timeoutMs', timeoutMs), nonce }).catch(() => {})
-    } catch {
-      // An unusable timeout: each checkout reports it, and requests nothing.
-    }
-  }
-  for (const placeholder of ready) {
-    if (page.handles.has(placeholder)) continue
-    mount(placeholder)
-    page.mountedAtStart.add(placeholder)
-  }
+/** Mounts a placeholder nobody has mounted yet, and remembers that start-up did. */
+const mountAtStart = (placeholder: Element) => {
+  if (page.handles.has(placeholder)) return
+  mount(placeholder)
+  page.mountedAtStart.add(placeholder)
 }
 
 /**
@@ -61,7 +33,7 @@ function mountAtStart(ready: Element[]): void {
 function whileParsing(then: () => void): void {
   const scan = () => {
     decorateLinks()
-    mountAtStart(placeholders().filter(parsed))
+    placeholders().filter(parsed).forEach(mountAtStart)
   }
   // The parser's insertions arrive in batches; each may complete a placeholder.
   const observer = new MutationObserver(scan)
@@ -88,7 +60,7 @@ export function start(): void {
     // Announced once the page has parsed, so listeners added by its later scripts hear it too.
     if (returned) announceReturn(returned, pageOptions())
     decorateLinks()
-    mountAtStart(placeholders())
+    placeholders().forEach(mountAtStart)
   }
   if (fromDocument('readyState') == 'loading') whileParsing(done)
   else done()

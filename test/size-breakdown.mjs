@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib'
 import { rollup } from 'rollup'
 import { fileURLToPath } from 'node:url'
 
-// Each stub keeps the exports of the module it replaces (test/size.test.ts checks), and does nothing.
+// Each stub keeps the exports the modules built with it import (test/size.test.ts builds every row), and does nothing.
 export const STUBS = {
   element: `export class MoonClerkCheckoutElement {}`,
   registration: `export const define = () => {}`,
@@ -27,7 +27,8 @@ export const STUBS = {
     start(); define()`,
 }
 
-async function gzipSize(stubbed) {
+/** The script build with the `stubbed` modules replaced, as rollup.config.mjs builds it (minified unless asked not to). */
+export async function build(stubbed, { minify = true } = {}) {
   const stubs = {
     name: 'stubs',
     load: (id) => STUBS[stubbed.find((name) => path.basename(id) == name + '.ts')] || null,
@@ -35,10 +36,12 @@ async function gzipSize(stubbed) {
   const compile = typescript({ include: ['src/**/*.ts'], filterRoot: '.', compilerOptions: { declaration: false, declarationDir: undefined } })
   const bundle = await rollup({ input: 'src/umd.ts', plugins: [stubs, compile] })
   // As rollup.config.mjs builds dist/moonclerk-checkout.umd.min.js.
-  const minify = terser({ ecma: 2019, module: false, compress: { passes: 3 }, format: { comments: false } })
-  const { output } = await bundle.generate({ format: 'iife', name: 'MoonClerkCheckout', extend: true, freeze: false, inlineDynamicImports: true, plugins: [minify] })
-  return gzipSync(output[0].code, { level: 9 }).length
+  const plugins = minify ? [terser({ ecma: 2019, module: false, compress: { passes: 3 }, format: { comments: false } })] : []
+  const { output } = await bundle.generate({ format: 'iife', name: 'MoonClerkCheckout', extend: true, freeze: false, inlineDynamicImports: true, plugins })
+  return output[0].code
 }
+
+const gzipSize = async (stubbed) => gzipSync(await build(stubbed), { level: 9 }).length
 
 // Cumulative: each row leaves out one more feature, the least central first.
 export const ROWS = [

@@ -163,22 +163,38 @@ test('at DOMContentLoaded it stops watching the page', async () => {
   expect(document.querySelector('[data-moonclerk-state]')).toBeNull()
 })
 
-test('start-up requests embed.js before it prepares any checkout, as the stock snippet does', () => {
-  const prepared: boolean[] = []
-  // The moment embed.js is requested: has any checkout been prepared (its container made) yet?
+test('embed.js is requested once the checkout has passed its checks, before its link gets the values and the tab remembers the cid', () => {
+  sessionStorage.clear()
+  const atRequest: Array<[string, string | null]> = []
   const append = document.head.appendChild.bind(document.head)
   vi.spyOn(document.head, 'appendChild').mockImplementation(<T extends Node>(node: T) => {
-    if (node instanceof HTMLScriptElement) prepared.push(document.querySelector('[id^=mc]') != null)
+    if (node instanceof HTMLScriptElement) atRequest.push([document.querySelector('a')!.href, sessionStorage.getItem('moonclerk-checkout:cids')])
     else append(node)
     return node
   })
-  document.body.innerHTML = '<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"></div><div data-moonclerk-checkout="b2"></div>'
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"></div>'
   startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
-  expect(prepared).toStrictEqual([false])
-  expect(document.querySelectorAll('[id^=mc]')).toHaveLength(2)
+  expect(atRequest).toStrictEqual([['https://app.moonclerk.com/pay/a1', null]])
+  expect(document.querySelector('a')!.href).toBe('https://app.moonclerk.com/pay/a1?cid=7')
+  expect(sessionStorage.getItem('moonclerk-checkout:cids')).toBe('["7"]')
 })
 
-test('start-up requests nothing early for lazy placeholders, unusable tokens or load values; each checkout still reports its own', async () => {
+test.each([
+  ['a cid embed.js would alter', '<div data-moonclerk-checkout="a1" data-moonclerk-cid="a&b"></div>', {}, 'invalid-config'],
+  ['a pay URL that is not https:', '<div data-moonclerk-checkout="a1"></div>', { 'data-moonclerk-pay-url': 'http://app.moonclerk.com/pay/' }, 'invalid-config'],
+  ["a stock snippet's container of the same form elsewhere on the page", '<div id="mca1"></div><div data-moonclerk-checkout="a1"></div>', {}, 'duplicate-token'],
+])('a checkout that cannot show requests nothing: %s', async (_, markup, attributes, reason) => {
+  const scripts = captureScripts()
+  const errors: string[] = []
+  document.addEventListener('moonclerk:error', (event) => errors.push(event.detail.reason))
+  document.body.innerHTML = markup
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, ...attributes })
+  await settle()
+  expect(scripts).toHaveLength(0)
+  expect(errors).toStrictEqual([reason])
+})
+
+test('nothing is requested for lazy placeholders before intent, nor for unusable tokens or load values; each checkout reports its own', async () => {
   const scripts = captureScripts()
   const errors: string[] = []
   document.addEventListener('moonclerk:error', (event) => errors.push(event.detail.reason))
@@ -189,7 +205,7 @@ test('start-up requests nothing early for lazy placeholders, unusable tokens or 
   expect(errors).toStrictEqual(['invalid-config', 'invalid-config'])
 })
 
-test('an unusable page-wide timeout requests nothing early either; the checkout reports it', async () => {
+test('an unusable page-wide timeout requests nothing either; the checkout reports it', async () => {
   const scripts = captureScripts()
   const errors: string[] = []
   document.addEventListener('moonclerk:error', (event) => errors.push(event.detail.reason))
