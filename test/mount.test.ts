@@ -115,6 +115,15 @@ describe('a displayed checkout', () => {
     expect(el.querySelector('p')!.hidden).toBe(true)
   })
 
+  test('an SVG its author hid with a display attribute keeps it after destroy', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"><svg display="none"></svg></div>')
+    const handle = mount(el)
+    arrive(scripts[0])
+    await handle.displayed
+    handle.destroy()
+    expect(el.querySelector('svg')!.getAttribute('display')).toBe('none')
+  })
+
   test('the custom id may come from a function, sync or async', async () => {
     const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div data-moonclerk-checkout="b2"></div>')
     const first = mount(el, { cid: () => 234 })

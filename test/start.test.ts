@@ -240,6 +240,31 @@ test("our script tag's placeholder-only attributes (width, amount) are not page-
   expect(FakeEmbed.displayed).toStrictEqual([{ checkoutToken: 'a1', width: '100%', cid: 'page-wide' }])
 })
 
+test('while the page parses, a placeholder that ends its section mounts once something follows the section', async () => {
+  captureScripts()
+  vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
+  document.body.innerHTML = '<main><section><h2>Join</h2></section></main>'
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
+  const placeholder = document.createElement('div')
+  placeholder.setAttribute('data-moonclerk-checkout', 'a1')
+  document.querySelector('section')!.append(placeholder)
+  await settle()
+  expect(placeholder.hasAttribute('data-moonclerk-state')).toBe(false)
+  // The parser closes the section and goes on with the next one: the placeholder is complete.
+  document.querySelector('main')!.insertAdjacentHTML('beforeend', '<section><p>More of the page</p></section>')
+  await vi.waitFor(() => expect(placeholder.getAttribute('data-moonclerk-state')).toBe('loading'))
+  document.dispatchEvent(new Event('DOMContentLoaded'))
+})
+
+test('a page that is no return hears no moonclerk:return', async () => {
+  const heard: unknown[] = []
+  document.addEventListener('moonclerk:return', (event) => heard.push(event.detail))
+  document.body.innerHTML = '<p>No checkout here</p>'
+  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
+  await settle()
+  expect(heard).toStrictEqual([])
+})
+
 test('a page without checkouts loads nothing', () => {
   const scripts = captureScripts()
   vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
