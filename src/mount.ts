@@ -98,27 +98,31 @@ function prepare(checkout: Checkout) {
   const forEmbed = embeddable(values, warn)
   const fields = fieldParams(values.fields, warn)
   const embedded = embedFields(fields, warn)
+  const decorate = (cid?: CidValue) => decorateAndRemember(link, checkoutValues({ ...values, cid }), fields)
   // Every failure from here on leaves a link that still carries the payer's cid and prefill
-  // values, also those that MoonClerk's embed.js could not be given safely. The link gets them
-  // after the checks and after `requested`: the tab's memory (sessionStorage) can take
-  // milliseconds to open, and embed.js is on the critical path, as in the stock snippet.
-  const embedOpts = (cid?: CidValue, requested = noop) => {
+  // values, also those that MoonClerk's embed.js could not be given safely.
+  const checked = (cid?: CidValue) => {
     try {
       // The fields as checked above: each one the embed cannot take left out, where buildOpts() would refuse them all.
       const opts = buildOpts({ ...forEmbed, fields: undefined, cid })
       if (embedded) opts.fields = embedded
-      requested()
       return opts
-    } finally {
-      decorateAndRemember(link, checkoutValues({ ...values, cid }), fields)
+    } catch (error) {
+      decorate(cid)
+      throw error
     }
   }
-  // A second checkout of a form loads nothing: it only puts the values on its link.
-  let embed: Promise<MoonclerkEmbedConstructor> = never
-  const request = () => void (taken || (embed = loadWhenWanted(checkout, { ...settings, payUrl, link })))
   // A cid function's value is checked when it arrives; everything else now.
-  const opts = typeof values.cid == 'function' ? void embedOpts(undefined, request) : embedOpts(values.cid, request)
-  return { ...settings, payUrl, link, container, taken, embedOpts, opts, embed }
+  const cid = typeof values.cid == 'function' ? undefined : values.cid
+  const opts = checked(cid)
+  // Requested once the checks have passed, before the link gets the values: the tab's memory
+  // (sessionStorage) can take milliseconds to open, and embed.js is on the critical path, as in
+  // the stock snippet. A second checkout of a form loads nothing: it only puts the values on its link.
+  const embed = taken ? never : loadWhenWanted(checkout, { ...settings, payUrl, link })
+  decorate(cid)
+  // When the check fails, checked() decorates once more, which changes nothing.
+  const embedOpts = (cid: CidValue | undefined) => (decorate(cid), checked(cid))
+  return { ...settings, payUrl, link, container, taken, embedOpts, opts: typeof values.cid == 'function' ? undefined : opts, embed }
 }
 
 type Prepared = ReturnType<typeof prepare>

@@ -33,13 +33,14 @@ const gzipSize = async (code: string | Buffer) => (await import('node:zlib')).gz
 // fields' keys checked one by one and their warnings naming the attribute, SVG icons hidden too):
 // 202 B and 153 B. Requesting embed.js as soon as a checkout has passed its checks, before its
 // link is decorated and its cid written to the tab's memory (sessionStorage, whose first access
-// takes up to 5 ms): 48 B and 38 B.
+// takes up to 5 ms): 48 B and 38 B; written as check, request, decorate in that order, 4 B more
+// in mount().
 const BUDGETS = {
   // Everything a script-tag user downloads; the stock snippet is ~430 B per checkout, inline.
   umd: 7470,
   // What an app pays when it imports only mount() and minifies: our side of a SPA bundle (the
   // lazy modes' chunk, fetched only when a page uses one, not included).
-  mountOnly: 4880,
+  mountOnly: 4890,
   auto: 200,
 }
 
