@@ -5,6 +5,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { apiGet, client, withDeadline } from '../src/server/api'
 import { confirmCheckout, isPaid, MoonClerkApiError } from '../src/server/index'
 import { payOnStandIn } from './standin-harness'
 
@@ -81,7 +82,8 @@ test('5xx answers are retried with backoff', async () => {
   await fetch(`${standIn.origin}/__standin/api-faults`, { method: 'POST', body: JSON.stringify({ status: 503, times: 2 }) })
   expect(await confirmCheckout(returned, options())).toMatchObject({ kind: 'payment' })
   await fetch(`${standIn.origin}/__standin/api-faults`, { method: 'POST', body: JSON.stringify({ status: 502, times: 5 }) })
-  await expect(confirmCheckout(returned, { ...options(), retries: 1 })).rejects.toThrow(/gave up after 2 attempts \(502/)
+  const gaveUp = /gave up after 2 attempts in \d+ ms \(502/
+  await expect(confirmCheckout(returned, { ...options(), retries: 1 })).rejects.toThrow(gaveUp)
   await fetch(`${standIn.origin}/__standin/api-faults`, { method: 'POST', body: JSON.stringify({ status: 502, times: 0 }) })
 })
 
@@ -296,17 +298,20 @@ describe('the API client against a scripted API', () => {
   })
 
   test.each([
-    ['another payment', { payment: paid({ id: 6 }) }],
     ['no payment', { payment: null }],
     ['nothing', {}],
+    ['a payment that is no object', { payment: 'undefined' }],
+    ['a list', { payment: [paid({})] }],
   ])('an answer that holds %s is an error, not a confirmation', async (_, body) => {
     const { api } = scripted(() => body)
-    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, api)).rejects.toMatchObject({ status: 200, message: 'MoonClerk API /payments/5: the answer holds no payment 5' })
+    const error = await confirmCheckout({ customId: 'u1', paymentId: 5 }, api).catch((e) => e)
+    const message = 'MoonClerk API /payments/5: the answer holds no payment 5'
+    expect(error).toMatchObject({ status: 200, retryable: false, message })
   })
 
-  test('an answer whose record is no object is an error, whatever the id', async () => {
-    const { api } = scripted(() => ({ payment: 'undefined' }))
-    await expect(confirmCheckout({ customId: 'u1', paymentId: 'undefined' }, api)).rejects.toMatchObject({ status: 200 })
+  test('an answer about another payment is no such payment: null', async () => {
+    const { api } = scripted(() => ({ payment: paid({ id: 6 }) }))
+    expect(await confirmCheckout({ customId: 'u1', paymentId: 5 }, api)).toBeNull()
   })
 
   test('an id that could leave its path segment is no id: nothing is requested', async () => {
@@ -375,7 +380,7 @@ describe('the API client against a scripted API', () => {
   })
 
   test('isPaid: a successful payment without amount_refunded is paid', () => {
-    expect(isPaid({ object: 'payment', data: { status: 'successful', amount: 1000 } })).toBe(true)
+    expect(isPaid({ object: 'payment', data: { id: 5, status: 'successful', amount: 1000 } })).toBe(true)
   })
 
   test.each(['http://evillocalhost/', 'http://127.0.0.1.evil/'])('%s is refused', async (apiBase) => {
@@ -388,5 +393,396 @@ describe('the API client against a scripted API', () => {
     const { urls, api } = scripted(() => ({ payment: paid({}) }))
     await confirmCheckout({ customId: 'u1', paymentId: 5 }, { ...api, apiBase })
     expect(String(urls[0])).toBe(apiBase + 'payments/5')
+  })
+})
+
+// The sharp edges of the API client (issue 19, item 7): each of these failed on the code before.
+describe('sharp edges of the API client', () => {
+  type Reply = Response | (() => Response) | 'hang'
+  /** A fetch that gives the replies in turn (the last one again and again), and counts the calls. */
+  function replies(...given: Reply[]) {
+    const urls: string[] = []
+    const fetchSpy = vi.fn((input: URL | RequestInfo, init?: RequestInit) => {
+      urls.push(String(input))
+      const reply = given[Math.min(urls.length, given.length) - 1]
+      if (reply == 'hang') return hang(init?.signal)
+      return Promise.resolve(typeof reply == 'function' ? reply() : reply.clone())
+    })
+    return { urls, fetchSpy, fetch: fetchSpy as unknown as typeof fetch }
+  }
+  /** A request that never gets an answer, and fails only when it is aborted (as fetch does). */
+  const hang = (signal: AbortSignal | null | undefined) =>
+    new Promise<Response>((_, reject) =>
+      signal?.addEventListener('abort', () => reject(signal.reason ?? new Error('aborted'))),
+    )
+  const json = (body: unknown, init: ResponseInit = {}) => new Response(JSON.stringify(body), init)
+  const payment = (fields: Record<string, unknown> = {}) => ({
+    payment: { id: 5, custom_id: 'u1', status: 'successful', amount: 1000, amount_refunded: 0, ...fields },
+  })
+  const byId = { customId: 'u1', paymentId: 5 }
+
+  describe('ids MoonClerk would read differently are no ids: null, no request', () => {
+    test.each([
+      '07',
+      ' 7',
+      '7 ',
+      '7.0',
+      '+7',
+      '0',
+      '-7',
+      '1e3',
+      '0x7',
+      '7\n',
+      '12345678901234567',
+      0,
+      -7,
+      7.5,
+      2 ** 53,
+    ])('%j', async (paymentId) => {
+      const { fetch, fetchSpy } = replies(json(payment({ id: 7 })))
+      expect(await confirmCheckout({ customId: 'u1', paymentId }, { apiKey: API_KEY, fetch })).toBeNull()
+      expect(fetchSpy).not.toHaveBeenCalled()
+    })
+
+    test.each([7, '7', '1234567890123456', Number.MAX_SAFE_INTEGER])('%j is fetched', async (paymentId) => {
+      const { fetch, urls } = replies(json(payment({ id: Number(paymentId) })))
+      expect(await confirmCheckout({ customId: 'u1', paymentId }, { apiKey: API_KEY, fetch })).toMatchObject({
+        kind: 'payment',
+      })
+      expect(urls).toStrictEqual([`https://api.moonclerk.com/payments/${paymentId}`])
+    })
+
+    test("a record whose id is not the one asked for is MoonClerk's answer that it has no such one: null", async () => {
+      const { fetch, urls } = replies(json(payment({ id: 6 })))
+      expect(await confirmCheckout(byId, { apiKey: API_KEY, fetch })).toBeNull()
+      expect(urls).toHaveLength(1)
+    })
+  })
+
+  describe('a 200 that is not a JSON object is an error at once, not retried as a 5xx', () => {
+    test.each([
+      [
+        'HTML',
+        new Response('<html>Service Unavailable</html>', { headers: { 'Content-Type': 'text/html' } }),
+        /the 200 answer is not JSON \(text\/html\)/,
+      ],
+      ['empty', new Response(''), /the 200 answer is not JSON/],
+      ['an array', json([payment()]), /the 200 answer is not a JSON object/],
+      ['null', json(null), /the 200 answer is not a JSON object/],
+      ['a string', json('payment'), /the 200 answer is not a JSON object/],
+    ])('%s', async (_, response, message) => {
+      const { fetch, urls } = replies(response)
+      const error = await confirmCheckout(byId, { apiKey: API_KEY, fetch, retries: 3 }).catch((e) => e)
+      expect(error).toBeInstanceOf(MoonClerkApiError)
+      expect(error).toMatchObject({ status: 200, retryable: false, message: expect.stringMatching(message) })
+      expect(error.message).toMatch(/^MoonClerk API \/payments\/5: /)
+      expect(urls).toHaveLength(1)
+    })
+
+    test('an envelope without the record is an error too, not retryable', async () => {
+      const { fetch, urls } = replies(json({ payment: null }))
+      await expect(confirmCheckout(byId, { apiKey: API_KEY, fetch })).rejects.toMatchObject({
+        status: 200,
+        retryable: false,
+      })
+      expect(urls).toHaveLength(1)
+    })
+  })
+
+  describe('isPaid fails closed on values of an unexpected type', () => {
+    const base = { id: 5, status: 'successful', amount: 1000, amount_refunded: 0 }
+    test.each([
+      ['amount_refunded a string', { amount_refunded: '1000' }],
+      ['amount_refunded negative', { amount_refunded: -1 }],
+      ['amount_refunded an object', { amount_refunded: {} }],
+      ['amount a string', { amount: '1000' }],
+      ['amount a string, partly refunded', { amount: '1000', amount_refunded: 300 }],
+      ['no amount, partly refunded', { amount: undefined, amount_refunded: 300 }],
+      ['status not a string', { status: ['successful'] }],
+      ['status in another case', { status: 'Successful' }],
+    ])('a payment with %s is not paid', (_, fields) => {
+      expect(isPaid({ kind: 'payment', record: { ...base, ...fields } as never })).toBe(false)
+      expect(isPaid({ object: 'payment', data: { ...base, ...fields } as never })).toBe(false)
+    })
+
+    test.each([
+      ['a missing amount_refunded', { amount_refunded: undefined }],
+      ['a null amount_refunded', { amount_refunded: null }],
+      ['a partial refund', { amount_refunded: 999 }],
+      ['a free payment', { amount: 0 }],
+    ])('a successful payment with %s is paid', (_, fields) => {
+      expect(isPaid({ kind: 'payment', record: { ...base, ...fields } })).toBe(true)
+    })
+
+    test.each([
+      ['subscription a string', { subscription: 'active' }],
+      ['subscription an array', { subscription: [{ status: 'active' }] }],
+      ['status not a string', { subscription: { status: ['active'] } }],
+      ['no subscription', {}],
+    ])('a plan with %s is not paid', (_, fields) => {
+      expect(isPaid({ kind: 'plan', record: { id: 7, ...fields } as never })).toBe(false)
+    })
+
+    test('a record that is no object is not paid', () => {
+      for (const record of [null, undefined, 'paid', 1]) {
+        expect(isPaid({ kind: 'payment', record: record as never })).toBe(false)
+        expect(isPaid({ kind: 'plan', record: record as never })).toBe(false)
+      }
+    })
+  })
+
+  describe('an apiKey with whitespace or control characters: a TypeError before any request, never echoed', () => {
+    test.each([
+      ['a trailing newline', 'sk-live-SECRET123\n'],
+      ['a leading space', ' sk-live-SECRET123'],
+      ['a trailing space', 'sk-live-SECRET123 '],
+      ['a tab inside', 'sk-live\tSECRET123'],
+      ['a carriage return', 'sk-live-SECRET123\r'],
+      ['a NUL', 'sk-live-SECRET123\u0000'],
+      ['DEL', 'sk-live-SECRET123\u007f'],
+      ['a non-ASCII letter', 'sk-live-SECRÉT123'],
+      ['a no-break space', 'sk-live-SECRET123\u00a0'],
+      ['a zero-width space', 'sk-live-\u200bSECRET123'],
+    ])('%s', async (_, apiKey) => {
+      const { fetch, fetchSpy } = replies(json(payment()))
+      const error = await confirmCheckout(byId, { apiKey, fetch }).catch((e) => e)
+      expect(error).toBeInstanceOf(TypeError)
+      expect(error.message).toMatch(/^apiKey must be/)
+      expect(String(error) + JSON.stringify(error) + error.stack).not.toContain('SECRET')
+      expect(fetchSpy).not.toHaveBeenCalled()
+    })
+
+    test('a key that is no string is a TypeError too', async () => {
+      await expect(confirmCheckout(byId, { apiKey: 12345 as never })).rejects.toThrow(/^apiKey must be a string/)
+    })
+  })
+
+  describe('429 is retried, waiting as Retry-After says', () => {
+    test.each([
+      ['seconds', () => '2', 2000],
+      ['an HTTP date', () => new Date(Date.now() + 3000).toUTCString(), 3000],
+    ])('Retry-After in %s', async (_, retryAfter, waited) => {
+      vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') })
+      try {
+        const tooMany = () =>
+          new Response('', { status: 429, statusText: 'Too Many Requests', headers: { 'Retry-After': retryAfter() } })
+        const { fetch, urls } = replies(tooMany, json(payment()))
+        const confirmed = confirmCheckout(byId, { apiKey: API_KEY, fetch })
+        await vi.advanceTimersByTimeAsync(waited - 1)
+        expect(urls).toHaveLength(1)
+        await vi.advanceTimersByTimeAsync(1)
+        expect(urls).toHaveLength(2)
+        expect(await confirmed).toMatchObject({ kind: 'payment' })
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    test('without Retry-After (or an unreadable one), with backoff; a 429 that does not end is given up', async () => {
+      const timeouts = vi.spyOn(globalThis, 'setTimeout')
+      const { fetch, urls } = replies(
+        new Response('', { status: 429, statusText: 'Too Many Requests', headers: { 'Retry-After': 'soon' } }),
+      )
+      const error = await confirmCheckout(byId, { apiKey: API_KEY, fetch, retries: 2 }).catch((e) => e)
+      expect(error).toMatchObject({
+        name: 'MoonClerkApiError',
+        status: 0,
+        retryable: true,
+        message: expect.stringMatching(/gave up after 3 attempts in \d+ ms \(429 Too Many Requests\)/),
+      })
+      expect(urls).toHaveLength(3)
+      expect(timeouts.mock.calls.map(([, ms]) => ms).filter((ms) => ms == 250 || ms == 500)).toStrictEqual([250, 500])
+    })
+
+    test('a Retry-After past the deadline is given up at once, saying so', async () => {
+      const { fetch, urls } = replies(
+        new Response('', { status: 429, statusText: 'Too Many Requests', headers: { 'Retry-After': '30' } }),
+      )
+      const started = Date.now()
+      const error = await confirmCheckout(byId, { apiKey: API_KEY, fetch, deadlineMs: 5_000 }).catch((e) => e)
+      expect(Date.now() - started).toBeLessThan(1_000)
+      expect(error).toMatchObject({
+        status: 0,
+        retryable: true,
+        message: expect.stringMatching(
+          /gave up after 1 attempt in \d+ ms \(429 Too Many Requests; Retry-After 30 s is past the deadline\)/,
+        ),
+      })
+      expect(urls).toHaveLength(1)
+    })
+
+    test('a long Retry-After is capped at 60 s', async () => {
+      vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') })
+      try {
+        const { fetch, urls } = replies(
+          new Response('', { status: 503, headers: { 'Retry-After': '3600' } }),
+          json(payment()),
+        )
+        const confirmed = confirmCheckout(byId, { apiKey: API_KEY, fetch, deadlineMs: 120_000 })
+        await vi.advanceTimersByTimeAsync(60_000)
+        expect(urls).toHaveLength(2)
+        expect(await confirmed).toMatchObject({ kind: 'payment' })
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+  })
+
+  describe('deadlineMs bounds every attempt and wait', () => {
+    test('a hanging API is given up by the deadline (real time: 300 ms)', { timeout: 3_000 }, async () => {
+      const { fetch, urls } = replies('hang')
+      const started = Date.now()
+      const error = await confirmCheckout(byId, { apiKey: API_KEY, fetch, deadlineMs: 300 }).catch((e) => e)
+      expect(Date.now() - started).toBeLessThan(1_000)
+      expect(error).toBeInstanceOf(MoonClerkApiError)
+      expect(error).toMatchObject({
+        status: 0,
+        retryable: true,
+        message: expect.stringMatching(
+          /^MoonClerk API \/payments\/5: gave up after 1 attempt in \d+ ms \(no answer within 300 ms\)$/,
+        ),
+      })
+      expect(urls).toHaveLength(1)
+    })
+
+    test('with the defaults, a hanging API is given up after 10 s, not 42 s', async () => {
+      vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') })
+      try {
+        const { fetch } = replies('hang')
+        const outcome = confirmCheckout(byId, { apiKey: API_KEY, fetch }).catch((e) => e)
+        await vi.advanceTimersByTimeAsync(9_999)
+        let settled = false
+        void outcome.then(() => (settled = true))
+        await vi.advanceTimersByTimeAsync(0)
+        expect(settled).toBe(false)
+        await vi.advanceTimersByTimeAsync(1)
+        expect(await outcome).toMatchObject({
+          status: 0,
+          message: expect.stringMatching(/gave up after 1 attempt in 10000 ms/),
+        })
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    test("each request's timeout is the smaller of timeoutMs and the time left", async () => {
+      vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') })
+      try {
+        // 0–200 first attempt, 250 backoff, 450–650 second attempt; a 500 ms backoff passes 1,000.
+        const { fetch, urls } = replies('hang')
+        const outcome = confirmCheckout(byId, { apiKey: API_KEY, fetch, timeoutMs: 200, deadlineMs: 1_000 }).catch(
+          (e) => e,
+        )
+        await vi.advanceTimersByTimeAsync(1_000)
+        expect(urls).toHaveLength(2)
+        expect(await outcome).toMatchObject({
+          message: expect.stringMatching(/gave up after 2 attempts in 650 ms \(no answer within 200 ms\)/),
+        })
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    test('a fetch that ignores the abort signal is given up all the same', { timeout: 3_000 }, async () => {
+      const deaf = (() => new Promise<Response>(() => {})) as typeof fetch
+      await expect(confirmCheckout(byId, { apiKey: API_KEY, fetch: deaf, deadlineMs: 200 })).rejects.toMatchObject({
+        status: 0,
+        retryable: true,
+      })
+    })
+
+    test('pages of a checkout-token search share one deadline', async () => {
+      vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') })
+      try {
+        const slowPage = () =>
+          new Promise<Response>((resolve) =>
+            setTimeout(() => resolve(json({ payments: Array(100).fill({ id: 1 }) })), 400),
+          )
+        const fetchSpy = vi.fn(slowPage)
+        const outcome = confirmCheckout(
+          { customId: 'u1', checkoutToken: 'ck1' },
+          { apiKey: API_KEY, fetch: fetchSpy as never, deadlineMs: 1_000 },
+        ).catch((e) => e)
+        await vi.advanceTimersByTimeAsync(2_000)
+        expect(await outcome).toMatchObject({ name: 'MoonClerkApiError', status: 0 })
+        expect(fetchSpy).toHaveBeenCalledTimes(3)
+      } finally {
+        vi.useRealTimers()
+      }
+    })
+
+    test.each([0, -1, Number.NaN, Infinity, '100'])('deadlineMs %j is a TypeError', async (deadlineMs) => {
+      await expect(confirmCheckout(byId, { apiKey: API_KEY, deadlineMs: deadlineMs as never })).rejects.toThrow(
+        /^deadlineMs must be a positive number of milliseconds/,
+      )
+    })
+  })
+})
+
+describe('the low-level client: client(), apiGet(), withDeadline()', () => {
+  const answer = (body: unknown, init?: ResponseInit) => vi.fn(async () => new Response(JSON.stringify(body), init))
+
+  test('client() starts the clock: deadlineAt is deadlineMs from now, 10 s by default', () => {
+    const before = Date.now()
+    expect(client({ apiKey: API_KEY }, 'test').deadlineAt - before).toBeGreaterThanOrEqual(10_000)
+    expect(client({ apiKey: API_KEY }, 'test').deadlineAt - Date.now()).toBeLessThanOrEqual(10_000)
+    expect(client({ apiKey: API_KEY, deadlineMs: 500 }, 'test').deadlineAt - Date.now()).toBeLessThanOrEqual(500)
+    expect(client({ apiKey: API_KEY }, 'test').base.href).toBe('https://api.moonclerk.com/')
+  })
+
+  test('apiGet() past the deadline asks nothing; withDeadline() gives a copy with a fresh one', async () => {
+    const fetchSpy = answer({ payments: [] })
+    const api = { ...client({ apiKey: API_KEY, fetch: fetchSpy as never }, 'test'), deadlineAt: Date.now() - 1 }
+    await expect(apiGet('payments', { count: '100' }, api)).rejects.toMatchObject({
+      status: 0,
+      retryable: true,
+      message: expect.stringMatching(
+        /^MoonClerk API \/payments: gave up after 0 attempts in \d+ ms \(the deadline had passed\)$/,
+      ),
+    })
+    expect(fetchSpy).not.toHaveBeenCalled()
+    const renewed = withDeadline(api, 5_000)
+    expect(renewed.deadlineAt).toBeGreaterThan(Date.now())
+    expect(api.deadlineAt).toBeLessThan(Date.now())
+    expect(await apiGet('payments', { count: '100', offset: '0' }, renewed)).toStrictEqual({ payments: [] })
+    expect(String(fetchSpy.mock.calls[0]?.[0 as never])).toBe('https://api.moonclerk.com/payments?count=100&offset=0')
+    expect(() => withDeadline(api, 0)).toThrow(TypeError)
+  })
+
+  test.each([
+    [401, false],
+    [403, false],
+    [404, false],
+    [400, false],
+    [302, false],
+    [500, true],
+    [503, true],
+    [429, true],
+  ])('a %i answer is a MoonClerkApiError whose retryable is %s', async (status, retryable) => {
+    const api = client({ apiKey: API_KEY, fetch: answer({}, { status }) as never, retries: 0 }, 'test')
+    const error = await apiGet('payments/5', {}, api).catch((e) => e)
+    expect(error).toBeInstanceOf(MoonClerkApiError)
+    expect(error.retryable).toBe(retryable)
+    expect(error.status).toBe(retryable ? 0 : status)
+  })
+
+  test('a network failure is retryable', async () => {
+    const api = client(
+      { apiKey: API_KEY, fetch: (async () => Promise.reject(new TypeError('fetch failed'))) as never, retries: 0 },
+      'test',
+    )
+    await expect(apiGet('payments/5', {}, api)).rejects.toMatchObject({
+      status: 0,
+      retryable: true,
+      message: expect.stringMatching(/fetch failed/),
+    })
+  })
+
+  test.each([
+    ['retries', -1, /^retries must be a whole number from 0/],
+    ['retries', 1.5, /^retries must be a whole number from 0/],
+    ['timeoutMs', 0, /^timeoutMs must be a positive number/],
+  ])('%s %j is a TypeError', (name, value, message) => {
+    expect(() => client({ apiKey: API_KEY, [name]: value }, 'test')).toThrow(message)
   })
 })

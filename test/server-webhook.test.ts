@@ -273,6 +273,67 @@ describe('parseWebhook and verifyWebhook, without the stand-in', () => {
     await expect(verifyWebhook(body({ data: { id } }), api(null))).rejects.toMatchObject({ message: `MoonClerk has no payment ${JSON.stringify(id).slice(0, 80)}` })
   })
 
+  test.each(['07', ' 5', '5.0', '+5', '05', '5 '])(
+    "an id MoonClerk's API would read as another (%j) is 'unknown-object', not an API outage: nothing is fetched",
+    async (id) => {
+      const fetchSpy = vi.fn(
+        async () => new Response(JSON.stringify({ payment: { id: 5, custom_id: 'u1', status: 'successful' } })),
+      )
+      const error = await verifyWebhook(body({ data: { id, custom_id: 'u1' } }), {
+        apiKey: API_KEY,
+        fetch: fetchSpy,
+      }).catch((e) => e)
+      expect(error).toBeInstanceOf(WebhookError)
+      expect(error).toMatchObject({ code: 'unknown-object', message: `MoonClerk has no payment ${JSON.stringify(id)}` })
+      expect(fetchSpy).not.toHaveBeenCalled()
+    },
+  )
+
+  test("an API answer about another record is 'unknown-object', not an API outage", async () => {
+    await expect(verifyWebhook(body({}), api({ id: 6, custom_id: 'u1' }))).rejects.toMatchObject({
+      name: 'WebhookError',
+      code: 'unknown-object',
+    })
+  })
+
+  test('a hanging API is given up by deadlineMs', { timeout: 3_000 }, async () => {
+    const hanging = ((_url: unknown, init?: RequestInit) =>
+      new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)),
+      )) as typeof fetch
+    const started = Date.now()
+    const error = await verifyWebhook(body({}), { apiKey: API_KEY, fetch: hanging, deadlineMs: 250 }).catch((e) => e)
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect(error).toMatchObject({
+      name: 'MoonClerkApiError',
+      status: 0,
+      retryable: true,
+      message: expect.stringMatching(/gave up after 1 attempt in \d+ ms/),
+    })
+  })
+
+  test('payment_succeeded comes with a payment; unknown event strings are decided from the object', async () => {
+    expect(parseWebhook(body({ event: 'payment_succeeded' }))).toMatchObject({
+      event: 'payment_succeeded',
+      kind: 'payment',
+      object: 'payment',
+    })
+    expect(() => parseWebhook(body({ event: 'payment_succeeded', object: 'customer' }))).toThrow(
+      '"payment_succeeded" comes with a payment, not a customer',
+    )
+    expect(parseWebhook(body({ event: 'plan_renewed', object: 'customer' }))).toMatchObject({
+      kind: 'plan',
+      object: 'customer',
+    })
+    expect(parseWebhook(body({ event: 'payment_disputed' }))).toMatchObject({ kind: 'payment', object: 'payment' })
+    const hook = await verifyWebhook(
+      body({ event: 'payment_succeeded' }),
+      api({ id: 5, custom_id: 'u1', status: 'successful', amount: 1000 }),
+    )
+    expect(hook).toMatchObject({ event: 'payment_succeeded', kind: 'payment', id: 5 })
+    expect(server.isPaid(hook)).toBe(true)
+  })
+
   test("a body without a cid agrees with MoonClerk's record without one", async () => {
     const hook = await verifyWebhook(body({ data: { id: 5 } }), api({ id: 5, status: 'successful' }))
     expect(hook).toMatchObject({ id: 5, customId: null })

@@ -2,24 +2,52 @@
 // up to 10 times, then the endpoint is disabled). They are not signed: anyone who learns the
 // endpoint's URL can POST one. `parseWebhook()` checks the shape; `verifyWebhook()` also fetches
 // the object from MoonClerk's API and returns MoonClerk's copy, which is the one to act on.
-import { client, fetchRecord, type ApiOptions, type MoonClerkRecord } from './api.js'
+import { client, fetchRecord, isObject, type ApiOptions, type MoonClerkRecord } from './api.js'
+import type { MoonClerkCustomer, MoonClerkPayment, RecordKind } from './records.js'
 
-const OBJECT_OF: Record<string, 'payment' | 'customer'> = {
+// The events MoonClerk's docs name, and the object each comes with. Only payment_created and
+// plan_created are printed there; the others are inferred from the topics' names. Any other event
+// string is accepted too, and decided from its "object".
+const OBJECT_OF_EVENT: Record<string, 'payment' | 'customer'> = {
   payment_created: 'payment',
+  payment_succeeded: 'payment',
   plan_created: 'customer',
   plan_ended: 'customer',
   plan_payment_failed: 'customer',
 }
 
-export interface MoonClerkWebhook {
+/** What a webhook says, whichever kind of record it is about. */
+interface WebhookFields {
+  /** MoonClerk's event string: `payment_created`, `payment_succeeded`, `plan_created`, `plan_ended`, … */
   event: string
-  object: 'payment' | 'customer'
+  /** The record's id: from `verifyWebhook()`, MoonClerk's (a number); from `parseWebhook()`, the body's. */
   id: number | string
   /** The cid that went into the checkout, or `null`. */
   customId: string | null
   checkoutToken: string | null
-  data: Record<string, unknown>
 }
+
+/** A webhook about a payment. */
+export interface MoonClerkPaymentWebhook extends WebhookFields {
+  /** This project's word for what the webhook is about, as in `confirmCheckout()` and the ledger. */
+  kind: 'payment'
+  /** MoonClerk's own word on the wire (the body's `"object"`): `payment`. */
+  object: 'payment'
+  /** From `verifyWebhook()`, MoonClerk's record as its API has it now; from `parseWebhook()`, the body's (unproven). */
+  data: MoonClerkPayment
+}
+
+/** A webhook about a plan: MoonClerk calls the payer of a plan a customer. */
+export interface MoonClerkPlanWebhook extends WebhookFields {
+  /** This project's word for what the webhook is about, as in `confirmCheckout()` and the ledger. */
+  kind: 'plan'
+  /** MoonClerk's own word on the wire (the body's `"object"`): `customer`. */
+  object: 'customer'
+  /** From `verifyWebhook()`, MoonClerk's record as its API has it now; from `parseWebhook()`, the body's (unproven). */
+  data: MoonClerkCustomer
+}
+
+export type MoonClerkWebhook = MoonClerkPaymentWebhook | MoonClerkPlanWebhook
 
 /**
  * Why a webhook was refused: `malformed` (not MoonClerk's shape: answer 400), `unknown-object`
@@ -50,19 +78,21 @@ function jsonOf(body: unknown): unknown {
   }
 }
 
-const tokenOf = (record: Record<string, unknown>) => {
-  const checkout = record.checkout as { token?: unknown } | null | undefined
-  return checkout && typeof checkout.token == 'string' ? checkout.token : null
+const tokenOf = (record: MoonClerkRecord) => {
+  const checkout: unknown = record.checkout
+  const token = isObject(checkout) ? checkout.token : undefined
+  return typeof token == 'string' ? token : null
 }
 
-const summary = (event: string, object: 'payment' | 'customer', record: MoonClerkRecord): MoonClerkWebhook => ({
-  event,
-  object,
-  id: record.id,
-  customId: typeof record.custom_id == 'string' ? record.custom_id : null,
-  checkoutToken: tokenOf(record),
-  data: record,
-})
+const KIND_OF_OBJECT = { payment: 'payment', customer: 'plan' } as const satisfies Record<string, RecordKind>
+
+function summary(event: string, object: 'payment' | 'customer', record: MoonClerkRecord): MoonClerkWebhook {
+  const customId = typeof record.custom_id == 'string' ? record.custom_id : null
+  const kind = KIND_OF_OBJECT[object]
+  // kind, object and data agree by construction: parseWebhook() checked the object.
+  const checkoutToken = tokenOf(record)
+  return { event, kind, object, id: record.id, customId, checkoutToken, data: record } as MoonClerkWebhook
+}
 
 /** Validates a webhook body (the raw text or the parsed JSON) and returns what matters in it. It proves nothing. */
 export function parseWebhook(body: unknown): MoonClerkWebhook {
@@ -70,13 +100,16 @@ export function parseWebhook(body: unknown): MoonClerkWebhook {
   if (!payload || typeof payload != 'object') throw malformed('the body is not a JSON object')
   const { event, object, data } = payload as { event?: unknown; object?: unknown; data?: unknown }
   if (typeof event != 'string' || !event) throw malformed('no "event" in the body')
-  if (object != 'payment' && object != 'customer') throw malformed(`"object" must be "payment" or "customer", got ${JSON.stringify(object)}`)
-  if (OBJECT_OF[event] && OBJECT_OF[event] != object) throw malformed(`"${event}" comes with a ${OBJECT_OF[event]}, not a ${object}`)
-  if (!data || typeof data != 'object' || Array.isArray(data)) throw malformed('no "data" object in the body')
-  const record = data as MoonClerkRecord
+  if (object !== 'payment' && object !== 'customer')
+    throw malformed(`"object" must be "payment" or "customer", got ${JSON.stringify(object)}`)
+  const expected = Object.prototype.hasOwnProperty.call(OBJECT_OF_EVENT, event) ? OBJECT_OF_EVENT[event] : undefined
+  if (expected && expected != object) throw malformed(`"${event}" comes with a ${expected}, not a ${object}`)
+  if (!isObject(data)) throw malformed('no "data" object in the body')
+  const record = data as MoonClerkPayment
   if (typeof record.id != 'number' && typeof record.id != 'string') throw malformed('"data.id" is missing')
-  if (record.custom_id != null && typeof record.custom_id != 'string') throw malformed('"data.custom_id" must be a string or null')
-  return summary(event, object as 'payment' | 'customer', record)
+  if (record.custom_id != null && typeof record.custom_id != 'string')
+    throw malformed('"data.custom_id" must be a string or null')
+  return summary(event, object, record)
 }
 
 const same = (a: unknown, b: unknown) => String(a ?? '') === String(b ?? '')
@@ -92,12 +125,13 @@ function contradiction(hook: MoonClerkWebhook, record: MoonClerkRecord): string 
  * Checks a webhook with MoonClerk: parses it as `parseWebhook()` does, fetches the same payment or
  * customer by id from the API, and returns the same shape with `data` and `customId` taken from
  * MoonClerk's copy, as it is now. Throws a `WebhookError` (with a `code`) for a body that is not
- * MoonClerk's, and a `MoonClerkApiError` when the API cannot answer (then answer 5xx, to be retried).
+ * MoonClerk's, and a `MoonClerkApiError` when the API cannot answer (then answer 5xx, to be retried;
+ * see its `retryable`). All requests together are bounded by `deadlineMs` (default 10 s).
  */
 export async function verifyWebhook(body: unknown, options: ApiOptions): Promise<MoonClerkWebhook> {
   const api = client(options, 'verifyWebhook')
   const hook = parseWebhook(body)
-  const record = await fetchRecord(hook.object, hook.id, api)
+  const record = await fetchRecord(hook.kind, hook.id, api)
   const which = `${hook.object} ${JSON.stringify(hook.id).slice(0, 80)}`
   if (!record) throw new WebhookError('unknown-object', `MoonClerk has no ${which}`)
   const field = contradiction(hook, record)
