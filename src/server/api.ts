@@ -1,6 +1,6 @@
 // Confirming a return on the server, through MoonClerk's read-only REST API. A redirect back to
 // the site proves nothing (anyone can type it); the API's records do.
-import type { KindedRecord, MoonClerkCustomer, MoonClerkPayment, RecordKind } from './records.js'
+import type { KindedRecord, MoonClerkCustomer, MoonClerkObject, MoonClerkPayment, RecordKind } from './records.js'
 
 /** What every call to MoonClerk's API takes. */
 export interface ApiOptions {
@@ -253,7 +253,10 @@ function idOf(id: unknown): string | undefined {
 }
 
 /** MoonClerk's own word for each kind: its paths, envelopes and webhooks' `object`. */
-export const OBJECT_OF_KIND = { payment: 'payment', plan: 'customer' } as const
+const OBJECT_OF_KIND = {
+  payment: 'payment',
+  plan: 'customer',
+} as const satisfies Record<RecordKind, MoonClerkObject>
 
 /**
  * `GET /payments/:id` or `/customers/:id`: the record, or `null` when MoonClerk has no such one

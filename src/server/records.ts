@@ -40,6 +40,7 @@ export interface MoonClerkCheckout {
 
 /** `GET /payments/:id` → `{ "payment": MoonClerkPayment }`. */
 export interface MoonClerkPayment {
+  /** A positive integer, e.g. 1348394. */
   id: number
   date?: IsoDate
   /** `successful`, `refunded` or `failed`. */
@@ -64,6 +65,8 @@ export interface MoonClerkPayment {
   coupon?: unknown
   /** One-time checkouts only. */
   checkout?: MoonClerkCheckout | null
+  /** A payment has none (a plan's is on its customer): so a customer is never taken for a payment. */
+  subscription?: never
   [field: string]: unknown
 }
 
@@ -121,6 +124,8 @@ export interface MoonClerkCustomer {
   form_id?: number | null
   checkout?: MoonClerkCheckout | null
   subscription?: MoonClerkSubscription | null
+  /** A customer has none (its payments are payments): so a payment is never taken for a customer. */
+  amount_refunded?: never
   [field: string]: unknown
 }
 
@@ -132,8 +137,15 @@ export interface MoonClerkForm {
   [field: string]: unknown
 }
 
-/** The two things a webhook or a reconciliation can be about, in this project's one word for each. */
+/**
+ * The two things a webhook, a return or a reconciliation can be about, in this project's one word
+ * for each: `payment` (a one-time payment, or one payment of a plan) and `plan` (a recurring plan,
+ * which MoonClerk's API calls a customer). Every server function speaks these words.
+ */
 export type RecordKind = 'payment' | 'plan'
+
+/** MoonClerk's own words for the same two things, on the wire only: a webhook's `"object"`, the API's paths. */
+export type MoonClerkObject = 'payment' | 'customer'
 
 /** A record with what it is: the shape every server function hands to your code. */
 export type KindedRecord = { kind: 'payment'; record: MoonClerkPayment } | { kind: 'plan'; record: MoonClerkCustomer }

@@ -3,12 +3,12 @@
 // endpoint's URL can POST one. `parseWebhook()` checks the shape; `verifyWebhook()` also fetches
 // the object from MoonClerk's API and returns MoonClerk's copy, which is the one to act on.
 import { client, fetchRecord, isObject, type ApiOptions, type MoonClerkRecord } from './api.js'
-import type { MoonClerkCustomer, MoonClerkPayment, RecordKind } from './records.js'
+import type { MoonClerkCustomer, MoonClerkObject, MoonClerkPayment, RecordKind } from './records.js'
 
 // The events MoonClerk's docs name, and the object each comes with. Only payment_created and
 // plan_created are printed there; the others are inferred from the topics' names. Any other event
 // string is accepted too, and decided from its "object".
-const OBJECT_OF_EVENT: Record<string, 'payment' | 'customer'> = {
+const OBJECT_OF_EVENT: Record<string, MoonClerkObject> = {
   payment_created: 'payment',
   payment_succeeded: 'payment',
   plan_created: 'customer',
@@ -84,9 +84,9 @@ const tokenOf = (record: MoonClerkRecord) => {
   return typeof token == 'string' ? token : null
 }
 
-const KIND_OF_OBJECT = { payment: 'payment', customer: 'plan' } as const satisfies Record<string, RecordKind>
+const KIND_OF_OBJECT = { payment: 'payment', customer: 'plan' } as const satisfies Record<MoonClerkObject, RecordKind>
 
-function summary(event: string, object: 'payment' | 'customer', record: MoonClerkRecord): MoonClerkWebhook {
+function summary(event: string, object: MoonClerkObject, record: MoonClerkRecord): MoonClerkWebhook {
   const customId = typeof record.custom_id == 'string' ? record.custom_id : null
   const kind = KIND_OF_OBJECT[object]
   // kind, object and data agree by construction: parseWebhook() checked the object.
