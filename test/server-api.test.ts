@@ -767,6 +767,14 @@ describe('the low-level client: client(), apiGet(), withDeadline()', () => {
     expect(error.status).toBe(retryable ? 0 : status)
   })
 
+  test("a browser's opaque redirect (status 0) is an error at once, not retryable", async () => {
+    const opaque = { ok: false, status: 0, statusText: '', type: 'opaqueredirect', headers: new Headers(), body: null }
+    const fetchSpy = vi.fn(async () => opaque as unknown as Response)
+    const api = client({ apiKey: API_KEY, fetch: fetchSpy as never }, 'test')
+    await expect(apiGet('payments/5', {}, api)).rejects.toMatchObject({ status: 0, retryable: false })
+    expect(fetchSpy).toHaveBeenCalledTimes(1)
+  })
+
   test('a network failure is retryable', async () => {
     const api = client(
       { apiKey: API_KEY, fetch: (async () => Promise.reject(new TypeError('fetch failed'))) as never, retries: 0 },

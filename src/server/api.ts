@@ -186,7 +186,8 @@ async function request(url: URL, api: Api, signal: AbortSignal): Promise<Attempt
   void response.body?.cancel().catch(() => {})
   if (response.status == 429 || response.status >= 500)
     return { failure: status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) }
-  throw new MoonClerkApiError(response.status, `MoonClerk API ${url.pathname}: ${status}`)
+  // Not retryable, whatever the status: a browser reports a redirect as status 0.
+  throw new MoonClerkApiError(response.status, `MoonClerk API ${url.pathname}: ${status}`, false)
 }
 
 /** One attempt, bounded by `timeoutMs` even when `fetch` ignores its signal. */

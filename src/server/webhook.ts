@@ -51,7 +51,8 @@ export type MoonClerkWebhook = MoonClerkPaymentWebhook | MoonClerkPlanWebhook
 
 /**
  * Why a webhook was refused: `malformed` (not MoonClerk's shape: answer 400), `unknown-object`
- * (MoonClerk's API has no such payment or customer) or `mismatch` (the body's cid, checkout
+ * (MoonClerk's API has no such payment or customer, or the id is none MoonClerk gives, such as
+ * `"07"`, which its API would read as 7) or `mismatch` (the body's cid, checkout
  * token, form or customer differ from MoonClerk's record). The last two are not MoonClerk's
  * webhooks as sent: a retry would not change the answer.
  */
