@@ -23,7 +23,8 @@ export interface LedgerEntry {
  * `done`: the ledger already holds this state for this record (a retry or a replay).
  * `busy`: another handler holds a live claim on this record right now.
  */
-export type ClaimResult = { outcome: 'claimed'; claim: string; previousState: string | null } | { outcome: 'done' } | { outcome: 'busy' }
+export type ClaimResult =
+  { outcome: 'claimed'; claim: string; previousState: string | null } | { outcome: 'done' } | { outcome: 'busy' }
 
 export interface Ledger {
   /**

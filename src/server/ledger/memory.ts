@@ -29,7 +29,16 @@ export function memoryLedgerForTestsOnly(): Ledger {
     if (row && row.state === entry.state) return { outcome: 'done' }
     const claimId = newClaim()
     const previousState = row ? row.state : null
-    const next: Row = row ?? { kind: entry.kind, customId: entry.customId, state: null, paid: false, pendingState: null, claim: null, leaseUntil: 0, changedAt: 0 }
+    const next: Row = row ?? {
+      kind: entry.kind,
+      customId: entry.customId,
+      state: null,
+      paid: false,
+      pendingState: null,
+      claim: null,
+      leaseUntil: 0,
+      changedAt: 0,
+    }
     Object.assign(next, { pendingState: entry.state, claim: claimId, leaseUntil: now + leaseMs })
     rows.set(key, next)
     return { outcome: 'claimed', claim: claimId, previousState }
@@ -38,7 +47,15 @@ export function memoryLedgerForTestsOnly(): Ledger {
   async function commit(entry: LedgerEntry, claimId: string) {
     const row = rows.get(ledgerKey(entry))
     if (!row || row.claim !== claimId) return
-    Object.assign(row, { state: entry.state, paid: entry.paid, customId: entry.customId, pendingState: null, claim: null, leaseUntil: 0, changedAt: stamp() })
+    Object.assign(row, {
+      state: entry.state,
+      paid: entry.paid,
+      customId: entry.customId,
+      pendingState: null,
+      claim: null,
+      leaseUntil: 0,
+      changedAt: stamp(),
+    })
   }
 
   async function release(entry: LedgerEntry, claimId: string) {
@@ -48,17 +65,12 @@ export function memoryLedgerForTestsOnly(): Ledger {
 
   async function paidFor(customId: string) {
     let latest: Row | undefined
-    for (const row of rows.values()) if (row.customId === customId && row.paid && (!latest || row.changedAt > latest.changedAt)) latest = row
+    for (const row of rows.values())
+      if (row.customId === customId && row.paid && (!latest || row.changedAt > latest.changedAt)) latest = row
     return latest ? { kind: latest.kind } : null
   }
 
-  return {
-    claim,
-    commit,
-    release,
-    paidFor,
-    getCursor: async (name) => cursors.get(name) ?? null,
-    setCursor: async (name, value) => void cursors.set(name, value),
-    close: async () => {},
-  }
+  const getCursor = async (name: string) => cursors.get(name) ?? null
+  const setCursor = async (name: string, value: string) => void cursors.set(name, value)
+  return { claim, commit, release, paidFor, getCursor, setCursor, close: async () => {} }
 }
