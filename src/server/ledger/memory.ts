@@ -14,53 +14,36 @@ interface Row {
   changedAt: number
 }
 
+const NO_CLAIM = { pendingState: null, claim: null, leaseUntil: 0 }
+
+/** The claim step on a map of rows, as the SQL adapters do it in one statement. */
+function claimIn(rows: Map<string, Row>, entry: LedgerEntry, leaseMs: number): ClaimResult {
+  const key = ledgerKey(entry)
+  const row = rows.get(key)
+  const now = Date.now()
+  if (row && row.claim && row.leaseUntil > now) return { outcome: 'busy' }
+  if (row && row.state === entry.state) return { outcome: 'done' }
+  const claim = newClaim()
+  const fresh = { kind: entry.kind, customId: entry.customId, state: null, paid: false, changedAt: 0 }
+  rows.set(key, { ...(row ?? fresh), pendingState: entry.state, claim, leaseUntil: now + leaseMs })
+  return { outcome: 'claimed', claim, previousState: row ? row.state : null }
+}
+
 /** For tests and demos only: exactly-once holds within this one process, until it exits. */
 export function memoryLedgerForTestsOnly(): Ledger {
   const rows = new Map<string, Row>()
   const cursors = new Map<string, string>()
   let clock = 0 // orders changes made within the same millisecond
   const stamp = () => (clock = Math.max(Date.now(), clock + 1))
-
-  async function claim(entry: LedgerEntry, leaseMs: number): Promise<ClaimResult> {
-    const key = ledgerKey(entry)
-    const row = rows.get(key)
-    const now = Date.now()
-    if (row && row.claim && row.leaseUntil > now) return { outcome: 'busy' }
-    if (row && row.state === entry.state) return { outcome: 'done' }
-    const claimId = newClaim()
-    const previousState = row ? row.state : null
-    const next: Row = row ?? {
-      kind: entry.kind,
-      customId: entry.customId,
-      state: null,
-      paid: false,
-      pendingState: null,
-      claim: null,
-      leaseUntil: 0,
-      changedAt: 0,
-    }
-    Object.assign(next, { pendingState: entry.state, claim: claimId, leaseUntil: now + leaseMs })
-    rows.set(key, next)
-    return { outcome: 'claimed', claim: claimId, previousState }
+  const held = (entry: LedgerEntry, claim: string) => {
+    const row = rows.get(ledgerKey(entry))
+    return row && row.claim === claim ? row : undefined
   }
 
-  async function commit(entry: LedgerEntry, claimId: string) {
-    const row = rows.get(ledgerKey(entry))
-    if (!row || row.claim !== claimId) return
-    Object.assign(row, {
-      state: entry.state,
-      paid: entry.paid,
-      customId: entry.customId,
-      pendingState: null,
-      claim: null,
-      leaseUntil: 0,
-      changedAt: stamp(),
-    })
-  }
-
-  async function release(entry: LedgerEntry, claimId: string) {
-    const row = rows.get(ledgerKey(entry))
-    if (row && row.claim === claimId) Object.assign(row, { pendingState: null, claim: null, leaseUntil: 0 })
+  async function commit(entry: LedgerEntry, claim: string) {
+    const { state, paid, customId } = entry
+    const row = held(entry, claim)
+    if (row) Object.assign(row, { state, paid, customId, ...NO_CLAIM, changedAt: stamp() })
   }
 
   async function paidFor(customId: string) {
@@ -70,7 +53,13 @@ export function memoryLedgerForTestsOnly(): Ledger {
     return latest ? { kind: latest.kind } : null
   }
 
-  const getCursor = async (name: string) => cursors.get(name) ?? null
-  const setCursor = async (name: string, value: string) => void cursors.set(name, value)
-  return { claim, commit, release, paidFor, getCursor, setCursor, close: async () => {} }
+  return {
+    claim: async (entry, leaseMs) => claimIn(rows, entry, leaseMs),
+    commit,
+    release: async (entry, claim) => void Object.assign(held(entry, claim) ?? {}, NO_CLAIM),
+    paidFor,
+    getCursor: async (name) => cursors.get(name) ?? null,
+    setCursor: async (name, value) => void cursors.set(name, value),
+    close: async () => {},
+  }
 }
