@@ -7,6 +7,7 @@ import { MoonClerkApiError, type ApiOptions } from './api.js'
 import { settleChange, CallbackError, type SettleOptions, type SettleOutcome } from './settle.js'
 import { verifyWebhook, WebhookError, type MoonClerkWebhook } from './webhook.js'
 import type { KindedRecord } from './records.js'
+import { answerStatus, type StatusOptions } from './status.js'
 
 /** One line per webhook, for your logs. Never holds the API key, the payer's name or email. */
 export interface WebhookLogLine {
@@ -31,7 +32,11 @@ export interface WebhookLogLine {
   ms: number
 }
 
-export interface WebhookHandlerOptions extends Omit<ApiOptions, 'retries'>, SettleOptions {
+export interface WebhookHandlerOptions
+  extends
+    Omit<ApiOptions, 'retries'>,
+    SettleOptions,
+    Pick<StatusOptions, 'cidSecret' | 'authorize' | 'lookInApi' | 'lookEveryMs'> {
   /** Further API attempts after a 5xx, 429 or network failure, within `deadlineMs`; default 3. */
   retries?: number
   /** Bound on verifying one webhook with MoonClerk's API, all retries included; default 8,000 ms. */
@@ -115,14 +120,29 @@ async function settle(hook: MoonClerkWebhook, options: WebhookHandlerOptions): P
   }
 }
 
+const answersStatus = (options: WebhookHandlerOptions) => !!(options.cidSecret || options.authorize)
+
 async function answer(request: Request, options: WebhookHandlerOptions): Promise<Answer> {
-  if (request.method != 'POST') return { status: 405, line: { outcome: 'not-post' }, headers: { Allow: 'POST' } }
+  if (request.method != 'POST') {
+    const allow = answersStatus(options) ? 'GET, POST' : 'POST'
+    return { status: 405, line: { outcome: 'not-post' }, headers: { Allow: allow } }
+  }
   if (!isJson(request.headers.get('content-type')))
     return { status: 415, line: { outcome: 'not-json', reason: 'Content-Type must be application/json' } }
   const body = await readLimited(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY)
   if (!body) return { status: 413, line: { outcome: 'too-large' } }
   const verified = await verify(body, options)
   return 'status' in verified ? verified : settle(verified, options)
+}
+
+/** The success page's question (`GET ?cid=…`): `{ paid, kind }`, never cached. */
+async function statusResponse(request: Request, options: WebhookHandlerOptions): Promise<Response> {
+  const { status, body } = await answerStatus(request, options).catch(() => ({
+    status: 503,
+    body: { paid: false, error: 'try again' },
+  }))
+  const headers = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }
+  return new Response(JSON.stringify(body), { status, headers })
 }
 
 function checkOptions(options: WebhookHandlerOptions) {
@@ -132,6 +152,8 @@ function checkOptions(options: WebhookHandlerOptions) {
     throw new TypeError(
       "createWebhookHandler needs a ledger, e.g. sqliteLedger('moonclerk.db') from 'moonclerk-checkout/server/sqlite': it is what makes each payment count once",
     )
+  if (options.cidSecret !== undefined && (typeof options.cidSecret != 'string' || options.cidSecret.length < 32))
+    throw new TypeError('cidSecret must be the secret your cids are sealed with (sealCid()): at least 32 characters')
   if (!options.onPayment && !options.onPlan)
     throw new TypeError('createWebhookHandler needs onPayment and/or onPlan: without them it grants nothing')
 }
@@ -143,6 +165,7 @@ function checkOptions(options: WebhookHandlerOptions) {
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
   checkOptions(options)
   return async (request) => {
+    if (request.method == 'GET' && answersStatus(options)) return statusResponse(request, options)
     const started = Date.now()
     let result: Answer
     try {

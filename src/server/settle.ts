@@ -8,8 +8,11 @@ import type { KindedRecord, MoonClerkCustomer, MoonClerkPayment, RecordKind } fr
 /** What your callback is told besides the record. */
 export interface GrantContext {
   kind: RecordKind
-  /** `webhook` (a verified webhook) or `reconcile` (found in MoonClerk's API by a catch-up run). */
-  source: 'webhook' | 'reconcile'
+  /**
+   * `webhook` (a verified webhook), `reconcile` (found in MoonClerk's API by a catch-up run) or
+   * `status` (found in MoonClerk's API when a success page asked before any webhook arrived).
+   */
+  source: 'webhook' | 'reconcile' | 'status'
   /** The webhook's event string (`payment_created`, `payment_succeeded`, `plan_ended`…); null from reconcile. */
   event: string | null
   /** The cid that went into the checkout, as MoonClerk's record has it. */
