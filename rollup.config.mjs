@@ -15,6 +15,8 @@ const compile = (declarations) =>
 const SIBLINGS = { index: './moonclerk-checkout.mjs', element: './element.mjs' }
 const sibling = (id) => SIBLINGS[id.replace(/^.*[\\/]/, '').replace(/\.[jt]s$/, '')]
 
+const DRIVERS = ['better-sqlite3', 'pg']
+
 const minify = terser({ ecma: 2019, module: false, compress: { passes: 3 }, format: { comments: false } })
 
 export default [
@@ -29,10 +31,26 @@ export default [
   {
     // `/auto` and `/define` (side effects), `/element`, and `/server` (Node): each imports the main entry rather than
     // bundling a copy of it, so an app that uses several shares one loader and one set of handles.
-    input: { auto: 'src/auto.ts', element: 'src/element.ts', define: 'src/define.ts', server: 'src/server/index.ts' },
+    // `/server/sqlite` and `/server/postgres`: the ledger adapters, entries of their own so that `/server`
+    // never loads a database driver; the drivers are the merchant's (optional peer dependencies).
+    input: {
+      auto: 'src/auto.ts',
+      element: 'src/element.ts',
+      define: 'src/define.ts',
+      server: 'src/server/index.ts',
+      'server-sqlite': 'src/server/ledger/sqlite.ts',
+      'server-postgres': 'src/server/ledger/postgres.ts',
+    },
     // node:crypto is only a fallback of the server entry for Node 18, imported when needed.
-    external: (id) => !!sibling(id) || id.startsWith('node:'),
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', paths: (id) => sibling(id) || id },
+    external: (id) => !!sibling(id) || id.startsWith('node:') || DRIVERS.includes(id),
+    // The code the server entries share (the ledger's key and claim ids) is a chunk of its own.
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].mjs',
+      chunkFileNames: 'server-[name].mjs',
+      paths: (id) => sibling(id) || id,
+    },
     plugins: [compile(false)],
   },
   {
