@@ -33,6 +33,7 @@ export interface StandInOptions {
   apiKey?: string
   webhookRetryMs?: number
   webhookUrl?: string
+  webhookEvents?: string[]
   formsFile?: URL
 }
 

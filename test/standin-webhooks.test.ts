@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import * as harness from './standin-harness'
 import { type Delivery, type Json, ONE_TIME, PLAN, type StandIn, standInModule } from './standin-harness'
 
-const { applyPlanEvent, createWebhookSender, postWebhook, WEBHOOK_ATTEMPTS } = await standInModule('webhooks.mjs')
+const webhooksModule = await standInModule('webhooks.mjs')
+const { applyPlanEvent, checkoutEvents, createWebhookSender, postWebhook, subscribedTopics } = webhooksModule
+const { WEBHOOK_ATTEMPTS, WEBHOOK_EVENTS } = webhooksModule
 const { createStore } = await standInModule('store.mjs')
 
 let standIn: StandIn
@@ -62,13 +64,47 @@ describe('webhooks', () => {
     expect(body.data).toEqual((await api(`/customers/${customerId}`)).body.customer)
   })
 
-  test('the pay flow delivers plan_created and payment_created to webhookUrl by itself', async () => {
+  test('the pay flow delivers plan_created, payment_created, payment_succeeded to webhookUrl by itself', async () => {
     const customerId = Number((await pay(PLAN.token, { cid: 'auto-1', name: 'A', email: 'a@example.com' })).get('customer_id'))
+    // The deliveries are recorded before the checkout answers; their posts follow.
+    const made = standIn.records.webhooks.filter((d) => d.url === `${hookOrigin}/auto`).slice(-3)
+    expect(made.map((d) => d.event)).toEqual(['plan_created', 'payment_created', 'payment_succeeded'])
     const mine = () => hitsOf('/auto').filter((hit) => hit.body.data.custom_id === 'auto-1')
-    await waitFor(() => mine().length === 2, 'both webhooks')
+    await waitFor(() => mine().length === 3, 'the three webhooks')
     const byEvent = Object.fromEntries(mine().map((hit) => [hit.body.event, hit.body]))
     expect(byEvent.plan_created).toMatchObject({ object: 'customer', data: { id: customerId } })
     expect(byEvent.payment_created).toMatchObject({ object: 'payment', data: { customer_id: customerId, amount: 1500 } })
+    expect(byEvent.payment_succeeded).toEqual({ ...byEvent.payment_created, event: 'payment_succeeded' })
+  })
+
+  test('a one-time checkout sends payment_created, then payment_succeeded with the API payment as data', async () => {
+    const back = await pay(ONE_TIME.token, { cid: 'auto-2', name: 'A', email: 'a@example.com' })
+    const id = Number(back.get('payment_id'))
+    const made = standIn.records.webhooks.filter((d) => d.dataId === id)
+    expect(made.map((d) => [d.event, d.object, d.url])).toEqual([
+      ['payment_created', 'payment', `${hookOrigin}/auto`],
+      ['payment_succeeded', 'payment', `${hookOrigin}/auto`],
+    ])
+    const mine = () => hitsOf('/auto').filter((hit) => hit.body.data.id === id)
+    await waitFor(() => mine().length === 2, 'both webhooks')
+    const succeeded = mine().find((hit) => hit.body.event === 'payment_succeeded')!
+    expect(Object.keys(succeeded.body)).toEqual(['event', 'object', 'data'])
+    const { payment } = (await api(`/payments/${id}`)).body
+    expect(succeeded.body).toEqual({ event: 'payment_succeeded', object: 'payment', data: payment })
+    expect(succeeded.body.data).toMatchObject({ status: 'successful', custom_id: 'auto-2' })
+  })
+
+  test('POST /__standin/webhooks sends payment_succeeded on demand, as asked even for a failed payment', async () => {
+    const seeded = await control('/__standin/seed', { payment: { custom_id: 'hook-6', status: 'failed' } })
+    const failed = seeded.body.payment
+    const url = `${hookOrigin}/succeeded`
+    const sent = await control('/__standin/webhooks', { url, event: 'payment_succeeded', id: failed.id })
+    expect(sent.status).toBe(202)
+    expect(sent.body.delivery).toMatchObject({ event: 'payment_succeeded', object: 'payment', dataId: failed.id })
+    await waitFor(() => hitsOf('/succeeded').length === 1, 'the webhook')
+    expect(hitsOf('/succeeded')[0].body).toEqual({ event: 'payment_succeeded', object: 'payment', data: failed })
+    const noPayment = await control('/__standin/webhooks', { url, event: 'payment_succeeded', id: 500001 })
+    expect(noPayment.status).toBe(404)
   })
 
   test('anything but 200–204 is retried, with the same payload, until it succeeds', async () => {
@@ -109,6 +145,53 @@ describe('webhooks', () => {
     // A payment id is no customer.
     expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'plan_created', id })).status).toBe(404)
     expect(hitsOf('/x')).toHaveLength(0)
+  })
+})
+
+describe('webhookEvents: the topics the endpoint is subscribed to', () => {
+  test('an endpoint subscribed to payment_created only hears of nothing else, plans included', async () => {
+    const webhookUrl = `${hookOrigin}/created-only`
+    const own = await harness.startStandIn({ webhookRetryMs: 5, webhookUrl, webhookEvents: ['payment_created'] })
+    const payer = { name: 'S', email: 's@example.com' }
+    try {
+      const paymentId = Number((await harness.pay(own, ONE_TIME.token, { cid: 'sub-1', ...payer })).get('payment_id'))
+      const customerId = Number((await harness.pay(own, PLAN.token, { cid: 'sub-2', ...payer })).get('customer_id'))
+      expect(own.records.webhooks.map((d) => [d.event, d.dataId])).toEqual([
+        ['payment_created', paymentId],
+        ['payment_created', paymentId + 1], // The plan's first payment.
+      ])
+      await waitFor(() => hitsOf('/created-only').length === 2, 'both webhooks')
+      expect(hitsOf('/created-only').map((hit) => hit.body.data.custom_id).sort()).toEqual(['sub-1', 'sub-2'])
+      expect(hitsOf('/created-only')[1].body.data.customer_id).toBe(customerId)
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('an empty list subscribes to nothing; an unknown topic or a non-list fails the start', async () => {
+    const own = await harness.startStandIn({ webhookUrl: `${hookOrigin}/none`, webhookEvents: [] })
+    await harness.pay(own, ONE_TIME.token, { cid: 'sub-3', name: 'S', email: 's@example.com' })
+    expect(own.records.webhooks).toEqual([])
+    await own.close()
+    await expect(harness.startStandIn({ webhookEvents: ['payment_refunded'] })).rejects.toThrow(
+      'stand-in: webhookEvents: no event "payment_refunded" (payment_created, payment_succeeded, plan_created, ',
+    )
+    const notList = harness.startStandIn({ webhookEvents: 'payment_created' as never })
+    await expect(notList).rejects.toThrow(/must be an array/)
+  })
+
+  test('subscribedTopics: every topic by default; checkoutEvents: payment_succeeded only when successful', () => {
+    expect([...subscribedTopics()]).toEqual(Object.keys(WEBHOOK_EVENTS))
+    expect(WEBHOOK_EVENTS.payment_succeeded).toBe('payment')
+    const customer = { id: 500001 }
+    const paid = { id: 100001, status: 'successful' }
+    expect(checkoutEvents(customer, paid)).toEqual([
+      ['plan_created', customer],
+      ['payment_created', paid],
+      ['payment_succeeded', paid],
+    ])
+    for (const status of ['failed', 'refunded'])
+      expect(checkoutEvents(null, { ...paid, status }), status).toEqual([['payment_created', { ...paid, status }]])
   })
 })
 

@@ -3,6 +3,7 @@
 import { customerObject, formObject, isoDate, paymentObject } from './api-objects.mjs'
 import { sendJson } from './http.mjs'
 import { keepLatest } from './store.mjs'
+import { checkoutEvents } from './webhooks.mjs'
 
 const API_MEDIA_TYPE = 'application/vnd.moonclerk+json'
 const API_VERSION = '1'
@@ -142,7 +143,8 @@ export function handleApi(ctx, req, res, url, [, collection, id]) {
 
 /**
  * What a successful checkout adds to the API: a payment, or a plan's customer and its first payment;
- * and, when the stand-in has a `webhookUrl`, the webhooks that announce them.
+ * and, when the stand-in has a `webhookUrl`, the webhooks that announce them, of the topics it is
+ * subscribed to (`webhookEvents`).
  */
 export function addCheckoutToApi(ctx, token, form, checkout) {
   const { store } = ctx
@@ -157,6 +159,7 @@ export function addCheckoutToApi(ctx, token, form, checkout) {
     paymentObject({ ...common, id: plan ? store.takeId('payment') : checkout.id, checkoutToken: checkout.checkoutToken, customer }),
   )
   if (!ctx.webhookUrl) return
-  if (customer) ctx.webhooks.deliver(new URL(ctx.webhookUrl), 'plan_created', customer)
-  ctx.webhooks.deliver(new URL(ctx.webhookUrl), 'payment_created', payment)
+  const url = new URL(ctx.webhookUrl)
+  for (const [event, data] of checkoutEvents(customer, payment))
+    if (ctx.webhookEvents.has(event)) ctx.webhooks.deliver(url, event, data)
 }

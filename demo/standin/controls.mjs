@@ -103,9 +103,11 @@ export const controlRoutes = {
   },
 
   /**
-   * `{ "url": …, "event": "payment_created" | "plan_created" | "plan_ended" | "plan_payment_failed",
-   * "id": <payment or customer id> }`: sends that event now, and answers 202 with the delivery (its
-   * progress shows in records.webhooks). Plan events first change the customer as they say.
+   * `{ "url": …, "event": "payment_created" | "payment_succeeded" | "plan_created" | "plan_ended" |
+   * "plan_payment_failed", "id": <payment or customer id> }`: sends that event now, and answers 202 with
+   * the delivery (its progress shows in records.webhooks). Plan events first change the customer as they
+   * say. Sent as asked, whatever the record's state (`payment_succeeded` about a failed payment too,
+   * which MoonClerk would not send): a test can check that an endpoint decides from the record.
    */
   'POST /__standin/webhooks': async (ctx, req, res) => {
     const body = await readJson(req, res)

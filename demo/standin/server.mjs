@@ -9,7 +9,7 @@ import { FORMS_FILE, formFor, loadForms } from './forms.mjs'
 import { send } from './http.mjs'
 import { assetRoutes, payRoutes } from './pages.mjs'
 import { createStore } from './store.mjs'
-import { createWebhookSender } from './webhooks.mjs'
+import { createWebhookSender, subscribedTopics } from './webhooks.mjs'
 
 /** Routes by `METHOD /path`; each handler takes (ctx, req, res, url). */
 const ROUTES = { ...embedRoutes, ...assetRoutes, ...controlRoutes }
@@ -82,7 +82,9 @@ async function listen(server, host, port) {
  * Starts the stand-in. `siteOrigin` is the merchant site's origin, put in place of `%SITE_ORIGIN%`
  * in the forms' redirect templates; `formsFile` replaces demo/forms.json. `apiKey` is the key the
  * REST API accepts; `webhookRetryMs` the wait before a webhook's second attempt (the n-th retry
- * waits n times as long); `webhookUrl`, when given, receives every payment and plan the pay flow makes.
+ * waits n times as long); `webhookUrl`, when given, receives every payment and plan the pay flow makes,
+ * as the events of `webhookEvents` (the topics that endpoint is subscribed to; default: all of
+ * WEBHOOK_EVENTS, e.g. `['payment_created']` for an endpoint that only hears of new payments).
  */
 export async function startStandIn({
   host = '127.0.0.1',
@@ -92,13 +94,25 @@ export async function startStandIn({
   apiKey = 'standin-api-key',
   webhookRetryMs = 1000,
   webhookUrl,
+  webhookEvents,
 } = {}) {
+  const topics = subscribedTopics(webhookEvents)
   const forms = await loadForms(formsFile, siteOrigin)
   const store = createStore()
   const timers = createTimers()
   const webhooks = createWebhookSender({ store, retryMs: webhookRetryMs, wait: timers.later })
   // What every handler gets; `origin` is known once the server listens, before any request.
-  const ctx = { store, forms, apiKey, webhookUrl, webhooks, later: timers.later, startedAt: isoDate(Date.now()), origin: '' }
+  const ctx = {
+    store,
+    forms,
+    apiKey,
+    webhookUrl,
+    webhookEvents: topics,
+    webhooks,
+    later: timers.later,
+    startedAt: isoDate(Date.now()),
+    origin: '',
+  }
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url || '/', ctx.origin)

@@ -4,8 +4,17 @@ import http from 'node:http'
 import https from 'node:https'
 import { keepLatest } from './store.mjs'
 
-/** Topic → the kind of object its payload carries (webhooks.md, "Supported Topics"). */
-export const WEBHOOK_EVENTS = { payment_created: 'payment', plan_created: 'customer', plan_ended: 'customer', plan_payment_failed: 'customer' }
+/**
+ * Topic → the kind of object its payload carries (webhooks.md, "Supported Topics"). Only `payment_created`
+ * and `plan_created` are printed in the docs; the other strings are read from the topics' names.
+ */
+export const WEBHOOK_EVENTS = Object.freeze({
+  payment_created: 'payment',
+  payment_succeeded: 'payment', // "Payment Succeeded", a topic since 2023-04-26.
+  plan_created: 'customer',
+  plan_ended: 'customer',
+  plan_payment_failed: 'customer',
+})
 // "retried up to 10 times, after which the endpoint is disabled": read here as 10 attempts in all.
 export const WEBHOOK_ATTEMPTS = 10
 // A receiver that neither answers nor closes costs one attempt, not a stuck delivery.
@@ -35,6 +44,33 @@ export function postWebhook(url, body, signal) {
     req.on('error', (error) => resolve(error.code || error.message))
     req.end(body)
   })
+}
+
+/**
+ * The topics the pay flow's endpoint is subscribed to, as a Set: every topic unless `events` names some
+ * (as a merchant ticks them in MoonClerk's settings). An unknown one fails the start rather than
+ * silently never firing.
+ */
+export function subscribedTopics(events = Object.keys(WEBHOOK_EVENTS)) {
+  if (!Array.isArray(events)) throw new TypeError('stand-in: webhookEvents must be an array of event strings')
+  const known = Object.keys(WEBHOOK_EVENTS).join(', ')
+  for (const event of events)
+    if (!Object.hasOwn(WEBHOOK_EVENTS, event))
+      throw new TypeError(`stand-in: webhookEvents: no event ${JSON.stringify(event)} (${known})`)
+  return new Set(events)
+}
+
+/**
+ * What a checkout announces to an endpoint subscribed to every topic, as [event, object] pairs: a plan's
+ * `plan_created`, then `payment_created` (sent "in any state"), then `payment_succeeded` only when the
+ * payment's status is successful.
+ */
+export function checkoutEvents(customer, payment) {
+  return [
+    ...(customer ? [['plan_created', customer]] : []),
+    ['payment_created', payment],
+    ...(payment.status === 'successful' ? [['payment_succeeded', payment]] : []),
+  ]
 }
 
 /**
