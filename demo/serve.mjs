@@ -17,7 +17,11 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { gzip } from 'node:zlib'
+import { startMerchant } from './merchant.mjs'
 import { startStandIn } from './standin.mjs'
+
+// The stand-in's REST API key: what the demo merchant's server side is configured with.
+const DEMO_API_KEY = 'demo-standin-api-key'
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const BUNDLE = path.join(ROOT, 'dist', 'moonclerk-checkout.umd.min.js')
@@ -164,13 +168,16 @@ const held = []
  * `standInOrigin` may be a promise: the stand-in needs the site's origin for its redirects, so
  * it can start after the site, and requests wait for it.
  */
-export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: standInOriginReady, real = false }) {
+export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: standInOriginReady, real = false, merchant }) {
   const server = http.createServer(async (req, res) => {
     const standInOrigin = await standInOriginReady
     const notFound = () => {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('Not found\n')
     }
+    // The merchant's own server routes (demo/merchant.mjs): the webhook endpoint and its friends.
+    const apiPath = (req.url || '').split('?')[0]
+    if (merchant && apiPath.startsWith('/demo/api/') && (await (await merchant).handle(req, res, apiPath))) return
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8', Allow: 'GET, HEAD' })
       return res.end('Method not allowed\n')
@@ -280,9 +287,10 @@ async function main() {
   }
   // Each needs the other's origin: the site's pages name the stand-in, the stand-in's redirects
   // name the site. The site listens first (its port may be 0) and waits for the stand-in.
-  let standInStarted
+  let standInStarted, merchantStarted
   const standInOrigin = new Promise((resolve) => (standInStarted = resolve))
-  const start = (at) => startSite({ host: '127.0.0.1', port: at, standInOrigin, real })
+  const merchant = new Promise((resolve) => (merchantStarted = resolve))
+  const start = (at) => startSite({ host: '127.0.0.1', port: at, standInOrigin, real, merchant })
   let site
   try {
     site = await start(port ?? DEFAULT_PORT)
@@ -293,8 +301,12 @@ async function main() {
     notice(`Port ${DEFAULT_PORT} is in use; serving on a free port instead.`)
     site = await start(0)
   }
-  const standIn = await startStandIn({ host: '127.0.0.1', siteOrigin: site.origin })
+  // MoonClerk's webhooks for the demo's payments go to the demo merchant's endpoint.
+  const webhookUrl = `${site.origin}/demo/api/moonclerk`
+  const standIn = await startStandIn({ host: '127.0.0.1', siteOrigin: site.origin, apiKey: DEMO_API_KEY, webhookUrl })
   standInStarted(standIn.origin)
+  const merchantSide = await startMerchant({ root: ROOT, standInOrigin: standIn.origin, apiKey: DEMO_API_KEY })
+  merchantStarted(merchantSide)
   if (jsonReady) {
     console.log(JSON.stringify({ ready: true, site: site.origin, standIn: standIn.origin, real }))
   } else {
@@ -308,7 +320,7 @@ async function main() {
 
   const stop = async () => {
     // close() ends hanging embed.js requests, so the process can exit.
-    await Promise.all([standIn.close(), site.close()])
+    await Promise.all([standIn.close(), site.close(), merchantSide.close()])
     process.exit(0)
   }
   process.once('SIGINT', stop)
