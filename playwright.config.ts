@@ -7,6 +7,12 @@ const BASE_URL = `http://127.0.0.1:${PORT}/`
 // The machine's Chromium when there is one; otherwise the browser `e2e/ensure-browser.mjs` installs.
 const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 
+const CHROMIUM = {
+  ...devices['Desktop Chrome'],
+  launchOptions: existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {},
+}
+const SERIAL_SPECS = /tracking\.spec\.ts$/
+
 export default defineConfig({
   testDir: 'e2e',
   // Bundles the React fixtures (React 18 and 19) before any test runs.
@@ -26,10 +32,16 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {},
-      },
+      testIgnore: SERIAL_SPECS,
+      use: CHROMIUM,
+    },
+    {
+      // Specs that steer the stand-in for everyone (its webhooks): alone, after all the others.
+      name: 'serial',
+      testMatch: SERIAL_SPECS,
+      dependencies: ['chromium'],
+      fullyParallel: false,
+      use: CHROMIUM,
     },
   ],
   webServer: {
