@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import * as harness from './standin-harness'
 import { type Json, ONE_TIME, PLAN, type StandIn, standInModule } from './standin-harness'
 
-const { controlRoutes, parseApiFault, parseSeed, parseWebhookRequest, seedId } = await standInModule('controls.mjs')
+const controls = await standInModule('controls.mjs')
+const { controlRoutes, parseApiFault, parseSeed, parseWebhookDrops, parseWebhookRequest, seedId } = controls
 const { createStore } = await standInModule('store.mjs')
 
 let standIn: StandIn
@@ -49,6 +50,7 @@ describe('POST /__standin/reset', () => {
     const sent = await control('/__standin/webhooks', { url: down, event: 'payment_created', id: firstPayment })
     await vi.waitFor(() => expect(standIn.records.webhooks.find((d) => d.id === sent.body.delivery.id)?.state).toBe('failed'), { interval: 5 })
     expect((await control('/__standin/api-faults', { status: 503, times: 5 })).status).toBe(200)
+    expect((await control('/__standin/webhook-drops', { times: 5, payments: 5 })).status).toBe(200)
 
     expect(await control('/__standin/reset')).toEqual({ status: 204, body: null })
 
@@ -59,7 +61,8 @@ describe('POST /__standin/reset', () => {
     expect(Number((await pay(ONE_TIME.token, { cid: 'r3', name: 'R', email: 'r@example.com' })).get('payment_id'))).toBe(firstPayment)
     expect(Number((await pay(PLAN.token, { cid: 'r4', name: 'R', email: 'r@example.com' })).get('customer_id'))).toBe(firstPlan)
     const again = await control('/__standin/webhooks', { url: down, event: 'payment_created', id: firstPayment })
-    expect(again.body.delivery).toMatchObject({ id: sent.body.delivery.id, state: 'pending' }) // Not skipped: no longer disabled.
+    // Neither skipped (no longer disabled) nor dropped (the drops are gone).
+    expect(again.body.delivery).toMatchObject({ id: sent.body.delivery.id, state: 'pending' })
     // A generic form paid again is numbered afresh, and listed again only now.
     await payStray('resetstray')
     expect((await api('/forms?count=100')).body.forms.find((form: Json) => form.access_token === 'resetstray')).toMatchObject({ id: strayForm.id })
@@ -139,6 +142,14 @@ describe('request parsing, without a server', () => {
     for (const bad of [0, -1, 1.5, '7', Number.MAX_SAFE_INTEGER + 2]) expect(seedId(store, bad, [], 'payment'), String(bad)).toBe('must be a positive integer')
   })
 
+  test('parseWebhookDrops: times, payments or both, counts from 0; a key left out is 0; anything else is null', () => {
+    expect(parseWebhookDrops({ times: 3 })).toEqual({ times: 3, payments: 0 })
+    expect(parseWebhookDrops({ payments: 3 })).toEqual({ times: 0, payments: 3 })
+    expect(parseWebhookDrops({ times: 0, payments: 2 })).toEqual({ times: 0, payments: 2 })
+    const bad: Json[] = [{}, { times: -1 }, { times: 2.5 }, { payments: '1' }, { times: 1, payment: 1 }, { drop: true }]
+    for (const body of bad) expect(parseWebhookDrops(body), JSON.stringify(body)).toBeNull()
+  })
+
   test('parseWebhookRequest: an http(s) URL and a documented topic', () => {
     const parsed = parseWebhookRequest({ url: 'https://hooks.example/x', event: 'plan_ended' })
     expect(parsed.object).toBe('customer')
@@ -146,5 +157,6 @@ describe('request parsing, without a server', () => {
     expect(parseWebhookRequest({ url: 'ftp://hooks.example/x', event: 'plan_ended' }).error).toMatch(/"url"/)
     expect(parseWebhookRequest({ url: 'not a url', event: 'plan_ended' }).error).toMatch(/"url"/)
     expect(parseWebhookRequest({ url: 'http://hooks.example/x', event: 'toString' }).error).toMatch(/"event" must be one of payment_created/)
+    expect(parseWebhookRequest({ url: 'http://hooks.example/x', event: 'payment_succeeded' }).object).toBe('payment')
   })
 })

@@ -19,7 +19,7 @@ export interface Delivery {
   dataId: number
   attempts: number
   responses: Array<number | string>
-  state: 'pending' | 'delivered' | 'failed' | 'skipped'
+  state: 'pending' | 'delivered' | 'failed' | 'skipped' | 'dropped'
   status: number | null
 }
 export interface StandIn {

@@ -18,6 +18,7 @@ function dirty(store: Json) {
   for (const series of Object.keys(FIRST_IDS)) store.takeId(series)
   store.paidGenericForm('stray', { id: null, name: 'Payment form stray' })
   Object.assign(store.apiFaults, { status: 503, times: 2 })
+  Object.assign(store.webhookDrops, { times: 3, payments: 1 })
 }
 
 describe('store', () => {
@@ -29,6 +30,7 @@ describe('store', () => {
     expect(store.nextId).toEqual({ payment: 100001, customer: 500001, subscription: 700001, form: 900001, webhook: 1 })
     expect(store.paidGenericForms).toEqual({})
     expect(store.apiFaults).toEqual({ status: 0, times: 0 })
+    expect(store.webhookDrops).toEqual({ times: 0, payments: 0 })
   })
 
   test('takeId counts each series on its own', () => {
@@ -42,15 +44,17 @@ describe('store', () => {
     expect(stateOf(store)).not.toEqual(stateOf(createStore()))
     store.reset()
     expect(stateOf(store)).toEqual(stateOf(createStore()))
+    expect(store.webhookDrops).toEqual({ times: 0, payments: 0 })
     expect(store.takeId('payment')).toBe(FIRST_IDS.payment)
     expect(store.takeId('form')).toBe(FIRST_IDS.form)
   })
 
   test('reset() refills the same objects, so whoever holds them (startStandIn hands out records) sees a fresh start', () => {
     const store = createStore()
-    const { records, nextId, paidGenericForms, apiFaults } = store
+    const { records, nextId, paidGenericForms, apiFaults, webhookDrops } = store
     dirty(store)
     store.reset()
+    expect(store.webhookDrops).toBe(webhookDrops)
     expect(store.records).toBe(records)
     expect(store.nextId).toBe(nextId)
     expect(store.paidGenericForms).toBe(paidGenericForms)

@@ -7,7 +7,7 @@ import * as harness from './standin-harness'
 import { type Delivery, type Json, ONE_TIME, PLAN, type StandIn, standInModule } from './standin-harness'
 
 const webhooksModule = await standInModule('webhooks.mjs')
-const { applyPlanEvent, checkoutEvents, createWebhookSender, postWebhook, subscribedTopics } = webhooksModule
+const { applyPlanEvent, checkoutEvents, createWebhookSender, postWebhook, subscribedTopics, takeDrop } = webhooksModule
 const { WEBHOOK_ATTEMPTS, WEBHOOK_EVENTS } = webhooksModule
 const { createStore } = await standInModule('store.mjs')
 
@@ -195,6 +195,115 @@ describe('webhookEvents: the topics the endpoint is subscribed to', () => {
   })
 })
 
+describe('POST /__standin/webhook-drops: webhooks that never leave', () => {
+  let own: StandIn
+  const hookPath = '/dropped'
+  beforeAll(async () => {
+    own = await harness.startStandIn({ webhookRetryMs: 5, webhookUrl: `${hookOrigin}${hookPath}` })
+  })
+  afterAll(async () => {
+    await own?.close()
+  })
+  const drops = (json: unknown) => harness.control(own, '/__standin/webhook-drops', json)
+  const payOwn = async (token: string, cid: string) => {
+    const back = await harness.pay(own, token, { cid, name: 'D', email: 'd@example.com' })
+    return Number(back.get('payment_id') ?? back.get('customer_id'))
+  }
+  /** The deliveries made since `from` (an index into records.webhooks), as [event, state]. */
+  const since = (from: number) => own.records.webhooks.slice(from).map((d) => [d.event, d.state])
+  /** Waits until no delivery is pending, then gives the hits of this endpoint. */
+  const settledHits = async () => {
+    await waitFor(() => own.records.webhooks.every((d) => d.state !== 'pending'), 'every delivery')
+    return hitsOf(hookPath)
+  }
+
+  test('times: the next N deliveries, one per event, are never sent; the API still has the payments', async () => {
+    await harness.control(own, '/__standin/reset')
+    expect(await drops({ times: 3 })).toEqual({ status: 200, body: { times: 3, payments: 0 } })
+    const first = await payOwn(ONE_TIME.token, 'drop-1')
+    const second = await payOwn(ONE_TIME.token, 'drop-2')
+    expect(since(0)).toEqual([
+      ['payment_created', 'dropped'],
+      ['payment_succeeded', 'dropped'],
+      ['payment_created', 'dropped'],
+      ['payment_succeeded', 'pending'],
+    ])
+    expect(own.records.webhooks[0]).toMatchObject({ dataId: first, attempts: 0, responses: [], status: null })
+    const hits = await settledHits()
+    expect(hits.map((hit) => [hit.body.event, hit.body.data.id])).toEqual([['payment_succeeded', second]])
+    const listed = (await harness.api(own, '/payments')).body.payments.map((p: Json) => p.custom_id)
+    expect(listed).toEqual(['drop-2', 'drop-1'])
+    // Spent: the next checkout is announced again.
+    await payOwn(ONE_TIME.token, 'drop-3')
+    expect(since(4)).toEqual([
+      ['payment_created', 'pending'],
+      ['payment_succeeded', 'pending'],
+    ])
+    expect((await settledHits()).map((hit) => hit.body.data.custom_id)).toEqual(['drop-2', 'drop-3', 'drop-3'])
+  })
+
+  test('payments: every webhook of the next N checkouts, plans and their three events included', async () => {
+    await harness.control(own, '/__standin/reset')
+    hitsOf(hookPath).length = 0
+    expect(await drops({ payments: 3 })).toEqual({ status: 200, body: { times: 0, payments: 3 } })
+    await payOwn(ONE_TIME.token, 'lost-1')
+    const plan = await payOwn(PLAN.token, 'lost-2')
+    await payOwn(ONE_TIME.token, 'lost-3')
+    await payOwn(ONE_TIME.token, 'kept-4')
+    expect(own.records.webhooks.filter((d) => d.state === 'dropped')).toHaveLength(7)
+    expect(since(0).slice(0, 7).every(([, state]) => state === 'dropped')).toBe(true)
+    expect(since(2).slice(0, 3)).toEqual([
+      ['plan_created', 'dropped'],
+      ['payment_created', 'dropped'],
+      ['payment_succeeded', 'dropped'],
+    ])
+    const hits = await settledHits()
+    expect(hits.map((hit) => hit.body.data.custom_id)).toEqual(['kept-4', 'kept-4'])
+    // A reconciliation through the API finds all three.
+    const paid = (await harness.api(own, '/payments?count=100')).body.payments.map((p: Json) => p.custom_id)
+    expect(paid.sort()).toEqual(['kept-4', 'lost-1', 'lost-2', 'lost-3'])
+    expect((await harness.api(own, `/customers/${plan}`)).body.customer).toMatchObject({ custom_id: 'lost-2' })
+  })
+
+  test('times counts webhooks sent on demand too; times: 0 clears; a reset clears', async () => {
+    await harness.control(own, '/__standin/reset')
+    const seed = async () => (await harness.control(own, '/__standin/seed', { payment: {} })).body.payment.id
+    let id = await seed()
+    const url = `${hookOrigin}/on-demand`
+    const onDemand = () => harness.control(own, '/__standin/webhooks', { url, event: 'payment_created', id })
+    await drops({ times: 1 })
+    expect((await onDemand()).body.delivery.state).toBe('dropped')
+    expect((await onDemand()).body.delivery.state).toBe('pending')
+
+    await drops({ times: 5, payments: 2 })
+    expect(await drops({ times: 0 })).toEqual({ status: 200, body: { times: 0, payments: 0 } })
+    expect((await onDemand()).body.delivery.state).toBe('pending')
+    await payOwn(ONE_TIME.token, 'after-clear')
+    expect(since(-2).map(([, state]) => state)).toEqual(['pending', 'pending'])
+
+    await drops({ times: 5, payments: 2 })
+    await settledHits()
+    await harness.control(own, '/__standin/reset')
+    id = await seed() // The reset took the seeded payment away.
+    expect((await onDemand()).body.delivery.state).toBe('pending')
+    await payOwn(ONE_TIME.token, 'after-reset')
+    expect(since(-2).map(([, state]) => state)).toEqual(['pending', 'pending'])
+    await settledHits()
+  })
+
+  test('a body that is not a drop setting is a 400 and changes nothing', async () => {
+    await drops({ times: 2 })
+    const bodies: Json[] = [{}, { times: -1 }, { times: 1.5 }, { times: '3' }, { payments: null }, { times: 1e20 }]
+    bodies.push({ time: 3 }, { times: 1, x: 0 })
+    for (const bad of bodies) {
+      const answer = await drops(bad)
+      expect(answer.status, JSON.stringify(bad)).toBe(400)
+      expect(answer.body.error).toMatch(/^stand-in: send \{ "times": a count \}/)
+    }
+    expect(await drops({ times: 0 })).toEqual({ status: 200, body: { times: 0, payments: 0 } })
+  })
+})
+
 /** A post that answers from a list of results (then 200), recording each body it was given. */
 function scriptedPost(results: Array<number | string>) {
   const bodies: string[] = []
@@ -250,6 +359,32 @@ describe('the sender alone (fake post, fake clock)', () => {
     expect(post).toHaveBeenCalledTimes(10)
     // Another endpoint is not affected.
     expect(webhooks.deliver(new URL('http://hooks.example/other'), 'payment_created', payment()).state).toBe('pending')
+  })
+
+  test('a drop is never posted; a checkout drop spends no counted one, nor does a disabled endpoint', async () => {
+    const { post } = scriptedPost(Array(WEBHOOK_ATTEMPTS).fill(503))
+    const { store, webhooks } = sender(post)
+    store.webhookDrops.times = 1
+    const forced = webhooks.deliver(URL_OK, 'payment_created', payment(), { drop: true })
+    expect(forced).toMatchObject({ state: 'dropped', attempts: 0, responses: [], status: null })
+    expect(await webhooks.whenSettled(forced)).toBe(forced)
+    expect(store.webhookDrops.times).toBe(1)
+    expect(webhooks.deliver(URL_OK, 'payment_succeeded', payment()).state).toBe('dropped')
+    expect(store.webhookDrops.times).toBe(0)
+    expect(post).not.toHaveBeenCalled()
+
+    await webhooks.whenSettled(webhooks.deliver(URL_OK, 'payment_created', payment()))
+    expect(store.records.disabledWebhookEndpoints).toEqual([URL_OK.href])
+    store.webhookDrops.times = 1
+    expect(webhooks.deliver(URL_OK, 'payment_created', payment()).state).toBe('skipped')
+    expect(store.webhookDrops.times).toBe(1)
+  })
+
+  test('takeDrop spends one count at a time, and nothing when none is left', () => {
+    const drops = { times: 2, payments: 0 }
+    expect([takeDrop(drops, 'times'), takeDrop(drops, 'times'), takeDrop(drops, 'times')]).toEqual([true, true, false])
+    expect(takeDrop(drops, 'payments')).toBe(false)
+    expect(drops).toEqual({ times: 0, payments: 0 })
   })
 
   test('the payload is { event, object, data } as data was when sent: a later change does not reach a retry', async () => {

@@ -3,7 +3,7 @@
 import { customerObject, formObject, isoDate, paymentObject } from './api-objects.mjs'
 import { sendJson } from './http.mjs'
 import { keepLatest } from './store.mjs'
-import { checkoutEvents } from './webhooks.mjs'
+import { checkoutEvents, takeDrop } from './webhooks.mjs'
 
 const API_MEDIA_TYPE = 'application/vnd.moonclerk+json'
 const API_VERSION = '1'
@@ -144,7 +144,7 @@ export function handleApi(ctx, req, res, url, [, collection, id]) {
 /**
  * What a successful checkout adds to the API: a payment, or a plan's customer and its first payment;
  * and, when the stand-in has a `webhookUrl`, the webhooks that announce them, of the topics it is
- * subscribed to (`webhookEvents`).
+ * subscribed to (`webhookEvents`), all dropped when a checkout drop is left (POST /__standin/webhook-drops).
  */
 export function addCheckoutToApi(ctx, token, form, checkout) {
   const { store } = ctx
@@ -158,8 +158,10 @@ export function addCheckoutToApi(ctx, token, form, checkout) {
     store.records.api.payments,
     paymentObject({ ...common, id: plan ? store.takeId('payment') : checkout.id, checkoutToken: checkout.checkoutToken, customer }),
   )
+  // Spent by every checkout, webhooks or not: `payments: 3` means the next three checkouts.
+  const drop = takeDrop(store.webhookDrops, 'payments')
   if (!ctx.webhookUrl) return
   const url = new URL(ctx.webhookUrl)
   for (const [event, data] of checkoutEvents(customer, payment))
-    if (ctx.webhookEvents.has(event)) ctx.webhooks.deliver(url, event, data)
+    if (ctx.webhookEvents.has(event)) ctx.webhooks.deliver(url, event, data, { drop })
 }

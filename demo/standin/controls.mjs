@@ -1,5 +1,6 @@
 // The /__standin/* routes tests and demos use to look inside the stand-in and steer it: its records,
-// a full reset, API faults, seeded records (as if MoonClerk had made them) and webhooks sent on demand.
+// a full reset, API faults, seeded records (as if MoonClerk had made them), webhooks sent on demand
+// and webhooks dropped.
 import { customerObject, isoDate, paymentObject } from './api-objects.mjs'
 import { readJson, send, sendJson } from './http.mjs'
 import { keepLatest } from './store.mjs'
@@ -55,6 +56,18 @@ function seededRecord(ctx, kind, given, id) {
   return record
 }
 
+/**
+ * `{ "times": 3 }`, `{ "payments": 3 }` or both → the whole drop setting, a key left out being 0; or
+ * null for anything else (a misspelt key must not silently clear the drops).
+ */
+export function parseWebhookDrops(body) {
+  const keys = Object.keys(body)
+  if (!keys.length || keys.some((key) => key !== 'times' && key !== 'payments')) return null
+  const { times = 0, payments = 0 } = body
+  const count = (n) => Number.isSafeInteger(n) && n >= 0
+  return count(times) && count(payments) ? { times, payments } : null
+}
+
 /** `{ "url", "event", "id" }` → `{ target, object }`, or `{ error }` for a 400. */
 export function parseWebhookRequest(body) {
   let target
@@ -72,7 +85,7 @@ export function parseWebhookRequest(body) {
 export const controlRoutes = {
   'GET /__standin/records': (ctx, req, res) => send(res, 200, 'application/json', JSON.stringify(ctx.store.records)),
 
-  /** Back to a fresh start: every record, id series, paid generic form, fault and disabled endpoint. */
+  /** Back to a fresh start: every record, id series, paid generic form, fault, webhook drop and disabled endpoint. */
   'POST /__standin/reset': (ctx, req, res) => {
     // Deliveries from before would otherwise keep posting, and count, after it.
     ctx.webhooks.cancelAll()
@@ -88,6 +101,28 @@ export const controlRoutes = {
     if (!fault) return sendJson(res, 400, { error: 'stand-in: send { "status": 400–599, "times": a count }' })
     Object.assign(ctx.store.apiFaults, fault)
     sendJson(res, 200, ctx.store.apiFaults)
+  },
+
+  /**
+   * Webhooks that never leave, as if MoonClerk had given up on a dead endpoint or they were lost on the
+   * way: each delivery shows `state: 'dropped'` in records.webhooks, and the API keeps the payments and
+   * plans, so a catch-up through the API finds them. Two counts, either or both:
+   * - `{ "times": 3 }`: the next 3 deliveries, one per event (a plan checkout makes 3: plan_created,
+   *   payment_created, payment_succeeded; a one-time one 2), webhooks sent on demand included;
+   * - `{ "payments": 3 }`: every delivery of the next 3 checkouts of the pay flow, whatever their number
+   *   ("three payments whose webhooks never arrived"); each checkout spends one, webhookUrl or not.
+   * Each request replaces the whole setting (a key left out is 0), so `{ "times": 0 }` clears it, as
+   * /__standin/reset does. Answers 200 with the setting, `{ "times": 3, "payments": 0 }`. A delivery to
+   * a disabled endpoint is skipped without spending a drop.
+   */
+  'POST /__standin/webhook-drops': async (ctx, req, res) => {
+    const body = await readJson(req, res)
+    if (!body) return
+    const drops = parseWebhookDrops(body)
+    const error = 'stand-in: send { "times": a count }, { "payments": a count } or both'
+    if (!drops) return sendJson(res, 400, { error })
+    Object.assign(ctx.store.webhookDrops, drops)
+    sendJson(res, 200, ctx.store.webhookDrops)
   },
 
   /** `{ "payment": {…} }` or `{ "customer": {…} }`: adds a record as if MoonClerk had made it. */

@@ -32,6 +32,9 @@ function initialState() {
     paidGenericForms: Object.create(null),
     // The next `times` API calls answer `status` (POST /__standin/api-faults).
     apiFaults: { status: 0, times: 0 },
+    // Webhooks never sent (POST /__standin/webhook-drops): the next `times` deliveries, and every
+    // delivery of the next `payments` checkouts.
+    webhookDrops: { times: 0, payments: 0 },
   }
 }
 

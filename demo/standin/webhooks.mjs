@@ -1,5 +1,6 @@
 // MoonClerk's webhook sender, as webhooks.md describes it: unsigned JSON POSTs, retried until a
-// 200–204 answer, the endpoint disabled after the last failed attempt and later events to it skipped.
+// 200–204 answer, the endpoint disabled after the last failed attempt and later events to it skipped;
+// and the drops a test sets, webhooks that never leave (while the API has their records).
 import http from 'node:http'
 import https from 'node:https'
 import { keepLatest } from './store.mjs'
@@ -88,6 +89,16 @@ export function applyPlanEvent(record, event, now) {
   }
 }
 
+/**
+ * Spends one of the drops counted in `drops[key]` (store.webhookDrops); true when there was one to spend,
+ * so that the caller drops what it was about to send.
+ */
+export function takeDrop(drops, key) {
+  if (!(drops[key] > 0)) return false
+  drops[key]--
+  return true
+}
+
 /** A delivery's record, as records.webhooks shows it. */
 function newDelivery(id, url, event, data) {
   return {
@@ -98,7 +109,9 @@ function newDelivery(id, url, event, data) {
     dataId: data.id,
     attempts: 0,
     responses: [], // Each attempt's HTTP status, or its network error's code.
-    state: 'pending', // Then 'delivered', 'failed' (endpoint disabled) or 'skipped' (it already was).
+    // Then 'delivered', 'failed' (endpoint disabled), 'skipped' (it already was) or 'dropped' (never sent:
+    // POST /__standin/webhook-drops).
+    state: 'pending',
     status: null, // The HTTP status of the attempt that succeeded, or of the last one.
   }
 }
@@ -138,14 +151,22 @@ export function createWebhookSender({ store, retryMs, wait, post = postWebhook }
   const sender = { store, retryMs, wait, post, generation: 0, inFlight: new Set() }
   const settled = new WeakMap() // Delivery → the promise of its end.
 
-  /** Sends `event` about `data` to `url` in the background; returns its delivery record at once. */
-  function deliver(url, event, data) {
+  /** Records a delivery that is never attempted: 'skipped' or 'dropped'. */
+  function settleUnsent(delivery, state) {
+    delivery.state = state
+    settled.set(delivery, Promise.resolve(delivery))
+    return delivery
+  }
+
+  /**
+   * Sends `event` about `data` to `url` in the background; returns its delivery record at once. It is
+   * dropped when `drop` says so (a checkout's drop) or a counted drop is left. A disabled endpoint is
+   * checked first: a drop is spent only on a webhook that would otherwise have been sent.
+   */
+  function deliver(url, event, data, { drop = false } = {}) {
     const delivery = keepLatest(store.records.webhooks, newDelivery(store.takeId('webhook'), url, event, data))
-    if (store.records.disabledWebhookEndpoints.includes(delivery.url)) {
-      delivery.state = 'skipped'
-      settled.set(delivery, Promise.resolve(delivery))
-      return delivery
-    }
+    if (store.records.disabledWebhookEndpoints.includes(delivery.url)) return settleUnsent(delivery, 'skipped')
+    if (drop || takeDrop(store.webhookDrops, 'times')) return settleUnsent(delivery, 'dropped')
     // The object as it is now: a later change must not alter a retried payload.
     const body = JSON.stringify({ event, object: delivery.object, data })
     settled.set(delivery, attemptAll(sender, delivery, url, body).then(() => delivery))
@@ -159,7 +180,10 @@ export function createWebhookSender({ store, retryMs, wait, post = postWebhook }
     sender.inFlight.clear()
   }
 
-  /** Resolves with the delivery once it has stopped: delivered, failed, skipped, or cancelled (after its pending wait). */
+  /**
+   * Resolves with the delivery once it has stopped: delivered, failed, skipped, dropped, or cancelled
+   * (after its pending wait).
+   */
   const whenSettled = (delivery) => settled.get(delivery) ?? Promise.resolve(delivery)
 
   return { deliver, cancelAll, whenSettled }
