@@ -3,7 +3,7 @@
 // as pure functions, then the pay routes over HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as harness from './standin-harness'
-import { ONE_TIME, type StandIn, standInModule } from './standin-harness'
+import { ONE_TIME, PLAIN, type StandIn, standInModule } from './standin-harness'
 
 const { chargedCents, confirmationPage, fillRedirect, givenField, payHeaders, payPage } = await standInModule('pages.mjs')
 
@@ -20,6 +20,13 @@ describe('pages, without a server', () => {
     expect(fillRedirect(template, { customId: null, checkoutToken: 'T2', kind: 'recurring', id: 500001 })).toBe(
       'https://shop.example/ok?c={{custom_id}}&t=T2&p={{payment_id}}&u=500001',
     )
+  })
+
+  test('fillRedirect leaves a template without placeholders as it is, query or not', () => {
+    const paid = { customId: 'u1', checkoutToken: 'T1', kind: 'one-time', id: 100001 }
+    const templates = ['https://shop.example/thanks', 'https://shop.example/ok?ref=mail#receipt']
+    templates.push('https://shop.example/{x}') // Braces, but no placeholder of MoonClerk's.
+    for (const template of templates) expect(fillRedirect(template, paid)).toBe(template)
   })
 
   test('chargedCents: a fixed amount wins; else amount_cents, else dollars typed; anything else is null', () => {
@@ -120,6 +127,17 @@ describe('pay routes, over HTTP', () => {
       name: 'Ada',
       email: 'ada@example.com',
     })
+  })
+
+  test('POST on a form redirecting without placeholders: a 303 to that URL as it is; the API has the cid', async () => {
+    const response = await post(`/pay/${PLAIN.token}`, 'cid=plain-user-1&name=Ada&email=ada%40example.com')
+    expect(response.status).toBe(303)
+    expect(response.headers.get('location')).toBe(`http://127.0.0.1:1${PLAIN.redirect}`)
+    const { id } = standIn.records.payments.at(-1)
+    const { body } = await harness.api(standIn, `/payments/${id}`)
+    expect(body.payment).toMatchObject({ id, custom_id: 'plain-user-1', amount: PLAIN.amountCents, form_id: PLAIN.id })
+    const page = await fetch(`${standIn.origin}/pay/${PLAIN.token}?cid=plain-user-1`)
+    expect(page.headers.get('content-security-policy')).toContain("form-action 'self' http://127.0.0.1:1;")
   })
 
   test('POST: a token without a redirect shows the confirmation; no amount is a 422; a huge form a 413', async () => {
