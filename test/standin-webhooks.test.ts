@@ -75,6 +75,11 @@ describe('webhooks', () => {
     expect(byEvent.plan_created).toMatchObject({ object: 'customer', data: { id: customerId } })
     expect(byEvent.payment_created).toMatchObject({ object: 'payment', data: { customer_id: customerId, amount: 1500 } })
     expect(byEvent.payment_succeeded).toEqual({ ...byEvent.payment_created, event: 'payment_succeeded' })
+    // Each payload's data is the record as the API has it.
+    expect(byEvent.plan_created.data).toEqual((await api(`/customers/${customerId}`)).body.customer)
+    const [planPayment] = (await api(`/payments?customer_id=${customerId}`)).body.payments
+    expect(byEvent.payment_succeeded.data).toEqual(planPayment)
+    expect(byEvent.payment_succeeded.data).toEqual((await api(`/payments/${planPayment.id}`)).body.payment)
   })
 
   test('a one-time checkout sends payment_created, then payment_succeeded with the API payment as data', async () => {
