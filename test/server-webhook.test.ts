@@ -32,10 +32,12 @@ let hookUrl: string
 const grantPurchase = vi.fn(async (_customId: string, _payment: Record<string, unknown>) => {})
 const setSubscriber = vi.fn(async (_customId: string, _active: boolean) => {})
 
-/** The README's handler: the ```js block under "### Webhooks", its imports given from here. */
+/** The README's handler: the ```js block under "### Doing it yourself", its imports given from here. */
 function readmeHandler(options: Partial<ApiOptions>): http.RequestListener {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-  const section = readme.slice(readme.indexOf('\n### Webhooks'))
+  const at = readme.indexOf('\n### Doing it yourself')
+  expect(at, 'the README\'s "### Doing it yourself" heading').toBeGreaterThan(0)
+  const section = readme.slice(at)
   const code = /```js\n([\s\S]*?)```/.exec(section)![1]
   const imports = [...code.matchAll(/^import (.+) from '(.+)'$/gm)]
   expect(imports.map(([, , from]) => from)).toStrictEqual(['node:http', 'moonclerk-checkout/server'])
