@@ -2,6 +2,7 @@
 // createWebhookHandler() against the MoonClerk stand-in's API over real HTTP on 127.0.0.1: every
 // answer of the retry contract, once per change through the ledger, and the node:http adapter.
 import http from 'node:http'
+import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import {
@@ -12,6 +13,7 @@ import {
   type WebhookLogLine,
 } from '../src/server/index'
 import { memoryLedgerForTestsOnly } from '../src/server/ledger/memory'
+import { settleChange } from '../src/server/settle'
 import type { Ledger } from '../src/server/ledger/ledger'
 import { API_KEY, control, startStandIn, type Json, type StandIn } from './standin-harness'
 
@@ -112,15 +114,19 @@ describe('answers, as MoonClerk retries them', () => {
   })
 
   test('malformed: 400', async () => {
-    for (const body of [
-      '{',
-      '[]',
-      { event: 'payment_created', object: 'invoice', data: { id: 1 } },
-      { event: 'payment_created', object: 'payment' },
-    ]) {
+    for (const body of ['{', '[]', { event: 'payment_created', object: 'payment' }]) {
       expect((await handler()(post(body))).status).toBe(400)
     }
     expect(onPayment).not.toHaveBeenCalled()
+  })
+
+  test('a well-formed webhook about an object this library does not know: 200, ignored (a 400 would get the endpoint switched off)', async () => {
+    const response = await handler()(post({ event: 'invoice_created', object: 'invoice', data: { id: 1 } }))
+    expect([response.status, await response.json()]).toStrictEqual([200, { ok: true, outcome: 'ignored' }])
+    const inferred = await handler()(
+      post({ event: 'plan_payment_failed', object: 'payment', data: await seed('payment') }),
+    )
+    expect(inferred.status).toBe(200)
   })
 
   test('forged (an id MoonClerk does not have, or a body that contradicts its record): 200, nothing granted, logged', async () => {
@@ -194,7 +200,18 @@ describe('once per change', () => {
       paid: true,
       state: 'paid',
       previousState: null,
+      idempotencyKey: `payment:${payment.id}:paid`,
     })
+  })
+
+  test('a payment is granted once, ever: paid → refunded → a stale copy saying paid grants nothing', async () => {
+    const payment = await seed('payment', { amount: 1000 })
+    const settle = (record: Json) =>
+      settleChange({ kind: 'payment', record }, { ledger, onPayment }, { source: 'webhook', event: 'x' })
+    expect((await settle(payment)).outcome).toBe('granted')
+    expect((await settle({ ...payment, status: 'refunded', amount_refunded: 1000 })).outcome).toBe('recorded')
+    expect((await settle(payment)).outcome).toBe('recorded')
+    expect(onPayment).toHaveBeenCalledTimes(1)
   })
 
   test('an event string never seen before is decided from its object', async () => {
@@ -305,6 +322,22 @@ describe('toNodeListener()', () => {
     expect(onPayment).toHaveBeenCalledTimes(1)
     const get = await fetch(url)
     expect([get.status, get.headers.get('allow')]).toStrictEqual([405, 'POST'])
+  })
+
+  test('a TRACE request or a Host that is no URL is answered 400, and the server lives on', async () => {
+    const { port } = new URL(url)
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(text))
+        let answer = ''
+        socket.on('data', (chunk) => (answer += chunk))
+        socket.on('close', () => resolve(answer))
+      })
+    expect(await raw('TRACE /moonclerk HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/)
+    expect(
+      await raw('POST /moonclerk HTTP/1.1\r\nHost: a b\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+    ).toMatch(/^HTTP\/1\.1 (415|400)/)
+    expect((await fetch(url)).status).toBe(405)
   })
 
   test('a body an Express parser already read is used as it is', async () => {

@@ -128,6 +128,17 @@ describe('reconcile()', () => {
     expect(await reconcile(options())).toMatchObject({ failed: 0, grantedNow: 1 })
   })
 
+  test('a row another holder has claimed is left to it, and the cursor stays so the next run looks again', async () => {
+    const payment = await seed('payment')
+    const entry = { kind: 'payment' as const, id: String(payment.id), state: 'paid', paid: true, customId: 'user-1' }
+    const held = await ledger.claim(entry, 60_000)
+    expect(await reconcile(options())).toMatchObject({ inProgress: 1, grantedNow: 0 })
+    expect(await ledger.getCursor(RECONCILE_CURSOR)).toBeNull()
+    if (held.outcome == 'claimed') await ledger.release(entry, held.claim)
+    expect(await reconcile(options())).toMatchObject({ inProgress: 0, grantedNow: 1 })
+    expect(await ledger.getCursor(RECONCILE_CURSOR)).toBe(today())
+  })
+
   test('a dry run settles nothing and moves no cursor', async () => {
     await seed('payment')
     await seed('payment', { status: 'failed' })

@@ -87,6 +87,14 @@ describe('GET ?cid=…', () => {
     expect(calls.filter((url) => url.includes('/customers')).length).toBe(1)
   })
 
+  test('many cids asking at once make at most ten looks per interval in all', async () => {
+    const calls: string[] = []
+    const counting: typeof fetch = (url, init) => (calls.push(String(url)), fetch(url, init))
+    const handle = handler({ fetch: counting })
+    for (let i = 0; i < 25; i++) await handle(ask(await sealCid(`many-${i}`, SECRET)))
+    expect(calls.filter((url) => url.includes('/payments')).length).toBe(10)
+  })
+
   test('an unpaid or another cid’s payment is not paid', async () => {
     const cid = await sealCid('user-10', SECRET)
     await seedPayment(cid, { status: 'failed' })

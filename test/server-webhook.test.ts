@@ -45,12 +45,22 @@ function readmeHandler(options: Partial<ApiOptions>): http.RequestListener {
   let listener: http.RequestListener | undefined
   const fakeHttp = { createServer: (handler: http.RequestListener) => ({ listen: () => void (listener = handler) }) }
   // The API's address is the stand-in's; no retries within a request, so a 5xx answer comes at once.
-  const library: Record<string, unknown> = { ...server, verifyWebhook: (body: unknown, given: ApiOptions) => verifyWebhook(body, { ...given, ...options }) }
+  const library: Record<string, unknown> = {
+    ...server,
+    verifyWebhook: (body: unknown, given: ApiOptions) => verifyWebhook(body, { ...given, ...options }),
+  }
   const values = names.map((name) => {
     expect(server, `README imports ${name}`).toHaveProperty(name)
     return library[name]
   })
-  const run = new Function('http', 'process', 'grantPurchase', 'setSubscriber', ...names, code.replace(/^import .*$/gm, ''))
+  const run = new Function(
+    'http',
+    'process',
+    'grantPurchase',
+    'setSubscriber',
+    ...names,
+    code.replace(/^import .*$/gm, ''),
+  )
   run(fakeHttp, { env: { MOONCLERK_API_KEY: API_KEY } }, grantPurchase, setSubscriber, ...values)
   return listener!
 }
@@ -62,7 +72,12 @@ beforeAll(async () => {
   const { startStandIn } = (await import(new URL('../demo/standin.mjs', import.meta.url).href)) as {
     startStandIn(options: object): Promise<StandIn>
   }
-  standIn = await startStandIn({ siteOrigin: 'http://127.0.0.1:1', apiKey: API_KEY, webhookRetryMs: 5, webhookUrl: hookUrl })
+  standIn = await startStandIn({
+    siteOrigin: 'http://127.0.0.1:1',
+    apiKey: API_KEY,
+    webhookRetryMs: 5,
+    webhookUrl: hookUrl,
+  })
   handler = readmeHandler({ apiBase: standIn.origin + '/', retries: 0 })
 })
 let handler: http.RequestListener = (_req, res) => void res.writeHead(503).end()
@@ -88,7 +103,11 @@ async function standInPost(path: string, body: object) {
 /** Pays as the hosted checkout's form does; the stand-in then sends its webhooks to the handler. */
 async function pay(token: string, cid: string) {
   const back = await payOnStandIn(standIn.origin, token, cid)
-  return { paymentId: Number(back.get('payment_id')), customerId: Number(back.get('customer_id')), checkoutToken: back.get('checkout_token')! }
+  return {
+    paymentId: Number(back.get('payment_id')),
+    customerId: Number(back.get('customer_id')),
+    checkoutToken: back.get('checkout_token')!,
+  }
 }
 
 /** Adds a payment or a plan to the stand-in's API, as if MoonClerk had made it; returns it. */
@@ -100,8 +119,11 @@ async function seed(kind: 'payment' | 'customer', fields: Record<string, unknown
 
 /** Every delivery the stand-in has made, once none is still being tried. */
 async function settled(): Promise<Delivery[]> {
-  const deliveries = async () => ((await (await fetch(`${standIn.origin}/__standin/records`)).json()) as { webhooks: Delivery[] }).webhooks
-  await expect.poll(async () => (await deliveries()).filter((delivery) => delivery.state == 'pending')).toStrictEqual([])
+  const deliveries = async () =>
+    ((await (await fetch(`${standIn.origin}/__standin/records`)).json()) as { webhooks: Delivery[] }).webhooks
+  await expect
+    .poll(async () => (await deliveries()).filter((delivery) => delivery.state == 'pending'))
+    .toStrictEqual([])
   return deliveries()
 }
 
@@ -119,7 +141,11 @@ async function forge(body: unknown) {
 describe('verifyWebhook', () => {
   test("returns MoonClerk's copy, not the body's", async () => {
     const payment = await seed('payment', { custom_id: 'v-1', status: 'refunded', amount: 1000, amount_refunded: 1000 })
-    const body = { event: 'payment_created', object: 'payment', data: { ...payment, status: 'successful', amount_refunded: 0, amount: 99 } }
+    const body = {
+      event: 'payment_created',
+      object: 'payment',
+      data: { ...payment, status: 'successful', amount_refunded: 0, amount: 99 },
+    }
     const hook = await verifyWebhook(JSON.stringify(body), options())
     expect(hook).toMatchObject({ event: 'payment_created', object: 'payment', id: payment.id, customId: 'v-1' })
     expect(hook.data).toStrictEqual(payment)
@@ -134,7 +160,10 @@ describe('verifyWebhook', () => {
       { event: 'payment_created', object: 'payment', data: { id: plan.id, custom_id: 'v-plan' } }, // a customer's id, as a payment
       { event: 'payment_created', object: 'payment', data: { id: '../customers', custom_id: 'v-1' } },
     ]) {
-      await expect(verifyWebhook(body, options())).rejects.toMatchObject({ name: 'WebhookError', code: 'unknown-object' })
+      await expect(verifyWebhook(body, options())).rejects.toMatchObject({
+        name: 'WebhookError',
+        code: 'unknown-object',
+      })
     }
   })
 
@@ -146,7 +175,11 @@ describe('verifyWebhook', () => {
     ['customer_id', { customer_id: 500_001 }],
   ])("a body whose %s differs from MoonClerk's record is a WebhookError 'mismatch'", async (field, change) => {
     const { paymentId } = await pay(ONE_TIME, 'v-mismatch')
-    const body = { event: 'payment_created', object: 'payment', data: { id: paymentId, custom_id: 'v-mismatch', ...change } }
+    const body = {
+      event: 'payment_created',
+      object: 'payment',
+      data: { id: paymentId, custom_id: 'v-mismatch', ...change },
+    }
     const error = await verifyWebhook(body, options()).catch((e) => e)
     expect(error).toBeInstanceOf(WebhookError)
     expect(error).toMatchObject({ code: 'mismatch', message: expect.stringContaining(`"${field}"`) })
@@ -154,8 +187,15 @@ describe('verifyWebhook', () => {
 
   test("a body that is not MoonClerk's shape is a WebhookError 'malformed', as from parseWebhook, before any request", async () => {
     const fetchSpy = vi.fn(fetch)
-    for (const body of ['{oops', { event: 'plan_created', object: 'payment', data: { id: 1 } }, { event: 'payment_created', object: 'payment' }]) {
-      await expect(verifyWebhook(body, { ...options(), fetch: fetchSpy })).rejects.toMatchObject({ name: 'WebhookError', code: 'malformed' })
+    for (const body of [
+      '{oops',
+      { event: 'plan_created', object: 'payment', data: { id: 1 } },
+      { event: 'payment_created', object: 'payment' },
+    ]) {
+      await expect(verifyWebhook(body, { ...options(), fetch: fetchSpy })).rejects.toMatchObject({
+        name: 'WebhookError',
+        code: 'malformed',
+      })
       expect(() => parseWebhook(body)).toThrow(expect.objectContaining({ code: 'malformed' }))
     }
     expect(fetchSpy).not.toHaveBeenCalled()
@@ -166,8 +206,14 @@ describe('verifyWebhook', () => {
     const body = { event: 'payment_created', object: 'payment', data: { id: paymentId, custom_id: 'v-trouble' } }
     await settled()
     await standInPost('api-faults', { status: 503, times: 1 })
-    await expect(verifyWebhook(body, options())).rejects.toMatchObject({ name: 'MoonClerkApiError', message: expect.stringMatching(/503/) })
-    await expect(verifyWebhook(body, { ...options(), apiKey: 'not-the-key' })).rejects.toMatchObject({ name: 'MoonClerkApiError', status: 401 })
+    await expect(verifyWebhook(body, options())).rejects.toMatchObject({
+      name: 'MoonClerkApiError',
+      message: expect.stringMatching(/503/),
+    })
+    await expect(verifyWebhook(body, { ...options(), apiKey: 'not-the-key' })).rejects.toMatchObject({
+      name: 'MoonClerkApiError',
+      status: 401,
+    })
     const unreachable = await verifyWebhook(body, { ...options(), apiBase: 'http://127.0.0.1:1/' }).catch((e) => e)
     expect(unreachable).toBeInstanceOf(MoonClerkApiError)
     expect((await verifyWebhook(body, options())).customId).toBe('v-trouble')
@@ -175,17 +221,29 @@ describe('verifyWebhook', () => {
 
   test('a plan event is checked against the plan, whatever its state: plan_ended for an active plan returns it active', async () => {
     const { customerId } = await pay(PLAN, 'v-plan-active')
-    const hook = await verifyWebhook({ event: 'plan_ended', object: 'customer', data: { id: customerId, custom_id: 'v-plan-active' } }, options())
-    expect(hook).toMatchObject({ event: 'plan_ended', customId: 'v-plan-active', data: { subscription: { status: 'active' } } })
+    const hook = await verifyWebhook(
+      { event: 'plan_ended', object: 'customer', data: { id: customerId, custom_id: 'v-plan-active' } },
+      options(),
+    )
+    expect(hook).toMatchObject({
+      event: 'plan_ended',
+      customId: 'v-plan-active',
+      data: { subscription: { status: 'active' } },
+    })
     expect(server.isPaid(hook)).toBe(true)
   })
 
-  test.each(['http://api.moonclerk.com/', 'http://192.168.1.5/'])('apiBase %s is a TypeError naming apiBase, before any request', async (apiBase) => {
-    const fetchSpy = vi.fn(fetch)
-    await expect(verifyWebhook({}, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).rejects.toThrow(/^apiBase must be an https: URL/)
-    await expect(verifyWebhook({}, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).rejects.toBeInstanceOf(TypeError)
-    expect(fetchSpy).not.toHaveBeenCalled()
-  })
+  test.each(['http://api.moonclerk.com/', 'http://192.168.1.5/'])(
+    'apiBase %s is a TypeError naming apiBase, before any request',
+    async (apiBase) => {
+      const fetchSpy = vi.fn(fetch)
+      await expect(verifyWebhook({}, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).rejects.toThrow(
+        /^apiBase must be an https: URL/,
+      )
+      await expect(verifyWebhook({}, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).rejects.toBeInstanceOf(TypeError)
+      expect(fetchSpy).not.toHaveBeenCalled()
+    },
+  )
 })
 
 describe("the README's webhook handler", () => {
@@ -193,19 +251,29 @@ describe("the README's webhook handler", () => {
     const { paymentId } = await pay(ONE_TIME, 'hooked-user')
     const delivered = (await settled()).find((delivery) => delivery.dataId == paymentId)
     expect(delivered).toMatchObject({ event: 'payment_created', state: 'delivered', responses: [200] })
-    expect(grantPurchase.mock.calls).toStrictEqual([['hooked-user', expect.objectContaining({ id: paymentId, status: 'successful' })]])
+    expect(grantPurchase.mock.calls).toStrictEqual([
+      ['hooked-user', expect.objectContaining({ id: paymentId, status: 'successful' })],
+    ])
     expect(await send('payment_created', paymentId)).toStrictEqual([200])
     const replay = { event: 'payment_created', object: 'payment', data: { id: paymentId, custom_id: 'hooked-user' } }
     expect(await forge(replay)).toBe(200)
     expect(grantPurchase).toHaveBeenCalledTimes(1)
   })
 
-  test('grants nothing for what anyone else posts: unknown ids, cids that are not the payment\'s, bad shapes', async () => {
+  test("grants nothing for what anyone else posts: unknown ids, cids that are not the payment's, bad shapes", async () => {
     const { paymentId } = await pay(ONE_TIME, 'real-payer')
     await settled()
     grantPurchase.mockClear()
-    expect(await forge({ event: 'payment_created', object: 'payment', data: { id: 424_242_424, custom_id: 'attacker', status: 'successful' } })).toBe(200)
-    expect(await forge({ event: 'payment_created', object: 'payment', data: { id: paymentId, custom_id: 'attacker' } })).toBe(200)
+    expect(
+      await forge({
+        event: 'payment_created',
+        object: 'payment',
+        data: { id: 424_242_424, custom_id: 'attacker', status: 'successful' },
+      }),
+    ).toBe(200)
+    expect(
+      await forge({ event: 'payment_created', object: 'payment', data: { id: paymentId, custom_id: 'attacker' } }),
+    ).toBe(200)
     expect(await forge('{"event": "payment_created"')).toBe(400)
     expect(await forge({ event: 'payment_created', object: 'customer', data: { id: paymentId } })).toBe(400)
     expect(grantPurchase).not.toHaveBeenCalled()
@@ -225,13 +293,15 @@ describe("the README's webhook handler", () => {
     await settled()
     expect(setSubscriber.mock.calls).toStrictEqual([['plan-hook-user', true]])
     expect(grantPurchase).not.toHaveBeenCalled() // the plan's first payment is the plan's business
-    expect(await forge({ event: 'plan_ended', object: 'customer', data: { id: customerId, custom_id: 'plan-hook-user' } })).toBe(200)
+    expect(
+      await forge({ event: 'plan_ended', object: 'customer', data: { id: customerId, custom_id: 'plan-hook-user' } }),
+    ).toBe(200)
     expect(setSubscriber.mock.calls.at(-1)).toStrictEqual(['plan-hook-user', true])
     expect(await send('plan_ended', customerId)).toStrictEqual([200])
     expect(setSubscriber.mock.calls.at(-1)).toStrictEqual(['plan-hook-user', false])
   })
 
-  test('answers 5xx while MoonClerk\'s API is down, so MoonClerk retries, and grants on the retry', async () => {
+  test("answers 5xx while MoonClerk's API is down, so MoonClerk retries, and grants on the retry", async () => {
     await standInPost('api-faults', { status: 503, times: 1 })
     const { paymentId } = await pay(ONE_TIME, 'retried-user')
     const delivered = (await settled()).find((delivery) => delivery.dataId == paymentId)
@@ -241,11 +311,17 @@ describe("the README's webhook handler", () => {
 })
 
 describe('parseWebhook and verifyWebhook, without the stand-in', () => {
-  const body = (fields: Record<string, unknown>) => ({ event: 'payment_created', object: 'payment', data: { id: 5, custom_id: 'u1' }, ...fields })
+  const body = (fields: Record<string, unknown>) => ({
+    event: 'payment_created',
+    object: 'payment',
+    data: { id: 5, custom_id: 'u1' },
+    ...fields,
+  })
   // MoonClerk's API as a function of the path: the record it holds, or a 404.
   const api = (record: Record<string, unknown> | null): ApiOptions => ({
     apiKey: API_KEY,
-    fetch: (async () => (record ? new Response(JSON.stringify({ payment: record })) : new Response('', { status: 404 }))) as typeof fetch,
+    fetch: (async () =>
+      record ? new Response(JSON.stringify({ payment: record })) : new Response('', { status: 404 })) as typeof fetch,
   })
 
   test.each([
@@ -253,8 +329,7 @@ describe('parseWebhook and verifyWebhook, without the stand-in', () => {
     ['5', 'the body is not a JSON object'],
     [JSON.stringify(body({ event: '' })), 'no "event" in the body'],
     [JSON.stringify(body({ data: null })), 'no "data" object in the body'],
-    [JSON.stringify(body({ event: 'plan_ended' })), '"plan_ended" comes with a customer, not a payment'],
-    [JSON.stringify(body({ event: 'plan_payment_failed' })), '"plan_payment_failed" comes with a customer, not a payment'],
+    [JSON.stringify(body({ event: 'plan_created' })), '"plan_created" comes with a customer, not a payment'],
   ])('%s is malformed: %s', (raw, message) => {
     expect(() => parseWebhook(raw)).toThrow(new WebhookError('malformed', message))
     try {
@@ -265,14 +340,22 @@ describe('parseWebhook and verifyWebhook, without the stand-in', () => {
   })
 
   test('a checkout token that is no string, and an absent custom id, are null', () => {
-    expect(parseWebhook(body({ data: { id: 5, checkout: { token: 7 } } }))).toMatchObject({ customId: null, checkoutToken: null })
+    expect(parseWebhook(body({ data: { id: 5, checkout: { token: 7 } } }))).toMatchObject({
+      customId: null,
+      checkoutToken: null,
+    })
   })
 
   test('the message names the call and the object; a long id is cut at 80 characters', async () => {
     await expect(verifyWebhook(body({}), { apiKey: '' })).rejects.toThrow(/^verifyWebhook needs the MoonClerk API key/)
-    await expect(verifyWebhook(body({}), api(null))).rejects.toMatchObject({ code: 'unknown-object', message: 'MoonClerk has no payment 5' })
+    await expect(verifyWebhook(body({}), api(null))).rejects.toMatchObject({
+      code: 'unknown-object',
+      message: 'MoonClerk has no payment 5',
+    })
     const id = 'x'.repeat(100)
-    await expect(verifyWebhook(body({ data: { id } }), api(null))).rejects.toMatchObject({ message: `MoonClerk has no payment ${JSON.stringify(id).slice(0, 80)}` })
+    await expect(verifyWebhook(body({ data: { id } }), api(null))).rejects.toMatchObject({
+      message: `MoonClerk has no payment ${JSON.stringify(id).slice(0, 80)}`,
+    })
   })
 
   test.each(['07', ' 5', '5.0', '+5', '05', '5 '])(
@@ -320,8 +403,11 @@ describe('parseWebhook and verifyWebhook, without the stand-in', () => {
       kind: 'payment',
       object: 'payment',
     })
-    expect(() => parseWebhook(body({ event: 'payment_succeeded', object: 'customer' }))).toThrow(
-      '"payment_succeeded" comes with a payment, not a customer',
+    // Inferred pairings are not enforced: a 400 for MoonClerk's own webhook would get the endpoint switched off.
+    expect(parseWebhook(body({ event: 'payment_succeeded', object: 'customer' }))).toMatchObject({ kind: 'plan' })
+    expect(parseWebhook(body({ event: 'plan_payment_failed', object: 'payment' }))).toMatchObject({ kind: 'payment' })
+    expect(() => parseWebhook(body({ event: 'payment_created', object: 'customer' }))).toThrow(
+      '"payment_created" comes with a payment, not a customer',
     )
     expect(parseWebhook(body({ event: 'plan_renewed', object: 'customer' }))).toMatchObject({
       kind: 'plan',

@@ -41,16 +41,19 @@ describe('sealCid / openCid', () => {
     await expect(sealCid('', SECRET)).rejects.toThrow(TypeError)
   })
 
-  test.each(['7', 'user:leon', 'ü-leon-bridges1'])('no other string opens to the same id as a cid of %j', async (userId) => {
-    const cid = await sealCid(userId, SECRET)
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-    // Every other last character (where base64 of a byte count not divisible by 3 hides spare bits), and padding.
-    const others = [...alphabet].filter((char) => char != cid.at(-1)).map((char) => cid.slice(0, -1) + char)
-    for (const other of [...others, cid + '=', cid + 'A', cid.slice(0, -1)]) {
-      await expect(openCid(other, SECRET), other).rejects.toBeInstanceOf(CidError)
-    }
-    expect((await openCid(cid, SECRET)).userId).toBe(userId)
-  })
+  test.each(['7', 'user:leon', 'ü-leon-bridges1'])(
+    'no other string opens to the same id as a cid of %j',
+    async (userId) => {
+      const cid = await sealCid(userId, SECRET)
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+      // Every other last character (where base64 of a byte count not divisible by 3 hides spare bits), and padding.
+      const others = [...alphabet].filter((char) => char != cid.at(-1)).map((char) => cid.slice(0, -1) + char)
+      for (const other of [...others, cid + '=', cid + 'A', cid.slice(0, -1)]) {
+        await expect(openCid(other, SECRET), other).rejects.toBeInstanceOf(CidError)
+      }
+      expect((await openCid(cid, SECRET)).userId).toBe(userId)
+    },
+  )
 
   test.each([
     ['shorter than 32 characters', 'only-31-characters-long-secret!'],
@@ -131,7 +134,10 @@ describe('sealCid / openCid', () => {
     const cid = await sealCid('234', SECRET, { ttlSeconds: 3600, now: issued })
     const at = (seconds: number) => ({ now: new Date(issued.getTime() + seconds * 1000) })
     expect((await openCid(cid, SECRET, at(3600))).userId).toBe('234')
-    await expect(openCid(cid, SECRET, at(3601))).rejects.toMatchObject({ code: 'expired', message: 'this cid expired 1 s ago' })
+    await expect(openCid(cid, SECRET, at(3601))).rejects.toMatchObject({
+      code: 'expired',
+      message: 'this cid expired 1 s ago',
+    })
     await expect(sealCid('234', SECRET, { ttlSeconds: 2 ** 24 })).rejects.toThrow(RangeError)
     await expect(sealCid('234', SECRET, { ttlSeconds: 1.5 })).rejects.toThrow(RangeError)
   })
@@ -164,7 +170,9 @@ describe('sealCid / openCid', () => {
     const issuedAt = new Date('2026-11-22T10:00:00Z')
     const opened = await openCid(cid, SECRET, { now: new Date('2026-11-22T10:30:00Z') })
     expect(opened).toStrictEqual({ userId: 'google-oauth2|117458326012345678901', issuedAt })
-    await expect(openCid(cid, SECRET, { now: new Date('2026-11-22T11:00:01Z') })).rejects.toMatchObject({ code: 'expired' })
+    await expect(openCid(cid, SECRET, { now: new Date('2026-11-22T11:00:01Z') })).rejects.toMatchObject({
+      code: 'expired',
+    })
   })
 
   test('says why a value is malformed', async () => {
@@ -183,16 +191,18 @@ describe('sealCid / openCid', () => {
   })
 
   test('userId must be a non-empty string', async () => {
-    for (const userId of ['', 234, null]) await expect(sealCid(userId as string, SECRET)).rejects.toThrow('userId must be a non-empty string')
+    for (const userId of ['', 234, null])
+      await expect(sealCid(userId as string, SECRET)).rejects.toThrow('userId must be a non-empty string')
   })
 
   test('ttlSeconds: a whole number up to 16,777,215', async () => {
     const now = new Date('2026-11-22T10:00:00Z')
     const cid = await sealCid('7', SECRET, { ttlSeconds: 2 ** 24 - 1, now })
     expect((await openCid(cid, SECRET, { now: new Date(now.getTime() + (2 ** 24 - 1) * 1000) })).userId).toBe('7')
-    await expect(sealCid('7', SECRET, { ttlSeconds: -1 })).rejects.toThrow('ttlSeconds must be a whole number from 1 to 16777215')
+    await expect(sealCid('7', SECRET, { ttlSeconds: -1 })).rejects.toThrow(
+      'ttlSeconds must be a whole number from 1 to 16777215',
+    )
   })
-
 })
 
 // The ids merchants have: each must come back exactly, in a cid of the one length.
@@ -273,7 +283,11 @@ test("hashCid follows MoonClerk's recipe: SHA-256 hex of the id and a timestamp"
 })
 
 describe('parseWebhook', () => {
-  const payment = { event: 'payment_created', object: 'payment', data: { id: 1348394, custom_id: '234', amount: 1000, checkout: { token: 'ck9' } } }
+  const payment = {
+    event: 'payment_created',
+    object: 'payment',
+    data: { id: 1348394, custom_id: '234', amount: 1000, checkout: { token: 'ck9' } },
+  }
 
   test('returns what matters, from the raw body or parsed JSON', () => {
     const parsed = {
@@ -291,7 +305,9 @@ describe('parseWebhook', () => {
   })
 
   test('a plan without cid or checkout', () => {
-    expect(parseWebhook({ event: 'plan_ended', object: 'customer', data: { id: 53453, custom_id: null } })).toMatchObject({
+    expect(
+      parseWebhook({ event: 'plan_ended', object: 'customer', data: { id: 53453, custom_id: null } }),
+    ).toMatchObject({
       kind: 'plan',
       object: 'customer',
       customId: null,
@@ -312,7 +328,7 @@ describe('parseWebhook', () => {
     ['not JSON', '{oops', /not JSON/],
     ['not an object', '[1]', /"event"/],
     ['no event', { object: 'payment', data: { id: 1 } }, /no "event"/],
-    ['a foreign object', { event: 'x', object: 'invoice', data: { id: 1 } }, /"payment" or "customer", got "invoice"/],
+    ['no object', { event: 'x', data: { id: 1 } }, /"payment" or "customer", got undefined/],
     ['a mismatched pair', { event: 'plan_created', object: 'payment', data: { id: 1 } }, /comes with a customer/],
     ['no data', { event: 'payment_created', object: 'payment' }, /no "data"/],
     ['no id', { event: 'payment_created', object: 'payment', data: {} }, /"data.id"/],

@@ -22,6 +22,7 @@ export interface WebhookLogLine {
     | 'api-error'
     | 'callback-error'
     | 'internal-error'
+    | 'ignored'
   status: number
   event?: string
   kind?: 'payment' | 'plan'
@@ -88,6 +89,8 @@ async function verify(body: Uint8Array, options: WebhookHandlerOptions): Promise
   try {
     return await verifyWebhook(body, { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS })
   } catch (error) {
+    if (error instanceof WebhookError && error.code == 'unsupported-object')
+      return { status: 200, line: { outcome: 'ignored', reason: error.message } }
     if (error instanceof WebhookError && error.code == 'malformed')
       return { status: 400, line: { outcome: 'malformed', reason: error.message } }
     // Not MoonClerk's: a retry would not make it true, and a 4xx would let MoonClerk switch off

@@ -57,19 +57,24 @@ function bodyOf(request: NodeRequestLike): BodyInit | null {
  * `http.createServer(toNodeListener(handler))`, `app.post('/moonclerk', toNodeListener(handler))`.
  */
 export function toNodeListener(handler: (request: Request) => Promise<Response>) {
-  return (req: NodeRequestLike, res: NodeResponseLike): Promise<void> => {
-    const url = new URL(req.url || '/', `http://${String(req.headers.host || 'localhost')}`)
-    const body = bodyOf(req)
-    const init = { method: req.method || 'GET', headers: headersOf(req), body, duplex: 'half' } as RequestInit
-    return handler(new Request(url, init)).then(
-      async (response) => {
-        res.writeHead(response.status, Object.fromEntries(response.headers))
-        res.end(new Uint8Array(await response.arrayBuffer()))
-      },
-      () => {
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' })
-        res.end(encoder.encode('internal error\n'))
-      },
-    )
+  return async (req: NodeRequestLike, res: NodeResponseLike): Promise<void> => {
+    let response: Response
+    try {
+      // A fixed origin: the Host header is the client's to write (`Host: a b` is no URL), and the
+      // handler never routes by it. new Request() throws for methods such as TRACE: one request
+      // must never throw out of a node:http listener, which would end the whole process.
+      const url = new URL(req.url && req.url.startsWith('/') ? req.url : '/', 'http://localhost')
+      const init = { method: req.method || 'GET', headers: headersOf(req), body: bodyOf(req), duplex: 'half' }
+      response = await handler(new Request(url, init as RequestInit))
+    } catch {
+      response = new Response('bad request\n', { status: 400, headers: { 'Content-Type': 'text/plain' } })
+    }
+    try {
+      res.writeHead(response.status, Object.fromEntries(response.headers))
+      res.end(new Uint8Array(await response.arrayBuffer()))
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' })
+      res.end(encoder.encode('internal error\n'))
+    }
   }
 }

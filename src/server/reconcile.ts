@@ -36,7 +36,7 @@ export interface ReconcileSummary {
   notPaid: number
   /** Paid, but without a cid: nothing to attribute them to; look them up in MoonClerk. */
   withoutCid: number
-  /** Being settled by a running endpoint at this moment: it grants them. */
+  /** Being settled by a running endpoint at this moment: it grants them (the cursor stays, to look again). */
   inProgress: number
   /** Callbacks that threw: released, retried by the next run (which therefore starts from the same day). */
   failed: number
@@ -147,6 +147,9 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileSum
   await walk('payments', { date_from: summary.since }, api, options, summary)
   await walk('customers', { checkout_from: summary.since }, api, options, summary)
   // Dates filter whole UTC days: the next run starts from today, and the ledger absorbs the overlap.
-  if (!options.dryRun && summary.failed == 0) await options.ledger.setCursor(RECONCILE_CURSOR, startedOn)
+  // A row left to another holder (busy) may never be settled by it (its process died): like a
+  // failed callback, it keeps the cursor where it was, so the next run looks at it again.
+  const unsettled = summary.failed + summary.inProgress
+  if (!options.dryRun && unsettled == 0) await options.ledger.setCursor(RECONCILE_CURSOR, startedOn)
   return summary
 }

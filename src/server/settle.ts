@@ -23,6 +23,12 @@ export interface GrantContext {
   state: string
   /** The state the ledger held before this change, or null the first time this record is seen. */
   previousState: string | null
+  /**
+   * `payment:<id>:paid`, `plan:<id>:<state>`: the same for every delivery of this change. Store it
+   * with what you grant (a unique key) if your callback may outlive `leaseMs` or its commit may
+   * fail: those are the two ways the same change can reach your callback twice.
+   */
+  idempotencyKey: string
 }
 
 export interface SettleOptions {
@@ -82,6 +88,7 @@ export async function settleChange(
     paid: entry.paid,
     state: entry.state,
     previousState: claimed.previousState,
+    idempotencyKey: `${entry.kind}:${entry.id}:${entry.state}`,
   }
   const callback = dueCallback(found, entry, options, context)
   if (callback) {
@@ -100,5 +107,8 @@ export async function settleChange(
 function dueCallback(found: KindedRecord, entry: LedgerEntry, options: SettleOptions, context: GrantContext) {
   if (!entry.customId) return undefined
   if (found.kind == 'plan') return options.onPlan && (() => options.onPlan!(found.record, context))
-  return entry.paid && options.onPayment ? () => options.onPayment!(found.record, context) : undefined
+  // A payment is granted once, ever: after `paid` or `refunded`, a stale copy that says paid again
+  // (a replayed webhook body verified a moment before a refund, a slow reconcile page) is no new payment.
+  const grantedBefore = context.previousState == 'paid' || context.previousState == 'refunded'
+  return entry.paid && !grantedBefore && options.onPayment ? () => options.onPayment!(found.record, context) : undefined
 }

@@ -30,6 +30,8 @@ const LOOK_BACK_MS = 86_400_000
 const LOOK_PAGES = 3
 // Per process: enough to stop one page's polling from becoming one API call per poll.
 const lastLooks = new Map<string, number>()
+// Per process and interval: each look costs up to six list calls.
+const MAX_LOOKS_PER_INTERVAL = 10
 
 async function allowed(request: Request, cid: string, options: StatusOptions): Promise<boolean> {
   if (options.authorize) return (await options.authorize(request, cid)) === true
@@ -45,7 +47,9 @@ async function allowed(request: Request, cid: string, options: StatusOptions): P
 function mayLook(cid: string, every: number): boolean {
   const now = Date.now()
   for (const [key, at] of lastLooks) if (now - at >= every) lastLooks.delete(key)
-  if (lastLooks.has(cid)) return false
+  // However many cids ask (anyone may hold many sealed ones), the looks stay few: MoonClerk's
+  // 429s would otherwise reach webhook verification, whose 503s can get the endpoint switched off.
+  if (lastLooks.has(cid) || lastLooks.size >= MAX_LOOKS_PER_INTERVAL) return false
   lastLooks.set(cid, now)
   return true
 }

@@ -5,15 +5,14 @@
 import { client, fetchRecord, isObject, type ApiOptions, type MoonClerkRecord } from './api.js'
 import type { MoonClerkCustomer, MoonClerkObject, MoonClerkPayment, RecordKind } from './records.js'
 
-// The events MoonClerk's docs name, and the object each comes with. Only payment_created and
-// plan_created are printed there; the others are inferred from the topics' names. Any other event
-// string is accepted too, and decided from its "object".
+// The two event strings MoonClerk's docs print, with their objects: a body that pairs them
+// otherwise is not MoonClerk's. The other topics' strings (payment_succeeded, plan_ended,
+// plan_payment_failed) are only inferred, so their pairing is not checked: were MoonClerk to send
+// plan_payment_failed with a payment, a 400 repeated ten times would switch the endpoint off.
+// Every event string is decided from its "object".
 const OBJECT_OF_EVENT: Record<string, MoonClerkObject> = {
   payment_created: 'payment',
-  payment_succeeded: 'payment',
   plan_created: 'customer',
-  plan_ended: 'customer',
-  plan_payment_failed: 'customer',
 }
 
 /** What a webhook says, whichever kind of record it is about. */
@@ -54,9 +53,10 @@ export type MoonClerkWebhook = MoonClerkPaymentWebhook | MoonClerkPlanWebhook
  * (MoonClerk's API has no such payment or customer, or the id is none MoonClerk gives, such as
  * `"07"`, which its API would read as 7) or `mismatch` (the body's cid, checkout
  * token, form or customer differ from MoonClerk's record). The last two are not MoonClerk's
- * webhooks as sent: a retry would not change the answer.
+ * webhooks as sent: a retry would not change the answer. `unsupported-object`: a well-formed
+ * webhook about something other than a payment or a customer (answer 200, act on nothing).
  */
-export type WebhookErrorCode = 'malformed' | 'unknown-object' | 'mismatch'
+export type WebhookErrorCode = 'malformed' | 'unknown-object' | 'mismatch' | 'unsupported-object'
 
 export class WebhookError extends Error {
   constructor(
@@ -101,6 +101,13 @@ export function parseWebhook(body: unknown): MoonClerkWebhook {
   if (!payload || typeof payload != 'object') throw malformed('the body is not a JSON object')
   const { event, object, data } = payload as { event?: unknown; object?: unknown; data?: unknown }
   if (typeof event != 'string' || !event) throw malformed('no "event" in the body')
+  // A well-formed webhook about an object this library does not know (a topic MoonClerk may add):
+  // not to be refused, which would get the endpoint switched off, but not to be acted on either.
+  if (typeof object == 'string' && object && isObject(data) && object !== 'payment' && object !== 'customer')
+    throw new WebhookError(
+      'unsupported-object',
+      `"object" is ${JSON.stringify(object).slice(0, 40)}: not a payment or a customer`,
+    )
   if (object !== 'payment' && object !== 'customer')
     throw malformed(`"object" must be "payment" or "customer", got ${JSON.stringify(object)}`)
   const expected = Object.prototype.hasOwnProperty.call(OBJECT_OF_EVENT, event) ? OBJECT_OF_EVENT[event] : undefined
