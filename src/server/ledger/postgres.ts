@@ -95,7 +95,10 @@ interface Connection {
 /** The client: yours, or a pg.Pool of our own (pg loaded only then). */
 async function connect(options: PostgresLedgerOptions): Promise<Connection> {
   if (options.pool) return { client: options.pool }
-  const { default: pg } = await import('pg')
+  // By a name in a variable: a bundler (Wrangler's esbuild) would otherwise follow a literal
+  // import('pg') into pg's Node-only modules, even for a Worker that passes its own pool.
+  const driver = 'pg'
+  const { default: pg } = (await import(/* @vite-ignore */ driver)) as typeof import('pg')
   const pool = new pg.Pool({ connectionString: options.connectionString })
   return { client: pool, end: () => pool.end() }
 }
