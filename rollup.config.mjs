@@ -40,8 +40,9 @@ export default [
       server: 'src/server/index.ts',
       'server-sqlite': 'src/server/ledger/sqlite.ts',
       'server-postgres': 'src/server/ledger/postgres.ts',
+      // `npx moonclerk-checkout`: Node only, never imported by `/server`.
+      cli: 'src/server/bin.ts',
     },
-    // node:crypto is only a fallback of the server entry for Node 18, imported when needed.
     external: (id) => !!sibling(id) || id.startsWith('node:') || DRIVERS.includes(id),
     // The code the server entries share (the ledger's key and claim ids) is a chunk of its own.
     output: {
@@ -49,6 +50,7 @@ export default [
       format: 'es',
       entryFileNames: '[name].mjs',
       chunkFileNames: 'server-[name].mjs',
+      banner: (chunk) => (chunk.isEntry && chunk.name == 'cli' ? '#!/usr/bin/env node' : ''),
       paths: (id) => sibling(id) || id,
     },
     plugins: [compile(false)],

@@ -101,8 +101,9 @@ async function reconcileOne(found: KindedRecord, options: ReconcileOptions, summ
   try {
     const { outcome } = await settleChange(found, options, { source: 'reconcile', event: null })
     if (outcome == 'granted') summary.grantedNow++
-    else if (outcome == 'duplicate') summary.alreadyGranted++
     else if (outcome == 'busy') summary.inProgress++
+    // A state recorded before counts where it belongs: a failed payment seen again is still not paid.
+    else if (outcome == 'duplicate' && paid && hasCid) summary.alreadyGranted++
     else if (!hasCid && paid) summary.withoutCid++
     else summary.notPaid++
   } catch (error) {
