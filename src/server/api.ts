@@ -285,17 +285,40 @@ export async function fetchRecord(kind: RecordKind, id: unknown, api: Api): Prom
 }
 
 /** Pages through a list until `match` finds a record, the list ends, or `maxPages` is reached. */
+const PAGE_SIZE = 100
+
+/** What a list path holds, in this project's word: `payments` → payment, `customers` → plan. */
+export const KIND_OF_LIST = { payments: 'payment', customers: 'plan' } as const satisfies Record<string, RecordKind>
+
+/**
+ * The rows of `GET /payments` or `/customers`, a page of 100 at a time (newest first), until a
+ * short page (MoonClerk gives no total) or `maxPages`. With `pageDeadlineMs`, each page gets a
+ * deadline of its own (a long catch-up run); otherwise every page shares `api`'s.
+ */
+export async function* pagesOf(
+  list: keyof typeof KIND_OF_LIST,
+  query: Record<string, string>,
+  api: Api,
+  { maxPages = Infinity, pageDeadlineMs }: { maxPages?: number; pageDeadlineMs?: number } = {},
+): AsyncGenerator<MoonClerkRecord[]> {
+  for (let page = 0; page < maxPages; page++) {
+    const paged = { ...query, count: String(PAGE_SIZE), offset: String(page * PAGE_SIZE) }
+    const body = await apiGet(list, paged, pageDeadlineMs ? withDeadline(api, pageDeadlineMs) : api)
+    const rows = (Array.isArray(body[list]) ? body[list] : []).filter(isObject) as MoonClerkRecord[]
+    yield rows
+    if (rows.length < PAGE_SIZE) return
+  }
+}
+/** The first record of `list` that `match` finds, within `api.maxPages` pages. */
 async function find<T extends MoonClerkRecord>(
-  list: 'payments' | 'customers',
+  list: keyof typeof KIND_OF_LIST,
   query: Record<string, string>,
   match: (record: T) => boolean,
   api: Api & ConfirmOptions,
 ): Promise<T | undefined> {
-  for (let page = 0; page < (api.maxPages ?? 10); page++) {
-    const body = await apiGet(list, { ...query, count: '100', offset: String(page * 100) }, api)
-    const rows: unknown[] = Array.isArray(body[list]) ? body[list] : []
-    const found = rows.find((row): row is T => isObject(row) && match(row as T))
-    if (found || rows.length < 100) return found
+  for await (const rows of pagesOf(list, query, api, { maxPages: api.maxPages ?? 10 })) {
+    const found = (rows as T[]).find(match)
+    if (found) return found
   }
   return undefined
 }

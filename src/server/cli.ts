@@ -17,6 +17,8 @@ export interface CliIo {
   stdout(text: string): void
   stderr(text: string): void
   isTTY?: boolean
+  /** The package's version, for `--version` (the bin reads it from package.json). */
+  version?: string
   fetch?: typeof fetch
   /** Loads the config module; by default `import()` of its file URL. */
   importConfig?(path: string): Promise<{ default?: unknown }>
@@ -253,7 +255,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
     const [command = '', ...rest] = positionals
     if (flags['api-key'] !== undefined)
       throw new UsageError('--api-key is refused: shell history keeps it. Set MOONCLERK_API_KEY instead')
-    if (flags.version) return (io.stdout(`${VERSION}\n`), 0)
+    if (flags.version) return (io.stdout(`${io.version ?? 'unknown'}\n`), 0)
     if (flags.help || !command)
       return (io.stdout(HELP[command in HELP ? command : ''] + '\n'), command || flags.help ? 0 : 2)
     return await dispatch(command, rest, flags as Flags, env, io)
@@ -267,5 +269,3 @@ export async function run(argv: string[], env: Record<string, string | undefined
     return 2
   }
 }
-
-const VERSION = '0.1.0'

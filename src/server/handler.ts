@@ -53,11 +53,15 @@ type Answer = { status: number; line: Omit<WebhookLogLine, 'status' | 'ms'>; hea
 const DEFAULT_DEADLINE_MS = 8_000
 const DEFAULT_MAX_BODY = 65_536
 
-function respond(answer: Answer): Response {
-  const body = JSON.stringify({ ok: answer.status < 300, outcome: answer.line.outcome })
-  const headers = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...answer.headers }
-  return new Response(body, { status: answer.status, headers })
-}
+/** Every answer of the endpoint: JSON, never cached. */
+const json = (status: number, body: unknown, headers?: Record<string, string>) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+  })
+
+const respond = (answer: Answer) =>
+  json(answer.status, { ok: answer.status < 300, outcome: answer.line.outcome }, answer.headers)
 
 const isJson = (type: string | null) => !!type && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)
 
@@ -102,10 +106,8 @@ async function verify(body: Uint8Array, options: WebhookHandlerOptions): Promise
   }
 }
 
-const kindedOf = (hook: MoonClerkWebhook): KindedRecord =>
-  (hook.object == 'customer'
-    ? { kind: 'plan', record: hook.data }
-    : { kind: 'payment', record: hook.data }) as KindedRecord
+// The webhook's kind and MoonClerk's copy: the union of records.ts, which TypeScript cannot pair by itself.
+const kindedOf = (hook: MoonClerkWebhook) => ({ kind: hook.kind, record: hook.data }) as KindedRecord
 
 /** Settles the verified change once, and says what to answer. */
 async function settle(hook: MoonClerkWebhook, options: WebhookHandlerOptions): Promise<Answer> {
@@ -144,8 +146,7 @@ async function statusResponse(request: Request, options: WebhookHandlerOptions):
     status: 503,
     body: { paid: false, error: 'try again' },
   }))
-  const headers = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }
-  return new Response(JSON.stringify(body), { status, headers })
+  return json(status, body)
 }
 
 function checkOptions(options: WebhookHandlerOptions) {

@@ -2,9 +2,9 @@
 // attempts, and from then on what it missed exists only in the API: this pages through
 // `GET /payments` and `GET /customers` and settles each record through the same ledger as the
 // endpoint, so a payment the endpoint granted is never granted again, and the reverse.
-import { apiGet, client, isPaid, withDeadline, type ApiOptions } from './api.js'
-import type { KindedRecord, MoonClerkCustomer, MoonClerkPayment } from './records.js'
-import { CallbackError, settleChange, type SettleOptions } from './settle.js'
+import { client, KIND_OF_LIST, pagesOf, type Api, type ApiOptions } from './api.js'
+import type { KindedRecord } from './records.js'
+import { CallbackError, ledgerEntryOf, settleChange, type SettleOptions } from './settle.js'
 
 export interface ReconcileOptions extends Omit<ApiOptions, 'retries'>, SettleOptions {
   /**
@@ -45,7 +45,6 @@ export interface ReconcileSummary {
 }
 
 export const RECONCILE_CURSOR = 'reconcile:since'
-const PAGE = 100
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 const dayOf = (date: Date) => date.toISOString().slice(0, 10)
@@ -90,8 +89,8 @@ function newSummary(since: string): ReconcileSummary {
 /** Settles one record and counts it. */
 async function reconcileOne(found: KindedRecord, options: ReconcileOptions, summary: ReconcileSummary) {
   summary.seen++
-  const paid = isPaid(found)
-  const hasCid = typeof found.record.custom_id == 'string' && found.record.custom_id != ''
+  const { paid, customId } = ledgerEntryOf(found)
+  const hasCid = customId != null
   if (options.dryRun) {
     if (!paid && found.kind == 'payment') summary.notPaid++
     else if (!hasCid) summary.withoutCid++
@@ -112,25 +111,19 @@ async function reconcileOne(found: KindedRecord, options: ReconcileOptions, summ
   }
 }
 
-type Api = ReturnType<typeof client>
-
-/** Pages through one list, newest first, until a short page; settles every row. */
+/** Settles every row of one list, page by page, and reports progress after each page. */
 async function walk(
-  list: 'payments' | 'customers',
+  list: keyof typeof KIND_OF_LIST,
   filter: Record<string, string>,
   api: Api,
   options: ReconcileOptions,
   summary: ReconcileSummary,
 ) {
-  const kind = list == 'payments' ? 'payment' : 'plan'
-  for (let page = 0; ; page++) {
-    const query = { ...filter, count: String(PAGE), offset: String(page * PAGE) }
-    const body = await apiGet(list, query, withDeadline(api, options.pageDeadlineMs ?? 60_000))
-    const rows = Array.isArray(body[list]) ? (body[list] as Array<MoonClerkPayment | MoonClerkCustomer>) : []
+  const kind = KIND_OF_LIST[list]
+  let page = 0
+  for await (const rows of pagesOf(list, filter, api, { pageDeadlineMs: options.pageDeadlineMs ?? 60_000 })) {
     for (const record of rows) await reconcileOne({ kind, record } as KindedRecord, options, summary)
-    options.onProgress?.({ list, page: page + 1, seen: summary.seen })
-    // MoonClerk's lists say nothing of a total: a page shorter than asked is the last.
-    if (rows.length < PAGE) return
+    options.onProgress?.({ list, page: ++page, seen: summary.seen })
   }
 }
 

@@ -57,15 +57,17 @@ export class CallbackError extends Error {
 }
 
 /** The record's state as the ledger keys it: `paid` or the payment's status; the subscription's status. */
-export function stateOf(found: KindedRecord): string {
-  if (isPaid(found)) return found.kind == 'payment' ? 'paid' : 'active'
+function stateOf(found: KindedRecord, paid: boolean): string {
+  if (paid) return found.kind == 'payment' ? 'paid' : 'active'
   const status = found.kind == 'payment' ? found.record.status : found.record.subscription?.status
   return typeof status == 'string' && status ? status : 'unknown'
 }
 
-function entryOf(found: KindedRecord): LedgerEntry {
+/** The change a record of MoonClerk's stands for, as the ledger keys it (an empty cid is none). */
+export function ledgerEntryOf(found: KindedRecord): LedgerEntry {
+  const paid = isPaid(found)
   const customId = typeof found.record.custom_id == 'string' && found.record.custom_id ? found.record.custom_id : null
-  return { kind: found.kind, id: String(found.record.id), state: stateOf(found), paid: isPaid(found), customId }
+  return { kind: found.kind, id: String(found.record.id), state: stateOf(found, paid), paid, customId }
 }
 
 /**
@@ -77,7 +79,7 @@ export async function settleChange(
   options: SettleOptions,
   origin: Pick<GrantContext, 'source' | 'event'>,
 ): Promise<{ outcome: SettleOutcome; entry: LedgerEntry }> {
-  const entry = entryOf(found)
+  const entry = ledgerEntryOf(found)
   const claimed = await options.ledger.claim(entry, options.leaseMs ?? 60_000)
   if (claimed.outcome == 'done') return { outcome: 'duplicate', entry }
   if (claimed.outcome == 'busy') return { outcome: 'busy', entry }

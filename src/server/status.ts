@@ -3,9 +3,9 @@
 // looks once at MoonClerk's recent payments and plans for that cid, at most once per cid per
 // `lookEveryMs`, and settles what it finds through the same ledger. It answers `{ paid, kind }`
 // and nothing else: no name, no email, no amount.
-import { apiGet, client, isPaid, withDeadline, type ApiOptions } from './api.js'
+import { client, isPaid, KIND_OF_LIST, pagesOf, type ApiOptions } from './api.js'
 import { openCid } from './cid.js'
-import type { KindedRecord, MoonClerkCustomer, MoonClerkPayment } from './records.js'
+import type { KindedRecord } from './records.js'
 import { settleChange, type SettleOptions } from './settle.js'
 
 export interface StatusOptions extends SettleOptions, ApiOptions {
@@ -58,18 +58,16 @@ function mayLook(cid: string, every: number): boolean {
 async function findInApi(cid: string, options: StatusOptions): Promise<KindedRecord | null> {
   const api = client({ ...options, retries: options.retries ?? 1 }, 'the status endpoint')
   const since = new Date(Date.now() - LOOK_BACK_MS).toISOString().slice(0, 10)
-  const lists = [
-    ['payments', 'payment', { date_from: since }],
-    ['customers', 'plan', { checkout_from: since }],
-  ] as const
-  for (const [list, kind, filter] of lists) {
-    for (let page = 0; page < LOOK_PAGES; page++) {
-      const query = { ...filter, count: '100', offset: String(page * 100) }
-      const body = await apiGet(list, query, withDeadline(api, options.deadlineMs ?? 8_000))
-      const rows = (Array.isArray(body[list]) ? body[list] : []) as Array<MoonClerkPayment | MoonClerkCustomer>
-      const found = rows.map((record) => ({ kind, record }) as KindedRecord).find((row) => isOfCid(row, cid))
+  const limits = { maxPages: LOOK_PAGES, pageDeadlineMs: options.deadlineMs ?? 8_000 }
+  for (const [list, filter] of [
+    ['payments', { date_from: since }],
+    ['customers', { checkout_from: since }],
+  ] as const) {
+    for await (const rows of pagesOf(list, filter, api, limits)) {
+      const found = rows
+        .map((record) => ({ kind: KIND_OF_LIST[list], record }) as KindedRecord)
+        .find((row) => isOfCid(row, cid))
       if (found) return found
-      if (rows.length < 100) break
     }
   }
   return null
