@@ -2,7 +2,7 @@
 export { mount, mountAll } from './mount.js'
 export { buildOpts, checkoutUrl } from './opts.js'
 export { readReturn } from './return-url.js'
-export { handleReturn, onReturn } from './return.js'
+export { handleReturn, onPaid, onReturn } from './return.js'
 export { decorateLinks } from './links.js'
 export { loadEmbedScript } from './loader.js'
 export { start } from './start.js'

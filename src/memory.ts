@@ -29,14 +29,17 @@ function remember(list: string, value: string): void {
 /** Writes down a cid this tab sends into a checkout. */
 export const rememberSentCid = (cid: string): void => remember('cids', cid)
 
+/** The cid this tab last sent into a checkout, if any. */
+export const lastSentCid = (): string | null => remembered('cids').pop() ?? null
+
 /**
  * Writes down a return, and says whether its cid is one this tab sent (`null`: nothing to compare)
  * and whether this tab has reported it before (a reload, a back-navigation).
  */
-export function rememberReturn(values: ReturnValues): ReturnDetail {
+export function rememberReturn(values: ReturnValues, source: ReturnDetail['source'] = 'url'): ReturnDetail {
   const sent = remembered('cids')
   const key = values.checkoutToken || JSON.stringify(values)
   const repeated = remembered('returns').includes(key)
   remember('returns', key)
-  return { ...values, cidMatches: sent.length && values.customId ? sent.includes(values.customId) : null, repeated }
+  return { ...values, cidMatches: sent.length && values.customId ? sent.includes(values.customId) : null, repeated, source }
 }

@@ -38,7 +38,7 @@ const passes = (key: CheckedKey, value: unknown) => value != null && CHECKS[key]
 const checked = <T>(key: CheckedKey, value: T): T => (passes(key, value) ? value : invalid(key, value, CHECKS[key][1]))
 
 /** A positive integer: a number, or a string of digits from an attribute. */
-export const positiveInteger = (key: 'amountCents' | 'timeoutMs', value: number | string): number => Number(checked(key, value))
+export const positiveInteger = (key: 'amountCents' | 'timeoutMs' | 'confirmWithinMs', value: number | string): number => Number(checked(key, value))
 
 export const checkToken = (token: string | undefined): string => checked('token', token)!
 

@@ -1,7 +1,7 @@
 // What this copy of the library remembers about the page, in one place: each module reads and
 // writes its part here rather than in module variables of its own. Tests start every case from a
 // fresh page (`resetPage()`), instead of working around state left by the one before.
-import type { CheckoutHandle, CheckoutOptions, GlobalConfig, MoonclerkEmbedConstructor, ReturnDetail } from './types.js'
+import type { CheckoutHandle, CheckoutOptions, GlobalConfig, MoonclerkEmbedConstructor, PaidDetail, ReturnDetail } from './types.js'
 
 export type ScriptUrlPolicy = { createScriptURL(url: string): string }
 
@@ -37,6 +37,10 @@ const freshPage = () => ({
   warnedScripts: new WeakSet<Element>(),
   /** The return reported on this page, for onReturn() listeners added after it. */
   announced: null as ReturnDetail | null,
+  /** The success page's confirmation, for onPaid() listeners added after it. */
+  paid: null as PaidDetail | null,
+  /** Stops the success page's asking, so that a later handleReturn() starts afresh. */
+  stopConfirming: () => {},
 })
 
 export type Page = ReturnType<typeof freshPage>
@@ -46,6 +50,7 @@ export let page: Page = freshPage()
 
 /** Tests only: forget everything this copy of the library remembered, as on a new page load. */
 export function resetPage(): void {
+  page.stopConfirming()
   page = freshPage()
   if (typeof window == 'object') delete (window as unknown as Record<symbol, unknown>)[STARTED]
 }

@@ -1,12 +1,16 @@
 // Coming back through the form's redirect URL: the effects (the tab's memory, breaking out of the
 // embedded frame, the event, the cleaned address). Reading the URL is pure, in return-url.ts.
-import { merge, pageOptions } from './config.js'
-import { listenOn, stopListening } from './dom.js'
+import { merge, pageOptions, readAttributes, type ResolvedOptions } from './config.js'
+import { confirmPayment } from './confirm.js'
+import { fromDocument, listenOn, stopListening } from './dom.js'
 import { dispatch, LOG_PREFIX } from './events.js'
-import { rememberReturn } from './memory.js'
+import { lastSentCid, rememberReturn } from './memory.js'
 import { page } from './page.js'
 import { filterQueries, parseReturn, returnParamNames } from './return-url.js'
-import type { ReturnDetail, ReturnOptions } from './types.js'
+import type { PaidDetail, ReturnDetail, ReturnOptions } from './types.js'
+
+/** handleReturn()'s options: `url` to read instead of the address bar; `expect`, short for `expectReturn`. */
+export type HandleReturnOptions = ReturnOptions & { url?: string; expect?: boolean }
 
 /** The window framing `child` when this page may reach it (same origin), else `null`. */
 function sameOriginParent(child: Window): Window | null {
@@ -54,7 +58,7 @@ export function takeReturn(options: ReturnOptions & { url?: string }): ReturnDet
 }
 
 /** Dispatches `moonclerk:return` (in the parent page too, when paid inside its frame), then cleans the URL if asked. */
-export function announceReturn(detail: ReturnDetail, options: ReturnOptions): void {
+function announceReturn(detail: ReturnDetail, options: ReturnOptions): void {
   page.announced = detail
   dispatch(document, 'moonclerk:return', detail)
   const framing = sameOriginParent(window)
@@ -67,30 +71,84 @@ export function announceReturn(detail: ReturnDetail, options: ReturnOptions): vo
   }
 }
 
+const RETURN_ATTRIBUTE = 'data-moonclerk-return'
+
 /**
- * For single-page apps that route on the client: reads the current address for a return and,
- * when there is one, dispatches `moonclerk:return`. Start-up does this by itself.
+ * The page's return settings, and the elements that show the payment's state. A page whose authors
+ * write no script declares itself the success page with `data-moonclerk-return` on any element,
+ * which may also carry `data-moonclerk-confirm-url` (this site's URLs only) and
+ * `data-moonclerk-confirm-within`. Precedence: the page's options < that element < `options`.
  */
-export function handleReturn(options?: ReturnOptions & { url?: string }): ReturnDetail | null {
-  if (typeof document == 'undefined') return null
-  const merged = merge(pageOptions(), options)
-  const detail = takeReturn(merged)
-  if (detail) announceReturn(detail, merged)
+function successPage(options: HandleReturnOptions = {}) {
+  const declaring = [...fromDocument('querySelectorAll').call(document, `[${RETURN_ATTRIBUTE}]`)].filter(
+    // Our script tag's attribute is among the page's options; another script's is no one's.
+    (element) => !(element instanceof HTMLScriptElement) && element.getAttribute(RETURN_ATTRIBUTE) != 'false',
+  )
+  const fromElement = declaring.length ? readAttributes(declaring[0], ['confirmUrl', 'confirmWithinMs']) : {}
+  const merged: ResolvedOptions & HandleReturnOptions = merge(pageOptions(), fromElement, options)
+  merged.expectReturn = !!(merged.expectReturn || options.expect || declaring.length)
+  return {
+    options: merged,
+    fromMarkup: options.confirmUrl == null && fromElement.confirmUrl != null,
+    // <html> as well, so a page's CSS can follow the state wherever the page was declared.
+    marks: [fromDocument('documentElement'), ...declaring],
+  }
+}
+
+/**
+ * On a page that expects a return and found nothing in its URL (a form that redirects to a plain
+ * `/thanks`, or MoonClerk leaving its placeholders unfilled): the cid this tab last sent into a
+ * checkout. `null` when broken out of the frame, as takeReturn().
+ */
+function returnFromMemory(options: ReturnOptions): ReturnDetail | null {
+  if (options.breakOutOfFrame && breakOut(location.href)) return null
+  const customId = lastSentCid()
+  if (!customId)
+    console.warn(
+      `${LOG_PREFIX}this success page got no values in its address, and this tab sent no cid into a checkout (paid in another tab, on another device?): customId is null`,
+    )
+  return rememberReturn({ customId, checkoutToken: null, paymentId: null, customerId: null }, 'memory')
+}
+
+/**
+ * Reports `returned` (from the URL), or on a page that expects one the tab's memory; then, with a
+ * `confirmUrl`, asks it whether the payment landed. Returns what it reported.
+ */
+export function reportReturn(returned: ReturnDetail | null, options?: HandleReturnOptions): ReturnDetail | null {
+  const { options: settings, fromMarkup, marks } = successPage(options)
+  const detail = returned || (settings.expectReturn ? returnFromMemory(settings) : null)
+  if (!detail) return null
+  announceReturn(detail, settings)
+  if (settings.confirmUrl) confirmPayment(detail.customId, { ...settings, confirmUrl: settings.confirmUrl, fromMarkup }, marks)
   return detail
+}
+
+/**
+ * For single-page apps that route on the client: reads the current address for a return (or, with
+ * `expect`, takes the tab's memory) and reports it, as start-up does by itself.
+ */
+export function handleReturn(options?: HandleReturnOptions): ReturnDetail | null {
+  if (typeof document == 'undefined') return null
+  return reportReturn(takeReturn(merge(pageOptions(), options)), options)
+}
+
+/** Calls `listener` with every `type` event on `document`, and once (asynchronously) with `missed`, one dispatched before. */
+function listenSticky<D>(type: 'moonclerk:return' | 'moonclerk:paid', missed: D | null, listener: (detail: D) => void): () => void {
+  if (typeof document == 'undefined') return () => {}
+  const heard = (event: Event) => listener((event as CustomEvent<D>).detail)
+  listenOn(document, type, heard)
+  if (missed) Promise.resolve().then(() => missed && listener(missed))
+  return () => {
+    missed = null
+    stopListening(document, type, heard)
+  }
 }
 
 /**
  * Calls `listener` with every `moonclerk:return`, including one dispatched before it was added
  * (asynchronously, once). Returns the function that unsubscribes it.
  */
-export function onReturn(listener: (detail: ReturnDetail) => void): () => void {
-  if (typeof document == 'undefined') return () => {}
-  const heard = (event: CustomEvent<ReturnDetail>) => listener(event.detail)
-  listenOn(document, 'moonclerk:return', heard as EventListener)
-  let missed = page.announced
-  if (missed) Promise.resolve().then(() => missed && listener(missed))
-  return () => {
-    missed = null
-    stopListening(document, 'moonclerk:return', heard as EventListener)
-  }
-}
+export const onReturn = (listener: (detail: ReturnDetail) => void): (() => void) => listenSticky('moonclerk:return', page.announced, listener)
+
+/** Calls `listener` once the success page's payment is confirmed, also when that happened before. Returns the unsubscribe. */
+export const onPaid = (listener: (detail: PaidDetail) => void): (() => void) => listenSticky('moonclerk:paid', page.paid, listener)

@@ -35,11 +35,21 @@ export const WHERE = {
   returnParams: 's',
   cleanReturnUrl: 's',
   breakOutOfFrame: 's',
+  // On our script tag or, for pages whose authors write no script, on any element (return.ts).
+  expectReturn: 's',
+  confirmUrl: 's',
+  confirmWithinMs: 's',
   cidFromUrl: 's',
 } as const satisfies Record<OptionKey, '' | 'p' | 's' | 'ps'>
 
 /** The attribute after `data-moonclerk-`, where it is not the option's name in kebab case. */
-const ATTRIBUTES: Partial<Record<OptionKey, string>> = { token: 'checkout', timeoutMs: 'timeout', cleanReturnUrl: 'clean-url' }
+const ATTRIBUTES: Partial<Record<OptionKey, string>> = {
+  token: 'checkout',
+  timeoutMs: 'timeout',
+  cleanReturnUrl: 'clean-url',
+  expectReturn: 'return',
+  confirmWithinMs: 'confirm-within',
+}
 
 export const DEFAULTS = {
   width: '100%',
@@ -49,6 +59,7 @@ export const DEFAULTS = {
   embedSrc: 'https://d2l7e0y6ygya2s.cloudfront.net/assets/embed.js',
   payUrl: 'https://app.moonclerk.com/pay/',
   timeoutMs: 15000,
+  confirmWithinMs: 60000,
 } as const satisfies Partial<CheckoutOptions & GlobalConfig>
 
 /** What a value must match (as a string), and how the error message says so. */
@@ -72,6 +83,7 @@ export const CHECKS = {
   amountCents: POSITIVE_INTEGER,
   load: [/^(eager|visible|click)$/, 'eager, visible or click'],
   timeoutMs: POSITIVE_INTEGER,
+  confirmWithinMs: POSITIVE_INTEGER,
 } as const satisfies Partial<Record<OptionKey, Check>>
 
 // Attributes are strings; these options are not.
@@ -84,6 +96,7 @@ export const SCRIPT_PARSERS: Partial<Record<OptionKey, (value: string) => unknow
     Object.fromEntries(value.split(',').map((pair) => pair.split('=').map((part) => part.trim())).filter(([key, name]) => key && name)),
   cleanReturnUrl: flag,
   breakOutOfFrame: flag,
+  expectReturn: flag,
   // Present: on (the `cid` parameter); a value: that parameter's name.
   cidFromUrl: (value) => flag(value) && (value || true),
 }

@@ -3,7 +3,7 @@ import { fromDocument, listenOn } from './dom.js'
 import { decorateLinks } from './links.js'
 import { mount, placeholders } from './mount.js'
 import { page, STARTED } from './page.js'
-import { announceReturn, takeReturn } from './return.js'
+import { reportReturn, takeReturn } from './return.js'
 
 /**
  * Whether the parser is done with `element`: something follows it or one of its ancestors, so
@@ -57,8 +57,9 @@ export function start(): void {
   // Read before this page mounts anything, so its own cids cannot vouch for the one that came back.
   const returned = takeReturn(pageOptions())
   const done = () => {
-    // Announced once the page has parsed, so listeners added by its later scripts hear it too.
-    if (returned) announceReturn(returned, pageOptions())
+    // Announced once the page has parsed, so listeners added by its later scripts hear it too,
+    // and an element that declares this page the success page is there.
+    reportReturn(returned)
     decorateLinks()
     placeholders().forEach(mountAtStart)
   }

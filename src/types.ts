@@ -37,6 +37,18 @@ export interface ReturnOptions {
   cleanReturnUrl?: boolean
   /** A return inside the embedded frame moves the whole window to the success page. */
   breakOutOfFrame?: boolean
+  /**
+   * This page is the form's success page: a return is reported even when the redirect URL
+   * carries nothing, with the cid this tab sent into a checkout (`source: 'memory'`).
+   */
+  expectReturn?: boolean
+  /**
+   * Your server's status endpoint (`createWebhookHandler` answers `GET ?cid=`): asked whether the
+   * returned cid's payment has landed, until it has or `confirmWithinMs` has passed.
+   */
+  confirmUrl?: string
+  /** How long to keep asking `confirmUrl`, in milliseconds the page is visible; default 60,000. */
+  confirmWithinMs?: number | string
 }
 
 /** `window.MoonClerkCheckoutConfig`: page-wide defaults for every checkout. */
@@ -101,7 +113,10 @@ export interface CheckoutUrlOptions extends Omit<OptsInput, 'token' | 'width' | 
   payUrl?: string
 }
 
-/** Why a checkout could not be shown. In every case the fallback link stays usable. */
+/**
+ * Why a checkout could not be shown (in every case the fallback link stays usable), or, for
+ * `confirm-failed`, why the success page stopped asking `confirmUrl`.
+ */
 export type ErrorReason =
   | 'invalid-config'
   | 'duplicate-token'
@@ -110,6 +125,7 @@ export type ErrorReason =
   | 'script-timeout'
   | 'embed-missing'
   | 'embed-threw'
+  | 'confirm-failed'
 
 /** The rejection value of `handle.displayed` and of `loadEmbedScript()`. */
 export interface CheckoutError extends Error {
@@ -131,6 +147,30 @@ export interface ReturnDetail extends ReturnValues {
   cidMatches: boolean | null
   /** Whether this tab has already reported the same return (a reload, a back-navigation). */
   repeated: boolean
+  /**
+   * Where the custom id came from: the redirect URL, or, on a page that expects a return and got
+   * no values in its URL, the tab's memory of the last cid it sent into a checkout.
+   */
+  source: 'url' | 'memory'
+}
+
+/** `data-moonclerk-payment`, while the success page asks `confirmUrl`. */
+export type PaymentState = 'pending' | 'paid' | 'unconfirmed'
+
+export interface PaidDetail {
+  customId: string
+  /** What was paid, as the server says: a one-time payment or a plan; `null` when it does not say. */
+  kind: 'payment' | 'plan' | null
+  /** The server's answer, as it sent it (`{ paid: true, kind }` from `createWebhookHandler`). */
+  answer: Record<string, unknown>
+}
+
+export interface UnconfirmedDetail {
+  customId: string | null
+  /** `timeout`: still not paid after `confirmWithinMs`; `no-cid`: nothing to ask about; `error`: see `moonclerk:error`. */
+  reason: 'timeout' | 'no-cid' | 'error'
+  /** The HTTP status that stopped the asking, for `error` with an answer. */
+  status: number | null
 }
 
 export interface DisplayDetail {
@@ -139,6 +179,7 @@ export interface DisplayDetail {
 }
 
 export interface ErrorDetail {
+  /** The form's token; empty for the success page's `confirm-failed`. */
   token: string
   reason: ErrorReason
   message: string
@@ -149,6 +190,8 @@ export interface MoonClerkEventMap {
   'moonclerk:display': CustomEvent<DisplayDetail>
   'moonclerk:error': CustomEvent<ErrorDetail>
   'moonclerk:return': CustomEvent<ReturnDetail>
+  'moonclerk:paid': CustomEvent<PaidDetail>
+  'moonclerk:unconfirmed': CustomEvent<UnconfirmedDetail>
 }
 
 // Lets `el.addEventListener('moonclerk:error', e => e.detail.reason)` type-check without casts.

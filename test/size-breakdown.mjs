@@ -13,8 +13,10 @@ export const STUBS = {
   element: `export class MoonClerkCheckoutElement {}`,
   registration: `export const define = () => {}`,
   intent: `export const whenWanted = () => Promise.resolve()`,
-  return: `export const takeReturn = () => null; export const announceReturn = () => {}
-    export const handleReturn = () => null; export const onReturn = () => () => {}`,
+  return: `export const takeReturn = () => null; export const reportReturn = () => null
+    export const handleReturn = () => null; export const onReturn = () => () => {}; export const onPaid = () => () => {}`,
+  // The success page's confirmation (confirmUrl): the return without it.
+  confirm: `export const confirmPayment = () => {}`,
   'return-url': `export const readReturn = () => null`,
   fields: `export const FIELDS = ''; export const fieldParams = () => []`,
   // Keeps the values on the placeholder's own fallback link; drops <a data-moonclerk-link>.
