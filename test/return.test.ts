@@ -111,7 +111,7 @@ describe('handleReturn and the moonclerk:return event', () => {
   test('dispatches on document (heard on window) with cidMatches null when this tab sent no cid', () => {
     history.replaceState(null, '', '/thanks?custom_id=234&checkout_token=t1')
     const detail = handleReturn()
-    expect(detail).toStrictEqual({ ...NONE, customId: '234', checkoutToken: 't1', cidMatches: null, repeated: false })
+    expect(detail).toStrictEqual({ ...NONE, customId: '234', checkoutToken: 't1', cidMatches: null, repeated: false, source: 'url' })
     expect(heard).toStrictEqual([detail])
   })
 

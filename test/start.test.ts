@@ -295,7 +295,7 @@ test('a return is read at once but announced at DOMContentLoaded, before this pa
   // A script later in the page subscribes the plain way, and still hears it.
   document.addEventListener('moonclerk:return', (event) => heard.push(event.detail), { once: true })
   document.dispatchEvent(new Event('DOMContentLoaded'))
-  expect(heard).toStrictEqual([{ customId: 'own-cid', checkoutToken: 't9', paymentId: null, customerId: null, cidMatches: null, repeated: false }])
+  expect(heard).toStrictEqual([{ customId: 'own-cid', checkoutToken: 't9', paymentId: null, customerId: null, cidMatches: null, repeated: false, source: 'url' }])
   history.replaceState(null, '', '/checkout/')
 })
 
