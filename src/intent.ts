@@ -5,13 +5,15 @@ import { page } from './page.js'
 import type { LoadMode } from './types.js'
 
 // A constructed stylesheet is CSSOM, not inline style: pages with a strict CSP allow it. `:where()`
-// keeps its specificity at zero, so any rule of the site's own wins.
+// keeps its specificity at zero, so any rule of the site's own wins. `:not([hidden])`: a page's
+// rule, even at zero specificity, beats the browser's own `[hidden]{display:none}`, and would keep
+// the button showing above the checkout once it is hidden.
 function styleButtons(): void {
   if (page.buttonStyled || !('adoptedStyleSheets' in Document.prototype)) return
   page.buttonStyled = true
   const sheet = new CSSStyleSheet()
   sheet.replaceSync(
-    ':where([data-moonclerk-button]){display:inline-block;padding:.6em 1.2em;border-radius:.4em;background:#1f5fd6;color:#fff;font-weight:600;text-decoration:none}',
+    ':where([data-moonclerk-button]:not([hidden])){display:inline-block;padding:.6em 1.2em;border-radius:.4em;background:#1f5fd6;color:#fff;font-weight:600;text-decoration:none}',
   )
   Reflect.set(Document.prototype, 'adoptedStyleSheets', [...fromDocument('adoptedStyleSheets'), sheet], document)
 }

@@ -126,6 +126,19 @@ describe('load="click"', () => {
     },
   )
 
+  test('once the checkout shows, the button look no longer keeps the hidden button on screen', async () => {
+    const handle = await lazy('click')
+    const link = handle.element!.querySelector('a')!
+    expect(getComputedStyle(link).display).toBe('inline-block')
+    click(link)
+    await settle()
+    arrive(scripts[0])
+    await handle.displayed
+    expect(link.hidden).toBe(true)
+    // The browser's own [hidden] rule loses to any rule of the page's; the button look must not apply.
+    expect(getComputedStyle(link).display).not.toBe('inline-block')
+  })
+
   test('when the checkout fails after the click, the link works again', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const handle = await lazy('click')
