@@ -2,7 +2,7 @@
 // markup for all pages) and writes one line per moonclerk:* event that bubbles up to document.
 // Text only (textContent): event details carry page-supplied values such as names and emails.
 (function () {
-  var TYPES = ['moonclerk:display', 'moonclerk:error', 'moonclerk:return']
+  var TYPES = ['moonclerk:display', 'moonclerk:error', 'moonclerk:return', 'moonclerk:paid', 'moonclerk:unconfirmed']
   // Events can fire before the page is parsed and the panel exists; keep them until then.
   var pending = []
   var log = null

@@ -66,5 +66,7 @@ export async function startMerchant({ root, standInOrigin, apiKey }) {
     await ledger.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  return { handle, close, webhookUrl: '/demo/api/moonclerk' }
+  // What a merchant's page template renders into data-moonclerk-cid: the signed-in user's id, sealed.
+  const sealedCid = () => server.sealCid(DEMO_USER, DEMO_CID_SECRET)
+  return { handle, close, sealedCid, webhookUrl: '/demo/api/moonclerk' }
 }

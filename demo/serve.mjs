@@ -221,6 +221,8 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
         values['%NONCE%'] = nonce
         headers['Content-Security-Policy'] = fixturePolicy(standInOrigin, nonce, path.basename(file).startsWith('csp-trusted-types'))
       }
+      // A page template renders the signed-in user's sealed cid, a new one per response.
+      if (body.includes('%SEALED_CID%')) values['%SEALED_CID%'] = merchant ? await (await merchant).sealedCid() : ''
       // Pages name the stand-in by placeholder, since its port is only known at start-up.
       const text = fill(body.toString('utf8'), values)
       if (fixture && text.includes(HOLD) && req.method === 'GET') {

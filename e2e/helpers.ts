@@ -2,12 +2,14 @@
 // fixture pages record (record-events.js), what the stand-in's embed.js received and which
 // payments its checkout made.
 import { test as base, expect, type Frame, type Page } from '@playwright/test'
-import type { DisplayDetail, ErrorDetail, ReturnDetail } from '../src/index'
+import type { DisplayDetail, ErrorDetail, PaidDetail, ReturnDetail, UnconfirmedDetail } from '../src/index'
 
 export type RecordedEvent =
   | { type: 'moonclerk:display'; detail: DisplayDetail }
   | { type: 'moonclerk:error'; detail: ErrorDetail }
   | { type: 'moonclerk:return'; detail: ReturnDetail }
+  | { type: 'moonclerk:paid'; detail: PaidDetail }
+  | { type: 'moonclerk:unconfirmed'; detail: UnconfirmedDetail }
 
 declare global {
   interface Window {

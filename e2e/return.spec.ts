@@ -24,6 +24,7 @@ const paidReturn = (payment: { checkoutToken: string; id: number } | null | unde
   customerId: null,
   cidMatches: true,
   repeated: false,
+  source: 'url',
   ...changes,
 })
 

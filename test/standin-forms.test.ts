@@ -16,7 +16,7 @@ describe('forms', () => {
     expect(forms['8h7frjfytj'].redirect).toMatch(/^http:\/\/shop\.example\/demo\/success\.html\?custom_id=\{\{custom_id\}\}/)
     // A redirect as merchants set it since the placeholders left MoonClerk's docs: no query at all.
     expect(forms.plainredir).toMatchObject({ id: 234111, kind: 'one-time', amountCents: 2500, redirectIn: 'top' })
-    expect(forms.plainredir.redirect).toBe('http://shop.example/demo/success-plain.html')
+    expect(forms.plainredir.redirect).toBe('http://shop.example/demo/confirmed-thanks.html')
   })
 
   test('forms without ids are numbered in file order, around the ids that are given', () => {

@@ -44,7 +44,7 @@ export const ONE_TIME = { token: '8h7frjfytj', id: 234101 }
 export const PLAN = { token: 'k2m9q4zr7x', id: 234102 }
 export const PAGED = { token: 'e2eonetime', id: 234105 }
 // Redirects to a plain URL, without MoonClerk's placeholders (removed from its docs on 2024-11-26).
-export const PLAIN = { token: 'plainredir', id: 234111, amountCents: 2500, redirect: '/demo/success-plain.html' }
+export const PLAIN = { token: 'plainredir', id: 234111, amountCents: 2500, redirect: '/demo/confirmed-thanks.html' }
 
 /** Starts a stand-in through demo/standin.mjs, the path its importers use. */
 export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
