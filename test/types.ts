@@ -77,6 +77,28 @@ document.addEventListener('moonclerk:return', (event) => {
 })
 const stop: () => void = onReturn((detail: ReturnDetail) => void detail.repeated)
 stop()
+
+// The success page: where the cid came from, and the confirmation's events, typed.
+import { onPaid, type PaidDetail, type UnconfirmedDetail } from 'moonclerk-checkout'
+document.addEventListener('moonclerk:return', (event) => {
+  const source: 'url' | 'memory' = event.detail.source
+  void source
+})
+document.addEventListener('moonclerk:paid', (event) => {
+  const kind: 'payment' | 'plan' | null = event.detail.kind
+  const customId: string = event.detail.customId
+  void kind, customId
+})
+window.addEventListener('moonclerk:unconfirmed', (event) => {
+  const reason: UnconfirmedDetail['reason'] = event.detail.reason
+  // @ts-expect-error the reasons are named
+  const wrong: typeof reason = 'late'
+  void wrong
+})
+onPaid((detail: PaidDetail) => void detail.answer)()
+handleReturn({ expect: true, confirmUrl: '/api/moonclerk', confirmWithinMs: 30_000 })
+// @ts-expect-error expect is a boolean
+handleReturn({ expect: 'yes' })
 const values: ReturnValues | null = readReturn('https://shop.example/thanks?custom_id=1', { customId: 'uid' })
 void values
 // @ts-expect-error only the four documented values can be renamed
