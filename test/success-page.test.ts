@@ -257,6 +257,23 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
     expect(paymentState()).toBe('pending')
   })
 
+  test('an answer that arrives while the page is hidden schedules nothing until the page shows again', async () => {
+    const visibility = vi.spyOn(Document.prototype, 'visibilityState', 'get').mockReturnValue('visible')
+    let answer: (response: Response) => void = () => {}
+    const fetch = vi.fn(() => new Promise<Response>((resolve) => (answer = resolve)))
+    vi.stubGlobal('fetch', fetch)
+    successPage()
+    handleReturn()
+    visibility.mockReturnValue('hidden')
+    document.dispatchEvent(new Event('visibilitychange'))
+    answer(new Response('{"paid":false}'))
+    await vi.advanceTimersByTimeAsync(120_000)
+    expect(fetch).toHaveBeenCalledTimes(1)
+    visibility.mockReturnValue('visible')
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(fetch).toHaveBeenCalledTimes(2)
+  })
+
   test('a second handleReturn() stops the first asking', async () => {
     const fetch = serverAnswers(NOT_YET)
     successPage()
