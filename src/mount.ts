@@ -92,7 +92,7 @@ function prepare(checkout: Checkout) {
   const payUrl = secureUrl('payUrl', o.payUrl + checkToken(o.token))
   const link = fallbackLink(element, payUrl.href, o.label || DEFAULTS.label, onAbort)
   const settings = resolve(o)
-  const { container, taken } = claimContainer(element, 'mc' + checkout.token, onAbort)
+  const { container, taken, lend } = claimContainer(element, checkout.token, onAbort)
   const warn = (message: string) => warnAbout(element, message)
   const values = usableValues(o, warn)
   const forEmbed = embeddable(values, warn)
@@ -122,7 +122,7 @@ function prepare(checkout: Checkout) {
   decorate(cid)
   // When the check fails, checked() decorates once more, which changes nothing.
   const embedOpts = (cid: CidValue | undefined) => (decorate(cid), checked(cid))
-  return { ...settings, payUrl, link, container, taken, embedOpts, opts: typeof values.cid == 'function' ? undefined : opts, embed }
+  return { ...settings, payUrl, link, container, taken, lend, embedOpts, opts: typeof values.cid == 'function' ? undefined : opts, embed }
 }
 
 type Prepared = ReturnType<typeof prepare>
@@ -142,7 +142,7 @@ async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
   checkout.opts = opts
   if (prepared.taken) throw checkoutError('duplicate-token', `id mc${checkout.token} is taken: one checkout per form and page`)
   const MoonclerkEmbed = await embed
-  if (!signal.aborted) display(checkout, prepared.container, MoonclerkEmbed, opts)
+  if (!signal.aborted) display(checkout, prepared, MoonclerkEmbed, opts)
 }
 
 /** Lazy modes fetch nothing of MoonClerk's before the payer shows intent. */
@@ -163,10 +163,12 @@ function loadWhenWanted(checkout: Checkout, { embedUrl, payUrl, timeoutMs, load,
   return embed
 }
 
-function display({ element, onAbort, options }: Checkout, container: HTMLElement, MoonclerkEmbed: MoonclerkEmbedConstructor, opts: MoonclerkOpts): void {
+function display({ element, onAbort, options }: Checkout, { container, lend }: Prepared, MoonclerkEmbed: MoonclerkEmbedConstructor, opts: MoonclerkOpts): void {
   // The fallback comes back if display() fails, and on destroy.
   const restore = hideFallback(element, container)
   onAbort(restore)
+  // The id (and the merchant's CSS on it) moves to our container only now: embed.js looks for it next.
+  const giveBack = lend()
   try {
     const instance = new MoonclerkEmbed(opts)
     // The stock snippet keeps the instance in `window.mc<token>`; MoonClerk's code may rely on it.
@@ -179,6 +181,7 @@ function display({ element, onAbort, options }: Checkout, container: HTMLElement
     // MoonClerk's iframe comes without a title; screen readers announce it by this one.
     container.querySelectorAll('iframe').forEach((frame) => frame.title || (frame.title = options.frameTitle || DEFAULTS.frameTitle))
   } catch (error) {
+    giveBack()
     restore()
     throw checkoutError('embed-threw', `MoonClerk's embed threw: ${error}`)
   }

@@ -6,6 +6,9 @@ import { createElement, fromDocument } from './dom.js'
 /** Registers what `destroy()` must undo; undone in reverse order. */
 export type OnAbort = (undo: () => void) => void
 
+/** Marks the container of ours that a checkout claimed, with its form's token. */
+const CONTAINER = 'data-moonclerk-container'
+
 const withoutQuery = (href: string) => href.split(/[?#]/)[0]
 
 /**
@@ -29,23 +32,40 @@ export function fallbackLink(element: HTMLElement, base: string, label: string, 
 /**
  * MoonClerk's embed finds its container by id (`mc<token>`) and replaces whatever it holds. That
  * is always an element of ours inside the placeholder, never the author's: a framework (React,
- * Gatsby) may own the placeholder and its children. An author's `id="mc<token>"` on the
- * placeholder or inside it (the stock snippet's markup) moves to ours while the checkout lives. Claimed
- * synchronously, so that a second checkout of the same form sees it is taken: `taken` then names
- * the other checkout's container, never touched.
+ * Gatsby) may own the placeholder and its children. Claimed synchronously, by a marker rather
+ * than the id, so that a second checkout of the same form sees it is taken: `taken` then names
+ * the other checkout's container, or an element with the id outside the placeholder (a stock
+ * snippet's), never touched.
+ *
+ * `lend()` gives our container the id right before MoonClerk looks for it. Until then an author's
+ * element with that id (the stock snippet's `<div id="mc<token>" class="button">`, which merchants'
+ * CSS styles by its id) keeps it, so that its border and padding frame the link while MoonClerk
+ * loads, not an empty box of ours. It returns what gives the id back, for a failure; destroy does
+ * the same.
  */
-export function claimContainer(element: HTMLElement, id: string, onAbort: OnAbort): { container: HTMLElement; taken: boolean } {
+export function claimContainer(element: HTMLElement, token: string, onAbort: OnAbort): { container: HTMLElement; taken: boolean; lend: () => () => void } {
+  const id = 'mc' + token
+  // The token passed its check (letters and digits): safe in a selector.
+  const claimed = fromDocument('querySelector').call(document, `[${CONTAINER}="${token}"]`) as HTMLElement | null
   const found = fromDocument('getElementById').call(document, id)
-  if (found && !element.contains(found)) return { container: found, taken: true }
-  if (found) {
-    found.removeAttribute('id')
-    // Unless a framework has given the element another id meanwhile.
-    onAbort(() => found.id || found.setAttribute('id', id))
+  const other = claimed || (found && !element.contains(found) ? found : null)
+  const container = other || element.appendChild(createElement('div'))
+  if (!other) {
+    container.setAttribute(CONTAINER, token)
+    onAbort(() => container.remove())
   }
-  const container = element.appendChild(createElement('div'))
-  container.id = id
-  onAbort(() => container.remove())
-  return { container, taken: false }
+  const lend = () => {
+    if (found) found.removeAttribute('id')
+    container.id = id
+    const giveBack = () => {
+      container.removeAttribute('id')
+      // Unless a framework has given the element another id meanwhile.
+      if (found && !found.id) found.id = id
+    }
+    onAbort(giveBack)
+    return giveBack
+  }
+  return { container, taken: !!other, lend }
 }
 
 /**

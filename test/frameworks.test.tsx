@@ -34,8 +34,8 @@ beforeEach(() => {
   window.MoonClerkCheckoutConfig = { embedSrc: EMBED_SRC }
 })
 
-/** What a user sees of the checkout of `token`: its containers, MoonClerk's iframes, the cids displayed. */
-const containers = (token: string) => document.querySelectorAll('#mc' + token)
+/** What a user sees of the checkout of `token`: the library's containers, MoonClerk's iframes, the cids displayed. */
+const containers = (token: string) => document.querySelectorAll(`[data-moonclerk-container="${token}"]`)
 const frames = () => document.querySelectorAll('iframe')
 const displayedCids = () => FakeEmbed.displayed.map((opts) => opts.cid)
 /** The opts MoonClerk gets for a token and a cid, as in its stock snippet. */
@@ -77,7 +77,7 @@ describe("the README's React example", () => {
   test('shows the checkout, shows it again for a changed cid, and cleans up on unmount', async () => {
     const root = createRoot(newHost())
     await act(() => root.render(<ReactCheckout token="a1" cid="5" />))
-    const el = document.querySelector('#mca1')!.parentElement!
+    const el = containers('a1')[0].parentElement!
     expect(containers('a1')).toHaveLength(1)
     arrive(scripts[0])
     await settle()
@@ -122,7 +122,7 @@ describe("the README's Vue example", () => {
     const cid = ref('5')
     const app = createApp({ render: () => h(VueCheckout, { token: 'a1', cid: cid.value }) })
     app.mount(newHost())
-    const el = document.querySelector('#mca1')!.parentElement!
+    const el = containers('a1')[0].parentElement!
     expect(containers('a1')).toHaveLength(1)
     arrive(scripts[0])
     await settle()
@@ -149,7 +149,7 @@ describe('<moonclerk-checkout> from React', () => {
     const root = createRoot(newHost())
     await act(() => root.render(<moonclerk-checkout token="a1" cid="5" />))
     const el = document.querySelector('moonclerk-checkout')!
-    expect(el.querySelectorAll('#mca1')).toHaveLength(1)
+    expect(el.querySelectorAll('[data-moonclerk-container="a1"]')).toHaveLength(1)
     arrive(scripts[0])
     await el.displayed
     expect(FakeEmbed.displayed).toStrictEqual([stock('a1', '5')])

@@ -46,7 +46,7 @@ describe('a displayed checkout', () => {
     const text = el.childNodes[1]
     const handle = mount(el)
     expect(el.id).toBe('pay')
-    expect(el.querySelector('#mca1')!.parentElement).toBe(el)
+    expect(el.querySelector('[data-moonclerk-container="a1"]')!.parentElement).toBe(el)
     arrive(scripts[0])
     await handle.displayed
     // The same nodes, where they were: a framework that owns them finds them at its next update.
@@ -63,15 +63,20 @@ describe('a displayed checkout', () => {
     expect(el.firstChild).toBe(paragraph)
   })
 
-  test('a placeholder whose id is mc<token> (the stock snippet\'s markup) lends the id to the library\'s own container, and gets it back', async () => {
+  test("a placeholder whose id is mc<token> (the stock snippet's markup) keeps it while MoonClerk loads, lends it to the library's container only while the checkout shows, and gets it back", async () => {
     const markup = '<div id="mc8h7frjfytj" data-moonclerk-checkout="8h7frjfytj"><a href="https://app.moonclerk.com/pay/8h7frjfytj">My Payment Form</a></div>'
     const { el, scripts } = page(markup)
     const authorLink = linkOf(el)
     const handle = mount(el)
-    expect(el.hasAttribute('id')).toBe(false)
-    expect(el.lastElementChild!.id).toBe('mc8h7frjfytj')
+    // Merchants' CSS styles #mc<token>: while the link is what shows, their border and padding frame it.
+    expect(el.id).toBe('mc8h7frjfytj')
+    const container = el.lastElementChild!
+    expect(container.getAttribute('data-moonclerk-container')).toBe('8h7frjfytj')
+    expect(container.hasAttribute('id')).toBe(false)
     arrive(scripts[0])
     await handle.displayed
+    expect(el.hasAttribute('id')).toBe(false)
+    expect(container.id).toBe('mc8h7frjfytj')
     // MoonClerk's embed replaced what its container held: ours, not the author's link.
     expect(el.firstElementChild).toBe(authorLink)
     expect(authorLink.hidden).toBe(true)
@@ -80,6 +85,31 @@ describe('a displayed checkout', () => {
     expect(el.id).toBe('mc8h7frjfytj')
     expect(el.innerHTML).toBe('<a href="https://app.moonclerk.com/pay/8h7frjfytj">My Payment Form</a>')
     expect(el.firstElementChild).toBe(authorLink)
+  })
+
+  test.each([
+    ['embed.js fails to load', (script: HTMLScriptElement) => fail(script)],
+    [
+      'display() throws',
+      (script: HTMLScriptElement) => {
+        vi.spyOn(FakeEmbed.prototype, 'display').mockImplementation(() => {
+          throw new Error('boom')
+        })
+        arrive(script)
+      },
+    ],
+  ])("after a failure (%s) the stock snippet's element has its id, around its link, and no other element has it", async (_, outcome) => {
+    const { el, scripts } = page('<div id="mca1" class="button" data-moonclerk-checkout="a1"><a href="https://app.moonclerk.com/pay/a1">Pay now</a></div>')
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const handle = mount(el)
+    outcome(scripts[0])
+    await expect(handle.displayed).rejects.toThrow()
+    expect(el.id).toBe('mca1')
+    expect(document.querySelectorAll('#mca1')).toHaveLength(1)
+    expect(linkOf(el).hidden).toBe(false)
+    handle.destroy()
+    expect(el.id).toBe('mca1')
+    expect(el.innerHTML).toBe('<a href="https://app.moonclerk.com/pay/a1">Pay now</a>')
   })
 
   test('destroy() leaves what a framework changed meanwhile: a new id, a link to another form', async () => {
@@ -205,7 +235,7 @@ describe('the fallback link', () => {
     await expect(handle.displayed).rejects.toMatchObject({ reason: 'embed-threw' })
     expect(el.querySelector('p')).not.toBeNull()
     expect(el.querySelector('a')).not.toBeNull()
-    expect(el.querySelector('#mca1')!.textContent).toBe('')
+    expect(el.querySelector('[data-moonclerk-container="a1"]')!.textContent).toBe('')
   })
 })
 
@@ -354,6 +384,21 @@ describe('errors', () => {
     expect(linkOf(second.element!).href).toBe('https://app.moonclerk.com/pay/a1?cid=77')
   })
 
+  test("a second checkout of a stock snippet's form while the first still loads: duplicate-token, though the first has not taken the id yet", async () => {
+    const { el, scripts } = page('<div id="mca1" data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>')
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const first = mount(el)
+    const second = mount('#again')
+    await expect(second.displayed).rejects.toMatchObject({ reason: 'duplicate-token' })
+    // destroy() of the second undoes only its own: the first still displays.
+    second.destroy()
+    arrive(scripts[0])
+    await first.displayed
+    expect(document.querySelector('#again')!.innerHTML).toBe('')
+    expect(document.querySelectorAll('#mca1')).toHaveLength(1)
+    expect(el.querySelector('#mca1 > iframe')).not.toBeNull()
+  })
+
   test('a second checkout of a form requests nothing: not even an embed.js of its own', async () => {
     const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>')
     vi.spyOn(console, 'error').mockImplementation(() => {})
@@ -436,7 +481,7 @@ describe('one embed.js per page', () => {
     const first = mountAll()
     const second = mountAll()
     expect(second).toStrictEqual(first)
-    expect(document.querySelectorAll('[id^=mc]')).toHaveLength(2)
+    expect(document.querySelectorAll('[data-moonclerk-container]')).toHaveLength(2)
     expect(mount(first[0].element!)).toBe(first[0])
   })
 
