@@ -12,7 +12,8 @@ const compile = (declarations) =>
   })
 
 // How the side entries import the main one and each other, once built.
-const SIBLINGS = { index: './moonclerk-checkout.mjs', element: './element.mjs' }
+// `/element` is built from registration.ts: the class and define(), which `/define` calls.
+const SIBLINGS = { index: './moonclerk-checkout.mjs', registration: './element.mjs' }
 const sibling = (id) => SIBLINGS[id.replace(/^.*[\\/]/, '').replace(/\.[jt]s$/, '')]
 
 const DRIVERS = ['better-sqlite3', 'pg']
@@ -35,7 +36,7 @@ export default [
     // never loads a database driver; the drivers are the merchant's (optional peer dependencies).
     input: {
       auto: 'src/auto.ts',
-      element: 'src/element.ts',
+      element: 'src/registration.ts',
       define: 'src/define.ts',
       server: 'src/server/index.ts',
       'server-sqlite': 'src/server/ledger/sqlite.ts',

@@ -56,9 +56,12 @@ export const rememberOwnScript = (script: Element | null): void => {
  */
 export const isOwnScript = (element: Element): boolean => element == page.ownScript
 
-/** Defaults < global config < our script tag < this page's URL (if allowed): what every checkout starts from. */
+/** Page-wide settings from JavaScript (`define(options)`), over the global config; later calls win per key. */
+export const configure = (options: GlobalConfig): void => void (page.configured = merge(page.configured, options))
+
+/** Defaults < global config < define()'s options < our script tag < this page's URL (if allowed): what every checkout starts from. */
 export function pageOptions(): ResolvedOptions {
-  const options = merge(DEFAULTS, window.MoonClerkCheckoutConfig, page.scriptOptions())
+  const options = merge(DEFAULTS, window.MoonClerkCheckoutConfig, page.configured, page.scriptOptions())
   const fromUrl = options.cidFromUrl && new URLSearchParams(location.search).get(options.cidFromUrl === true ? 'cid' : options.cidFromUrl)
   if (fromUrl) options.cid = fromUrl
   return options

@@ -1,4 +1,5 @@
 // The ESM entry: no side effects on import. `moonclerk-checkout/auto` starts by itself.
+export { configure } from './config.js'
 export { mount, mountAll } from './mount.js'
 export { buildOpts, checkoutUrl } from './opts.js'
 export { readReturn } from './return-url.js'

@@ -20,6 +20,8 @@ const freshPage = () => ({
    * mount() carries no code to read one.
    */
   scriptOptions: (_element?: Element): CheckoutOptions & GlobalConfig => ({}),
+  /** Page-wide settings given to `define(options)`. */
+  configured: {} as GlobalConfig,
   /** The checkout of each mounted placeholder. */
   handles: new WeakMap<Element, CheckoutHandle>(),
   /** Placeholders start-up mounted: a page's own mount() with options takes them over. */

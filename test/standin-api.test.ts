@@ -86,7 +86,7 @@ describe('REST API', () => {
   test('GET /forms lists the forms with their ids and checkout tokens', async () => {
     const { status, body } = await api('/forms?count=100')
     expect(status).toBe(200)
-    expect(body.forms).toHaveLength(11) // demo/forms.json
+    expect(body.forms).toHaveLength(12) // demo/forms.json
     const form = body.forms.find((f: Json) => f.id === ONE_TIME.id)
     expect(form).toMatchObject({ title: 'My Payment Form', access_token: ONE_TIME.token, currency: 'USD' })
     expect(form.successful_checkout_count).toBeGreaterThanOrEqual(1)

@@ -9,9 +9,9 @@ const { checkForm, FORMS_FILE, formFor, genericForm, loadForms, prepareForms } =
 const form = (extra = {}) => ({ name: 'F', kind: 'one-time', amountCents: 1000, redirect: null, redirectIn: 'top', ...extra })
 
 describe('forms', () => {
-  test('demo/forms.json loads: eleven forms, ids given, redirects on the site origin', async () => {
+  test('demo/forms.json loads: twelve forms, ids given, redirects on the site origin', async () => {
     const forms = await loadForms(FORMS_FILE, 'http://shop.example')
-    expect(Object.keys(forms)).toHaveLength(11)
+    expect(Object.keys(forms)).toHaveLength(12)
     expect(forms['8h7frjfytj']).toMatchObject({ id: 234101, name: 'My Payment Form', kind: 'one-time', amountCents: 1000 })
     expect(forms['8h7frjfytj'].redirect).toMatch(/^http:\/\/shop\.example\/demo\/success\.html\?custom_id=\{\{custom_id\}\}/)
     // A redirect as merchants set it since the placeholders left MoonClerk's docs: no query at all.
