@@ -50,19 +50,33 @@ export function filterQueries(url: string, keep: (name: string, value: string) =
   return result + part('#', anchor != null ? anchor + part('?', filter(hashQuery)) : hash.includes('=') ? filter(hash) : hash)
 }
 
-/** Unfilled placeholders (`{{custom_id}}`) and empty values count as absent. */
-const UNFILLED = /^\s*(\{\{.*\}\})?\s*$/
+/**
+ * Unfilled placeholders (`{{custom_id}}`) and empty values count as absent. Tested on the trimmed
+ * value: `\s*` on both sides of an optional group backtracks quadratically (200,000 spaces, from
+ * `+`, kept a tab busy for 17 s).
+ */
+const UNFILLED = /^(\{\{[^]*\}\})?$/
+
+// The return's values are short (a cid of at most a few hundred characters): reading more of an
+// address anyone can craft only costs time. A parameter the cap would cut is left out whole: a
+// part of a cid is another cid.
+const MAX_URL_LENGTH = 8192
+const capped = (url: string) => {
+  if (url.length <= MAX_URL_LENGTH) return url
+  const head = url.slice(0, MAX_URL_LENGTH + 1)
+  return head.slice(0, Math.max(0, ...['&', '?', '#'].map((mark) => head.lastIndexOf(mark))))
+}
 
 export function parseReturn(url: string, names?: ReturnParams): { values: ReturnValues | null; unfilled: string[] } {
   const found = new Map<string, string>()
   // The first value of a repeated parameter wins; the query comes before the fragment.
-  filterQueries(url, (name, value) => !found.has(name) && !!found.set(name, value))
+  filterQueries(capped(url), (name, value) => !found.has(name) && !!found.set(name, value))
   const values = {} as ReturnValues
   const unfilled: string[] = []
   let any = false
   for (const [key, name] of Object.entries({ ...DEFAULT_PARAMS, ...names }) as Array<[keyof ReturnValues, string]>) {
     const value = found.get(name)
-    const absent = value == null || UNFILLED.test(value)
+    const absent = value == null || UNFILLED.test(value.trim())
     if (!absent) any = true
     // MoonClerk no longer fills {{payment_id}} and {{customer_id}}: their absence is no one's mistake.
     else if (value != null && (key == 'customId' || key == 'checkoutToken')) unfilled.push(name)
