@@ -34,3 +34,21 @@ test('a call queued before the library loads sees api.mount and takes effect; a 
   await expect(page.locator('#late')).toHaveAttribute('data-moonclerk-state', 'displayed')
   expect((await standInDisplays(page)).map((opts) => opts.cid)).toEqual(['queued-1', 'late-1'])
 })
+
+test("a cross-origin frame named MoonClerkCheckout: the README's queue snippet does not throw, and the queued call runs", async ({ page }) => {
+  await page.goto('/e2e/queue-framed.html')
+  await expect(page.locator('#queued')).toHaveAttribute('data-moonclerk-state', 'displayed')
+  expect(await page.evaluate(() => (window as unknown as { __queue: unknown }).__queue)).toEqual({
+    calls: [{ mount: 'function', onReturn: 'function' }],
+    snippetThrew: false,
+  })
+  // The frame was another site's when the snippet and the library looked.
+  expect(await page.evaluate(() => (window.frames[0] as Window).location.origin).catch((error: Error) => error.message)).toMatch(/cross-origin|Blocked/)
+  expect(await page.evaluate(() => typeof (window as unknown as { MoonClerkCheckout: { mount?: unknown } }).MoonClerkCheckout.mount)).toBe('function')
+})
+
+test('a cross-origin frame named MoonClerkCheckout and no queue: the library sets up its global API without throwing', async ({ page }) => {
+  await page.goto('/e2e/queue-framed.html?snippet=0')
+  await expect.poll(() => page.evaluate(() => typeof (window as unknown as { MoonClerkCheckout: { mount?: unknown } }).MoonClerkCheckout.mount)).toBe('function')
+  expect(await page.evaluate(() => (window as unknown as { __queue: unknown }).__queue)).toEqual({ calls: [], snippetThrew: null })
+})

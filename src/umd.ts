@@ -17,9 +17,11 @@ type Queued = (api: unknown) => void
 if (typeof window == 'object') {
   const page = window as unknown as { MoonClerkCheckout?: unknown }
   const found = page.MoonClerkCheckout
-  // A queue, or another copy's API, is extended. An element named MoonClerkCheckout (`<img name=…>`)
-  // also shows through `window`: it is replaced, not extended.
-  const api = (found && typeof found == 'object' && !(found instanceof Node) ? found : {}) as Record<string, unknown> & { push: unknown }
+  // A queue (an array), or another copy's API (a plain object), is extended. Whatever else shows
+  // through `window` under this name is replaced: an element (`<img name=…>`), or a frame's window
+  // (`<iframe name=…>`), whose every property throws when it is cross-origin; `instanceof` does not.
+  const ours = found instanceof Object && (Array.isArray(found) || Object.getPrototypeOf(found) == Object.prototype)
+  const api = (ours ? found : {}) as Record<string, unknown> & { push: unknown }
   const queued: Queued[] = Array.isArray(api) ? api.splice(0) : []
   const run = (call: Queued) => {
     try {
