@@ -18,6 +18,6 @@ for (const [page_, mode] of [['/e2e/fields.html', 'careful'], ['/e2e/fields-publ
     ])
     expect(query.getAll('fields[interests][]')).toEqual(['music'])
     expect(warnings).toEqual([
-      '[moonclerk-checkout] <div#pay>: fields (data-moonclerk-fields): fields[interests][] has several values: the embedded checkout gets the last, "music"; the link carries them all',
+      '[moonclerk-checkout] <div#pay> (form 8h7frjfytj): fields (data-moonclerk-fields): fields[interests][] has several values: the embedded checkout gets the last, "music"; the link carries them all',
     ])
   })

@@ -30,7 +30,7 @@ test('load="visible" below the fold: nothing of MoonClerk loads until it is scro
   const payPages = countRequests(page, isPayPage)
   await page.goto('/e2e/load-visible.html')
   const placeholder = page.locator('#lazy')
-  await expect(placeholder).toHaveAttribute('data-moonclerk-state', 'loading')
+  await expect(placeholder).toHaveAttribute('data-moonclerk-state', 'waiting')
   // The fallback link is there from the start, with the cid.
   await expect(placeholder.getByRole('link')).toHaveAttribute('href', /\?cid=234$/)
   expect(await firstIntersection(page, '#lazy')).toBe(false)
@@ -84,7 +84,7 @@ for (const modifier of ['ControlOrMeta', 'Shift'] as const) {
     // The click handler ran during the click: had it taken the click, no tab would have opened.
     expect(await embedScriptAdded(page)).toBe(false)
     expect(page.url()).toBe(url)
-    await expect(placeholder).toHaveAttribute('data-moonclerk-state', 'loading')
+    await expect(placeholder).toHaveAttribute('data-moonclerk-state', 'waiting')
     await expect(placeholder.locator('iframe')).toHaveCount(0)
     expect(embed).toEqual([])
   })

@@ -2,7 +2,7 @@
 // (e2e/fixtures/on-screen.css: `a.button { display: inline-block }`, a frame on `#mc<token>`, no
 // `[hidden]` rule of its own) and a strict CSP, which allows no style attribute.
 import type { Locator, Page } from '@playwright/test'
-import { expect, test } from './helpers'
+import { consoleMessages, expect, test } from './helpers'
 
 type Box = { x: number; y: number; width: number; height: number }
 
@@ -78,4 +78,18 @@ test("after a failure the merchant's frame surrounds the link to the hosted chec
   // No empty box of the library's below it: the frame ends just under the link (a line box's leading aside).
   expect(framedBox.y + framedBox.height - (linkBox.y + linkBox.height)).toBeLessThan(FRAME_INSET + 8)
   await noCspViolations(page)
+})
+
+test('click mode says waiting until the click; console messages name the form', async ({ page }) => {
+  await page.goto('/e2e/csp-on-screen.html')
+  const checkout = page.locator('#click')
+  await expect(checkout.getByRole('link')).toHaveAttribute('data-moonclerk-button', '')
+  await expect(checkout).toHaveAttribute('data-moonclerk-state', 'waiting')
+  await checkout.getByRole('link').click()
+  await expect(checkout).toHaveAttribute('data-moonclerk-state', 'displayed')
+
+  const errors = consoleMessages(page, 'error')
+  await page.goto('/e2e/csp-on-screen-failing.html')
+  await expect(page.locator('[data-moonclerk-checkout]')).toHaveAttribute('data-moonclerk-state', 'error')
+  expect(errors.filter((text) => text.startsWith('[moonclerk-checkout]'))).toEqual([expect.stringMatching(/^\[moonclerk-checkout\] <div[^>]*> \(form p5w3n8vd1c\): /)])
 })

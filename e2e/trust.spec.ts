@@ -35,7 +35,7 @@ test('elements named like the document members the library uses (head, baseURI, 
   // The names shadow document's members, as in any browser (the page's own checks use Document's).
   expect(await page.evaluate(() => ['head', 'baseURI', 'querySelectorAll'].map((name) => (document as unknown as Record<string, unknown>)[name] instanceof Element))).toEqual([true, true, true])
   const states = () => page.evaluate(() => Array.from(Document.prototype.querySelectorAll.call(document, '[data-moonclerk-checkout]'), (el) => el.getAttribute('data-moonclerk-state')))
-  await expect.poll(states).toEqual(['loading', 'displayed'])
+  await expect.poll(states).toEqual(['waiting', 'displayed'])
   expect((await standInDisplays(page)).map((opts) => [opts.checkoutToken, opts.cid])).toEqual([['k2m9q4zr7x', 'from-the-script-tag']])
   // The click mode's button look (a constructed stylesheet added through adoptedStyleSheets), and its click.
   await page.evaluate(() => (Document.prototype.querySelector.call(document, '#pay a') as HTMLAnchorElement).click())

@@ -13,10 +13,15 @@ export const dispatch = <K extends keyof MoonClerkEventMap>(
 
 export const LOG_PREFIX = '[moonclerk-checkout] '
 
-const describe = (element: Element) => `<${element.localName}${element.id ? '#' + element.id : ''}>`
+/**
+ * `<div#pay> (form 8h7frjfytj)`: the element, and the form it is for. Most placeholders have no id
+ * (and the stock container's is lent away while the checkout shows), so the token is what tells a
+ * page's checkouts apart.
+ */
+const describe = (element: Element, token: string) => `<${element.localName}${element.id ? '#' + element.id : ''}>${token ? ` (form ${token})` : ''}`
 
 /** A console warning about `element` that names it: something was left out, the checkout goes on. */
-export const warnAbout = (element: Element, message: string): void => console.warn(`${LOG_PREFIX}${describe(element)}: ${message}`)
+export const warnAbout = (element: Element, token: string, message: string): void => console.warn(`${LOG_PREFIX}${describe(element, token)}: ${message}`)
 
 /**
  * Reports a failure on `element` with an error of its own (the one given as its `cause`): the
@@ -25,7 +30,7 @@ export const warnAbout = (element: Element, message: string): void => console.wa
  */
 export function reportError(element: Element, token: string, cause: CheckoutError): CheckoutError {
   // Only a platform failure (a Trusted Types refusal, say) throws something other than our own errors.
-  const error = Object.assign(checkoutError(cause.reason || 'invalid-config', `${describe(element)}: ${cause.message}`), { cause })
+  const error = Object.assign(checkoutError(cause.reason || 'invalid-config', `${describe(element, token)}: ${cause.message}`), { cause })
   console.error(LOG_PREFIX + error.message)
   dispatch(element, 'moonclerk:error', { token, reason: error.reason, message: error.message })
   return error

@@ -42,12 +42,13 @@ export function decorateLinks(root?: ParentNode): void {
       console.warn(`${LOG_PREFIX}${link.href} is not under ${options.payUrl}: left alone`)
       continue
     }
-    const warn = (message: string) => warnAbout(link, message)
+    const token = link.pathname.split('/').pop()!
+    const warn = (message: string) => warnAbout(link, token, message)
     const values = usableValues(options, warn)
     const fields = fieldParams(values.fields, warn)
     resolveCid(values.cid)
       .then((cid) => decorateAndRemember(link, checkoutValues({ ...values, cid }), fields))
       // The link still works without the values; the page hears why they are missing.
-      .catch((error: CheckoutError) => reportError(link, link.pathname.split('/').pop()!, error))
+      .catch((error: CheckoutError) => reportError(link, token, error))
   }
 }

@@ -93,7 +93,7 @@ function prepare(checkout: Checkout) {
   const link = fallbackLink(element, payUrl.href, o.label || DEFAULTS.label, onAbort)
   const settings = resolve(o)
   const { container, taken, lend } = claimContainer(element, checkout.token, onAbort)
-  const warn = (message: string) => warnAbout(element, message)
+  const warn = (message: string) => warnAbout(element, checkout.token, message)
   const values = usableValues(o, warn)
   const forEmbed = embeddable(values, warn)
   const fields = fieldParams(values.fields, warn)
@@ -153,10 +153,19 @@ function loadWhenWanted(checkout: Checkout, { embedUrl, payUrl, timeoutMs, load,
   }
   const loadEmbed = () => loadEmbedScript({ embedSrc: embedUrl.href, timeoutMs, nonce: checkout.options.nonce })
   const { signal } = checkout
-  if (load != 'eager')
+  if (load != 'eager') {
+    // Waiting for the payer is not loading: CSS can tell them apart (no spinner before the click).
+    setState(checkout, 'waiting')
     // A module of its own: apps that never use a lazy mode never fetch its code. A checkout
     // destroyed while it arrives waits for nothing.
-    return import('./intent.js').then(({ whenWanted }) => (signal.aborted ? never : whenWanted(load, checkout.element, link, signal, warm))).then(loadEmbed)
+    return import('./intent.js')
+      .then(({ whenWanted }) => (signal.aborted ? never : whenWanted(load, checkout.element, link, signal, warm)))
+      .then(() => {
+        // Unless the checkout has failed meanwhile (its cid function, say).
+        if (checkout.element.getAttribute(STATE_ATTRIBUTE) == 'waiting') setState(checkout, 'loading')
+        return loadEmbed()
+      })
+  }
   // Eager asks for embed.js first: it is on the critical path, the hints are not.
   const embed = loadEmbed()
   warm()

@@ -73,6 +73,16 @@ describe('load="visible"', () => {
     expect(FakeEmbed.displayed).toHaveLength(1)
   })
 
+  test('data-moonclerk-state says waiting until the checkout comes within range, then loading', async () => {
+    const handle = await lazy('visible')
+    expect(handle.element!.getAttribute('data-moonclerk-state')).toBe('waiting')
+    FakeObserver.last!.enter()
+    await settle()
+    expect(handle.element!.getAttribute('data-moonclerk-state')).toBe('loading')
+    handle.destroy()
+    expect(handle.element!.hasAttribute('data-moonclerk-state')).toBe(false)
+  })
+
   test('the fallback link carries the cid before anything loads', async () => {
     const handle = await lazy('visible')
     await settle()
@@ -137,6 +147,35 @@ describe('load="click"', () => {
     expect(link.hidden).toBe(true)
     // The browser's own [hidden] rule loses to any rule of the page's; the button look must not apply.
     expect(getComputedStyle(link).display).not.toBe('inline-block')
+  })
+
+  test('data-moonclerk-state says waiting until the click, loading after it, then displayed', async () => {
+    const handle = await lazy('click')
+    const state = () => handle.element!.getAttribute('data-moonclerk-state')
+    expect(state()).toBe('waiting')
+    // A click meant for a new tab is no intent here.
+    click(handle.element!.querySelector('a')!, { ctrlKey: true })
+    await settle()
+    expect(state()).toBe('waiting')
+    click(handle.element!.querySelector('a')!)
+    await settle()
+    expect(state()).toBe('loading')
+    arrive(scripts[0])
+    await handle.displayed
+    expect(state()).toBe('displayed')
+  })
+
+  test('a checkout that failed while it waited stays failed when the payer clicks', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-load="click"></div>'), {
+      embedSrc: EMBED_SRC,
+      cid: () => Promise.reject(new Error('401')),
+    })
+    await setUp(handle)
+    await expect(handle.displayed).rejects.toMatchObject({ reason: 'cid-unavailable' })
+    click(handle.element!.querySelector('a')!)
+    await settle()
+    expect(handle.element!.getAttribute('data-moonclerk-state')).toBe('error')
   })
 
   test('when the checkout fails after the click, the link works again', async () => {
@@ -217,7 +256,7 @@ test('an unknown load mode is an invalid-config error naming the attribute', asy
   const handle = await lazy('lazy', { wait: false })
   await expect(handle.displayed).rejects.toMatchObject({
     reason: 'invalid-config',
-    message: '<div>: load (data-moonclerk-load) must be eager, visible or click, got "lazy"',
+    message: '<div> (form a1): load (data-moonclerk-load) must be eager, visible or click, got "lazy"',
   })
 })
 

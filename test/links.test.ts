@@ -67,7 +67,7 @@ test('a cid that cannot be had leaves the link working and says why', async () =
   decorateLinks()
   await settle()
   expect(href('a')).toBe('https://app.moonclerk.com/pay/a1')
-  expect(events).toMatchObject([{ type: 'moonclerk:error', detail: { token: 'a1', reason: 'cid-unavailable', message: '<a#pay>: the cid function failed: Error: 401' } }])
+  expect(events).toMatchObject([{ type: 'moonclerk:error', detail: { token: 'a1', reason: 'cid-unavailable', message: '<a#pay> (form a1): the cid function failed: Error: 401' } }])
 })
 
 test('a mounted checkout records its cid for the double check', async () => {
@@ -96,8 +96,8 @@ test('a link leaves out what a template rendered unusable, with a warning, and k
   await settle()
   expect(href('#pay')).toBe('https://app.moonclerk.com/pay/8h7frjfytj?name=Leon')
   expect(warned.mock.calls.map((call) => call[0])).toStrictEqual([
-    '[moonclerk-checkout] <a#pay>: cid (data-moonclerk-cid) is empty: the checkout runs without a custom id',
-    '[moonclerk-checkout] <a#pay>: amountCents (data-moonclerk-amount-cents) must be a positive integer, got "10.00": left out',
+    '[moonclerk-checkout] <a#pay> (form 8h7frjfytj): cid (data-moonclerk-cid) is empty: the checkout runs without a custom id',
+    '[moonclerk-checkout] <a#pay> (form 8h7frjfytj): amountCents (data-moonclerk-amount-cents) must be a positive integer, got "10.00": left out',
   ])
   expect(events).toStrictEqual([])
 })

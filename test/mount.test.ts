@@ -259,7 +259,8 @@ describe('errors', () => {
     const { el, error, logged, event } = await failure(markup)
     expect(error.reason).toBe(reason)
     expect(error.message).toMatch(message)
-    expect(error.message).toMatch(/^<div>: /)
+    // The form's token names the checkout, though the element has no id (and this one is no valid token).
+    expect(error.message.startsWith(`<div> (form ${el.getAttribute('data-moonclerk-checkout')}): `)).toBe(true)
     expect(el.getAttribute('data-moonclerk-state')).toBe('error')
     expect(event).toMatchObject({ target: el, detail: { reason, message: error.message } })
     expect(logged).toHaveBeenCalledTimes(1)
@@ -269,7 +270,7 @@ describe('errors', () => {
 
   test('invalid-config for a bad timeout, naming the script attribute, before embed.js is requested; the link leads to the form', async () => {
     const { error, el, scripts } = await failure('<div id="pay" data-moonclerk-checkout="a1"></div>', () => {}, { timeoutMs: 'soon', cid: '5' })
-    expect(error.message).toBe('<div#pay>: timeoutMs (data-moonclerk-timeout) must be a positive integer, got "soon"')
+    expect(error.message).toBe('<div#pay> (form a1): timeoutMs (data-moonclerk-timeout) must be a positive integer, got "soon"')
     expect(scripts).toHaveLength(0)
     expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1')
   })
@@ -307,7 +308,7 @@ describe('errors', () => {
     fail(scripts[0])
     const errors = await Promise.all(handles.map((handle) => handle.displayed.catch((error) => error)))
     expect(errors.map((error) => error.message)).toStrictEqual(
-      ['pa', 'pb', 'pc'].map((id) => `<div#${id}>: ${scripts[0].src} failed to load`),
+      [['pa', 'a1'], ['pb', 'b2'], ['pc', 'c3']].map(([id, token]) => `<div#${id}> (form ${token}): ${scripts[0].src} failed to load`),
     )
     expect(errors.map((error) => error.reason)).toStrictEqual(['script-load', 'script-load', 'script-load'])
     expect(new Set(errors).size).toBe(3)
@@ -377,7 +378,7 @@ describe('errors', () => {
     const [first, second] = mountAll()
     arrive(scripts[0])
     await first.displayed
-    await expect(second.displayed).rejects.toMatchObject({ reason: 'duplicate-token', message: expect.stringMatching(/^<div#second>: id mca1 is taken/) })
+    await expect(second.displayed).rejects.toMatchObject({ reason: 'duplicate-token', message: expect.stringMatching(/^<div#second> \(form a1\): id mca1 is taken/) })
     expect(el.querySelector('iframe')).not.toBeNull()
     expect(document.querySelectorAll('#mca1')).toHaveLength(1)
     // The payer of the second one keeps a link that still tracks them.
@@ -649,7 +650,7 @@ describe('templates that render empty or odd values: the checkout shows without 
   test('an empty cid attribute counts as absent, with a warning: the stock snippet would show the checkout too', async () => {
     const { opts, warnings, el } = await shown('<div id="pay" data-moonclerk-checkout="a1" data-moonclerk-cid=""></div>')
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%' })
-    expect(warnings).toStrictEqual(['[moonclerk-checkout] <div#pay>: cid (data-moonclerk-cid) is empty: the checkout runs without a custom id'])
+    expect(warnings).toStrictEqual(['[moonclerk-checkout] <div#pay> (form a1): cid (data-moonclerk-cid) is empty: the checkout runs without a custom id'])
     expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
   })
 
@@ -666,7 +667,7 @@ describe('templates that render empty or odd values: the checkout shows without 
     placeholder.setAttribute('data-moonclerk-' + attribute, value)
     const { opts, warnings, link } = await shown(placeholder.outerHTML)
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%' })
-    expect(warnings).toStrictEqual(['[moonclerk-checkout] <div>: ' + warning])
+    expect(warnings).toStrictEqual(['[moonclerk-checkout] <div> (form a1): ' + warning])
     expect(link.searchParams.has('amount_cents')).toBe(false)
   })
 
@@ -675,14 +676,14 @@ describe('templates that render empty or odd values: the checkout shows without 
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
     expect(warnings).toHaveLength(2)
     expect(warnings[1]).toBe(
-      '[moonclerk-checkout] <div>: email (data-moonclerk-email) must be free of " # % & + ; < >, control characters and end spaces to be embedded, got "leon+tag@example.com": left out of the embedded checkout, the link carries it',
+      '[moonclerk-checkout] <div> (form a1): email (data-moonclerk-email) must be free of " # % & + ; < >, control characters and end spaces to be embedded, got "leon+tag@example.com": left out of the embedded checkout, the link carries it',
     )
     expect([link.searchParams.get('name'), link.searchParams.get('email')]).toStrictEqual(['A&B', 'leon+tag@example.com'])
   })
 
   test('values that look percent-encoded get a warning: they go to MoonClerk as given', async () => {
     const { opts, warnings } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-name="Leon%20Bridges" data-moonclerk-cid="7"></div>')
-    expect(warnings[0]).toBe('[moonclerk-checkout] <div>: name (data-moonclerk-name) "Leon%20Bridges" looks percent-encoded: values are not decoded, pass them as they are')
+    expect(warnings[0]).toBe('[moonclerk-checkout] <div> (form a1): name (data-moonclerk-name) "Leon%20Bridges" looks percent-encoded: values are not decoded, pass them as they are')
     // `%` is among what embed.js would alter: the name is left out of the embed too.
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
   })
@@ -728,8 +729,8 @@ describe('custom fields', () => {
     await handle.displayed
     expect(FakeEmbed.created[0].fields).toStrictEqual({ 'fields[interests][]': 'music' })
     expect(warned.mock.calls.map((call) => call[0])).toStrictEqual([
-      '[moonclerk-checkout] <div#pay>: fields (data-moonclerk-fields): fields[interests][] has several values: the embedded checkout gets the last, "music"; the link carries them all',
-      '[moonclerk-checkout] <div#pay>: fields (data-moonclerk-fields): fields[note] must be free of " # % & + ; < >, control characters and end spaces to be embedded, got "A&B": left out of the embedded checkout, the link carries it',
+      '[moonclerk-checkout] <div#pay> (form a1): fields (data-moonclerk-fields): fields[interests][] has several values: the embedded checkout gets the last, "music"; the link carries them all',
+      '[moonclerk-checkout] <div#pay> (form a1): fields (data-moonclerk-fields): fields[note] must be free of " # % & + ; < >, control characters and end spaces to be embedded, got "A&B": left out of the embedded checkout, the link carries it',
     ])
   })
 })
