@@ -1,6 +1,6 @@
 // A page with a strict, nonce-based CSP (no unsafe-inline, no unsafe-eval): the library's own tag
 // carries the nonce, the library injects embed.js with it, and nothing is blocked.
-import { countEmbedRequests, cspConsoleMessages, expect, recordedEvents, standInDisplays, test } from './helpers'
+import { consoleMessages, countEmbedRequests, cspConsoleMessages, expect, recordedEvents, standInDisplays, test } from './helpers'
 
 declare global {
   interface Window {
@@ -53,6 +53,32 @@ test('a CSP that does not allow embed.js: script-load, the link to the hosted ch
   await expect(eager.getByRole('link')).toHaveAttribute('href', /\/pay\/8h7frjfytj\?cid=234$/)
   // The only violation is the blocked embed.js: nothing of the library itself (no inline script or style).
   expect(await page.evaluate(() => window.__cspViolations)).toEqual([expect.stringMatching(/^script-src(-elem)? blocked http:\/\/127\.0\.0\.2:9\/assets\/embed\.js/)])
+})
+
+test('Trusted Types required: an embedSrc given to one call gets neither the policy nor the nonce, and never runs', async ({ page }) => {
+  const errors = consoleMessages(page, 'error')
+  await page.goto('/e2e/csp-trusted-types.html')
+  await expect(page.locator('#eager')).toHaveAttribute('data-moonclerk-state', 'displayed')
+  const outcome = await page.evaluate(async () => {
+    const api = (window as unknown as { MoonClerkCheckout: Record<string, (...args: unknown[]) => unknown> }).MoonClerkCheckout
+    // As on a page whose checkouts have not loaded embed.js yet: the loader would otherwise use the one defined.
+    delete (window as { MoonclerkEmbed?: unknown }).MoonclerkEmbed
+    // A script of the standin's origin that would run, were it loaded: its delay switch makes it another URL.
+    const other = new URL('/assets/embed.js?delay=1', document.querySelector<HTMLScriptElement>('script[data-moonclerk-embed-src]')!.dataset.moonclerkEmbedSrc).href
+    const loaded = await (api.loadEmbedScript({ embedSrc: other }) as Promise<unknown>).then(
+      () => 'loaded',
+      (error: { reason: string }) => error.reason,
+    )
+    const target = document.body.appendChild(document.createElement('div'))
+    const handle = api.mount(target, { token: 'p5w3n8vd1c', embedSrc: other }) as { displayed: Promise<void> }
+    const mounted = await handle.displayed.then(
+      () => 'displayed',
+      (error: { reason: string }) => error.reason,
+    )
+    return { loaded, mounted, scripts: [...document.scripts].filter((script) => script.src.includes('delay=1')).length }
+  })
+  expect(outcome).toStrictEqual({ loaded: 'invalid-config', mounted: 'invalid-config', scripts: 0 })
+  expect(errors).toContainEqual(expect.stringMatching(/must be the page-wide embed\.js URL/))
 })
 
 test('Trusted Types required: embed.js goes through the moonclerk-checkout policy, without a violation', async ({ page }) => {

@@ -1,3 +1,4 @@
+import { pageOptions } from './config.js'
 import { appendToHead, createElement, fromDocument } from './dom.js'
 import { checkoutError } from './events.js'
 import { invalid, positiveInteger, secureUrl } from './opts.js'
@@ -31,9 +32,23 @@ function scriptUrl(src: string): string {
  * src to the page, reuses one already there (a stock snippet left in place), and forgets a failed
  * load so that a later call tries again.
  */
+/**
+ * The embed.js URL the site set page-wide: the default, our script tag, the global config or
+ * configure(). Only it gets the Trusted Types policy and the page's nonce: a URL given to one call
+ * (`mount(el, { embedSrc })`, `loadEmbedScript()`) may come from anywhere the page's code reads.
+ */
+function pageWideSrc(): string {
+  try {
+    return secureUrl('embedSrc', pageOptions().embedSrc || DEFAULTS.embedSrc).href
+  } catch {
+    return ''
+  }
+}
+
 // Async, so that an unusable src rejects rather than throws.
 export async function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
   const src = secureUrl('embedSrc', options.embedSrc || DEFAULTS.embedSrc).href
+  const pageWide = src == pageWideSrc()
   const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs || DEFAULTS.timeoutMs)
   const loads = page.loads
   if (!loads.has(src)) {
@@ -45,9 +60,14 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
       const ours = !script
       if (!script) {
         script = createElement('script')
-        script.src = scriptUrl(src)
+        try {
+          // Another URL goes in as a plain string, which a page that requires Trusted Types refuses.
+          script.src = pageWide ? scriptUrl(src) : src
+        } catch {
+          invalid('embedSrc', src, "the page-wide embed.js URL (our script tag's, the global config's or configure()'s) on a page that requires Trusted Types")
+        }
         script.async = true
-        if (options.nonce) script.setAttribute('nonce', options.nonce)
+        if (options.nonce && pageWide) script.setAttribute('nonce', options.nonce)
       }
       // A script fires load or error once, but a late one may follow a timeout: only the first outcome counts.
       let settled = false

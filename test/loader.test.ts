@@ -1,4 +1,5 @@
 import { afterEach, expect, test, vi } from 'vitest'
+import { configure } from '../src/config'
 import { loadEmbedScript } from '../src/loader'
 import { arrive, captureScripts, fail, FakeEmbed, EMBED_SRC, settle } from './helpers'
 
@@ -42,10 +43,43 @@ test('a relative src is resolved against the page', () => {
   expect(scripts[0].src).toBe('https://shop.example/assets/embed.js?v=1')
 })
 
-test('the injected script carries the nonce', () => {
+test('the injected script carries the nonce, for the page-wide embed.js URL', () => {
   const scripts = captureScripts()
+  configure({ embedSrc: EMBED_SRC })
   loadEmbedScript({ embedSrc: EMBED_SRC, nonce: 'r4nd0m' })
   expect(scripts[0].getAttribute('nonce')).toBe('r4nd0m')
+})
+
+test("another URL, given to one call, loads without the page's nonce", () => {
+  const scripts = captureScripts()
+  configure({ embedSrc: EMBED_SRC })
+  loadEmbedScript({ embedSrc: 'https://cdn.example/other/embed.js', nonce: 'r4nd0m' })
+  expect(scripts[0].src).toBe('https://cdn.example/other/embed.js')
+  expect(scripts[0].hasAttribute('nonce')).toBe(false)
+})
+
+test('a page that requires Trusted Types refuses another URL: invalid-config, and no script is added', async () => {
+  const scripts = captureScripts()
+  configure({ embedSrc: EMBED_SRC })
+  // As Chromium does under require-trusted-types-for 'script': a plain string as a script's src throws.
+  vi.stubGlobal('trustedTypes', { createPolicy: (_: string, rules: { createScriptURL(url: string): string }) => ({ createScriptURL: (url: string) => ({ trusted: rules.createScriptURL(url), toString: () => url }) }) })
+  const setter = vi.spyOn(HTMLScriptElement.prototype, 'src', 'set')
+  setter.mockImplementation(function (this: HTMLScriptElement, value: string) {
+    if (typeof value == 'string') throw new TypeError("This document requires 'TrustedScriptURL' assignment.")
+    this.setAttribute('src', String(value))
+  })
+  try {
+    await expect(loadEmbedScript({ embedSrc: 'https://evil.example/embed.js' })).rejects.toMatchObject({
+      reason: 'invalid-config',
+      message: expect.stringMatching(/embedSrc .*must be the page-wide embed\.js URL/),
+    })
+    expect(scripts).toStrictEqual([])
+    loadEmbedScript({ embedSrc: EMBED_SRC })
+    expect(scripts.map((script) => script.getAttribute('src'))).toStrictEqual([EMBED_SRC])
+  } finally {
+    setter.mockRestore()
+    vi.unstubAllGlobals()
+  }
 })
 
 test('a load error rejects with script-load, removes the dead tag, and the next call tries again', async () => {
@@ -152,13 +186,14 @@ test('under Trusted Types the src goes through one policy named moonclerk-checko
   })
   const globalsBefore = Object.getOwnPropertySymbols(window).length
   try {
+    configure({ embedSrc: 'https://cdn.example/2/embed.js' })
     loadEmbedScript({ embedSrc: EMBED_SRC })
     loadEmbedScript({ embedSrc: 'https://cdn.example/2/embed.js' })
     expect(created).toStrictEqual(['moonclerk-checkout'])
-    expect(scripts.map((script) => script.src)).toHaveLength(2)
-    expect(scripts[1].src).toMatch(/^https:\/\/cdn\.example\/\d+\/embed\.js$/)
-    // Were the policy reached, it would still refuse any URL the loader did not check and load.
-    for (const url of ['data:text/javascript,alert(1)', 'javascript:alert(1)', 'http://cdn.example/embed.js', 'https://evil.example/x.js'])
+    expect(scripts.map((script) => script.src)).toStrictEqual([EMBED_SRC, 'https://cdn.example/2/embed.js'])
+    // Were the policy reached, it would still refuse any URL the loader did not check and load,
+    // and the URL given to one call was never approved: only the page-wide one.
+    for (const url of ['data:text/javascript,alert(1)', 'javascript:alert(1)', 'http://cdn.example/embed.js', 'https://evil.example/x.js', EMBED_SRC])
       expect(() => rules!.createScriptURL(url), url).toThrow(/embedSrc \(data-moonclerk-embed-src\) must be a URL the loader checked/)
     expect(rules!.createScriptURL(scripts[1].src)).toBe(scripts[1].src)
     expect(Object.getOwnPropertySymbols(window)).toHaveLength(globalsBefore)
