@@ -44,6 +44,15 @@ test('elements named like the document members the library uses (head, baseURI, 
   expect((await recordedEvents(page)).map((event) => event.type)).toEqual(['moonclerk:display', 'moonclerk:display'])
 })
 
+test("a success page declared by a form whose controls are named getAttribute, setAttribute, removeAttribute: the return, its state and the page's checkout all work", async ({ page }) => {
+  await page.goto('/e2e/clobbered-success.html')
+  await expect(page.locator('#eager')).toHaveAttribute('data-moonclerk-state', 'displayed')
+  // Read through Element's prototype: Playwright's own toHaveAttribute() would meet the shadowing control.
+  const payment = () => page.evaluate(() => Element.prototype.getAttribute.call(document.getElementById('declared'), 'data-moonclerk-payment'))
+  await expect.poll(payment).toBe('unconfirmed')
+  expect((await recordedEvents(page)).map((event) => event.type)).toStrictEqual(['moonclerk:return', 'moonclerk:unconfirmed', 'moonclerk:display'])
+})
+
 test('strict CSP and Trusted Types: an injected <script data-moonclerk-checkout> loads nothing, links nowhere, and the real checkout works', async ({ page }) => {
   const warnings = consoleMessages(page, 'warning')
   const violations = cspConsoleMessages(page)

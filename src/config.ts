@@ -1,3 +1,4 @@
+import { attributeOf } from './dom.js'
 import { page } from './page.js'
 import { attributeName, DEFAULTS, keysOn, SCRIPT_PARSERS, type OptionKey } from './schema.js'
 import type { CheckoutOptions, GlobalConfig } from './types.js'
@@ -8,7 +9,7 @@ export type ResolvedOptions = CheckoutOptions & GlobalConfig & { [K in keyof typ
 function attributes(element: Element, keys: OptionKey[]): Record<string, string> {
   const options: Record<string, string> = {}
   for (const key of keys) {
-    const value = element.getAttribute(attributeName(key))
+    const value = attributeOf(element, attributeName(key))
     if (value != null) options[key] = value
   }
   return options

@@ -3,7 +3,7 @@
 // asks the server's status endpoint (`createWebhookHandler` answers `GET ?cid=`) until it says
 // paid, with a pause that grows from 1 s to 5 s, for `confirmWithinMs` of visible time. Public
 // integrations poll their own API every 2 s; this asks less once the first seconds have passed.
-import { fromDocument, listenOn, stopListening } from './dom.js'
+import { fromDocument, listenOn, removeAttributeOf, setAttributeOn, stopListening } from './dom.js'
 import { dispatch, LOG_PREFIX } from './events.js'
 import { invalid, positiveInteger, secureUrl } from './opts.js'
 import { page } from './page.js'
@@ -27,7 +27,8 @@ export interface ConfirmOptions {
 function statusUrl(value: string, cid: string, fromMarkup?: boolean): URL {
   let url: URL | null = null
   try {
-    url = new URL(value, fromDocument('baseURI'))
+    // Against the address, not baseURI: an injected `<base href>` must not move the question elsewhere.
+    url = new URL(value, location.href)
   } catch {
     // Reported below.
   }
@@ -44,18 +45,17 @@ type Answer = { paid?: unknown; kind?: unknown }
 type Outcome = { answer?: Answer; reason?: UnconfirmedDetail['reason']; status?: number; problem?: string }
 
 /** One question to the status endpoint: an outcome when it ends the asking, else nothing (ask again). */
-async function askOnce(url: URL): Promise<Outcome | void> {
-  const controller = new AbortController()
-  const limit = setTimeout(() => controller.abort(), REQUEST_LIMIT_MS)
+async function askOnce(url: URL, signal: AbortSignal): Promise<Outcome | void> {
   let response: Response | null = null
   let answer: Answer | null = null
   try {
-    response = await fetch(url.href, { headers: { Accept: 'application/json' }, cache: 'no-store', signal: controller.signal })
+    // Same-origin: a redirect elsewhere fails rather than carry the cid along.
+    const mode = url.origin == location.origin ? 'same-origin' : 'cors'
+    response = await fetch(url.href, { headers: { Accept: 'application/json' }, cache: 'no-store', mode, signal })
     answer = await response.json()
   } catch {
     // The network, a request over its limit (asked again), or no JSON (judged below).
   }
-  clearTimeout(limit)
   const status = response ? response.status : 0
   const where = url.origin + url.pathname
   // A 4xx will not change by asking again (a cid the server refuses, a wrong URL), nor will a 200
@@ -67,39 +67,46 @@ async function askOnce(url: URL): Promise<Outcome | void> {
 }
 
 /**
- * Asks `url` at once, then after pauses growing from 1 s to 5 s, and once more when `withinMs`
- * is up; not while the page is hidden (it asks at once when shown). Calls `end` once. Returns stop.
+ * Asks `url` at once, then after pauses growing from 1 s to 5 s, and once more when `withinMs` of
+ * visible time have passed; not while the page is hidden (it asks at once when shown). Calls `end`
+ * once. Returns what stops it.
  */
 function keepAsking(url: URL, withinMs: number, end: (outcome: Outcome) => void): () => void {
-  // Counted in the pauses waited, which only run while the page is visible: a payer who switched
-  // tabs is not told "unconfirmed" on coming back.
-  let waitedMs = 0
-  let pauseMs = 0
+  // Only time the page is visible counts: a payer who switched tabs is not told "unconfirmed" on coming back.
+  let [spentMs, pauseMs, stopped] = [0, 0, false]
+  let visibleSince: number | null = hidden() ? null : Date.now()
+  const elapsed = () => spentMs + (visibleSince == null ? 0 : Date.now() - visibleSince)
   let timer: ReturnType<typeof setTimeout> | undefined
-  let asking = false
-  let stopped = false
+  let asking: AbortController | null = null
   const stop = () => {
     stopped = true
     clearTimeout(timer)
+    asking?.abort()
     stopListening(document, 'visibilitychange', onVisibility)
   }
-  const finish = (outcome: Outcome) => (stop(), end(outcome))
   async function ask() {
-    asking = true
-    const outcome = await askOnce(url)
-    asking = false
+    const controller = (asking = new AbortController())
+    const limit = setTimeout(() => controller.abort(), REQUEST_LIMIT_MS)
+    const outcome = await askOnce(url, controller.signal)
+    clearTimeout(limit)
+    asking = null
     if (stopped) return
-    if (outcome) return finish(outcome)
+    if (outcome) return stop(), end(outcome)
     if (hidden()) return
-    const leftMs = withinMs - waitedMs
-    if (leftMs <= 0) return finish({ reason: 'timeout' })
-    pauseMs = Math.min(pauseMs ? pauseMs * 1.5 : FIRST_PAUSE_MS, LAST_PAUSE_MS, leftMs)
-    waitedMs += pauseMs
-    timer = setTimeout(ask, pauseMs)
+    const leftMs = withinMs - elapsed()
+    if (leftMs <= 0) return stop(), end({ reason: 'timeout' })
+    pauseMs = Math.min(pauseMs ? pauseMs * 1.5 : FIRST_PAUSE_MS, LAST_PAUSE_MS)
+    timer = setTimeout(ask, Math.min(pauseMs, leftMs))
   }
   function onVisibility() {
     clearTimeout(timer)
-    if (!hidden() && !asking) ask()
+    if (hidden()) {
+      if (visibleSince != null) spentMs += Date.now() - visibleSince
+      visibleSince = null
+    } else if (visibleSince == null) {
+      visibleSince = Date.now()
+      if (!asking) ask()
+    }
   }
   listenOn(document, 'visibilitychange', onVisibility)
   ask()
@@ -109,12 +116,14 @@ function keepAsking(url: URL, withinMs: number, end: (outcome: Outcome) => void)
 /**
  * Asks the status endpoint about `cid` and marks `marks` with the state. Ends with
  * `moonclerk:paid` or `moonclerk:unconfirmed` on `document` (after a `moonclerk:error` when the
- * endpoint refuses or the options are unusable). A later call stops an earlier one.
+ * endpoint refuses or the options are unusable). A later call stops an earlier one and clears its state.
  */
 export function confirmPayment(cid: string | null, options: ConfirmOptions, marks: Element[]): void {
   page.stopConfirming()
-  const mark = (state: PaymentState) => marks.forEach((element) => element.setAttribute(PAYMENT_ATTRIBUTE, state))
+  const mark = (state: PaymentState) => marks.forEach((element) => setAttributeOn(element, PAYMENT_ATTRIBUTE, state))
+  const unmark = () => marks.forEach((element) => removeAttributeOf(element, PAYMENT_ATTRIBUTE))
   const end = ({ answer, reason = 'error', status, problem }: Outcome) => {
+    page.stopConfirming = unmark
     if (answer) {
       const { kind } = answer
       mark('paid')
@@ -127,14 +136,17 @@ export function confirmPayment(cid: string | null, options: ConfirmOptions, mark
       dispatch(document, 'moonclerk:error', { token: '', reason: 'confirm-failed', message })
     }
     mark('unconfirmed')
-    dispatch(document, 'moonclerk:unconfirmed', { customId: cid, reason, status: status || null })
+    page.unconfirmed = { customId: cid, reason, status: status || null }
+    dispatch(document, 'moonclerk:unconfirmed', page.unconfirmed)
   }
   try {
     const withinMs = positiveInteger('confirmWithinMs', options.confirmWithinMs)
     if (!cid) return end({ reason: 'no-cid' })
     const url = statusUrl(options.confirmUrl, cid, options.fromMarkup)
+    if (typeof fetch != 'function') return end({ problem: 'this browser has no fetch() to ask with' })
     mark('pending')
-    page.stopConfirming = keepAsking(url, withinMs, end)
+    const stop = keepAsking(url, withinMs, end)
+    page.stopConfirming = () => (stop(), unmark())
   } catch (error) {
     end({ problem: (error as CheckoutError).message })
   }

@@ -45,10 +45,24 @@ function pageWideSrc(): string {
   }
 }
 
+/** The script element for `src`: through the policy and with the nonce only when `src` is the page-wide URL. */
+function newScript(src: string, nonce?: string): HTMLScriptElement {
+  const pageWide = src == pageWideSrc()
+  const script = createElement('script')
+  try {
+    // Another URL goes in as a plain string, which a page that requires Trusted Types refuses.
+    script.src = pageWide ? scriptUrl(src) : src
+  } catch {
+    invalid('embedSrc', src, "the page-wide embed.js URL (our script tag's, the global config's or configure()'s) on a page that requires Trusted Types")
+  }
+  script.async = true
+  if (nonce && pageWide) script.setAttribute('nonce', nonce)
+  return script
+}
+
 // Async, so that an unusable src rejects rather than throws.
 export async function loadEmbedScript(options: LoadOptions = {}): Promise<MoonclerkEmbedConstructor> {
   const src = secureUrl('embedSrc', options.embedSrc || DEFAULTS.embedSrc).href
-  const pageWide = src == pageWideSrc()
   const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs || DEFAULTS.timeoutMs)
   const loads = page.loads
   if (!loads.has(src)) {
@@ -58,17 +72,7 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
       if (ready()) return resolve(window.MoonclerkEmbed!)
       let script = [...fromDocument('scripts')].find((s) => s.src == src)
       const ours = !script
-      if (!script) {
-        script = createElement('script')
-        try {
-          // Another URL goes in as a plain string, which a page that requires Trusted Types refuses.
-          script.src = pageWide ? scriptUrl(src) : src
-        } catch {
-          invalid('embedSrc', src, "the page-wide embed.js URL (our script tag's, the global config's or configure()'s) on a page that requires Trusted Types")
-        }
-        script.async = true
-        if (options.nonce && pageWide) script.setAttribute('nonce', options.nonce)
-      }
+      if (!script) script = newScript(src, options.nonce)
       // A script fires load or error once, but a late one may follow a timeout: only the first outcome counts.
       let settled = false
       const settle = (error?: CheckoutError) => {

@@ -1,5 +1,6 @@
 // The tab's memory (sessionStorage): the cids this tab sent into checkouts, and the returns it has
 // reported, so that a return can say whether its cid is one of ours and whether it is repeated.
+import { page } from './page.js'
 import type { ReturnDetail, ReturnValues } from './types.js'
 
 const STORAGE_PREFIX = 'moonclerk-checkout:'
@@ -16,6 +17,9 @@ function remembered(list: string): string[] {
 
 function remember(list: string, value: string): void {
   const values = remembered(list)
+  // What the tab had sent before this page sent anything: a success page that also shows a
+  // checkout must not take its own cid for the one that came back.
+  if (list == 'cids') page.cidsBefore = page.cidsBefore || values
   // Ten checkouts with one cid write once, not ten times.
   if (values[values.length - 1] == value) return
   try {
@@ -29,8 +33,8 @@ function remember(list: string, value: string): void {
 /** Writes down a cid this tab sends into a checkout. */
 export const rememberSentCid = (cid: string): void => remember('cids', cid)
 
-/** The cid this tab last sent into a checkout, if any. */
-export const lastSentCid = (): string | null => remembered('cids').pop() ?? null
+/** The cid this tab last sent into a checkout before this page, if any. */
+export const lastSentCid = (): string | null => (page.cidsBefore || remembered('cids')).slice(-1)[0] ?? null
 
 /**
  * Writes down a return, and says whether its cid is one this tab sent (`null`: nothing to compare)

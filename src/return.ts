@@ -2,12 +2,13 @@
 // embedded frame, the event, the cleaned address). Reading the URL is pure, in return-url.ts.
 import { merge, pageOptions, readAttributes, type ResolvedOptions } from './config.js'
 import { confirmPayment } from './confirm.js'
-import { fromDocument, listenOn, stopListening } from './dom.js'
+import { attributeOf, fromDocument, listenOn, stopListening } from './dom.js'
 import { dispatch, LOG_PREFIX } from './events.js'
 import { lastSentCid, rememberReturn } from './memory.js'
 import { page } from './page.js'
 import { filterQueries, parseReturn, returnParamNames } from './return-url.js'
-import type { PaidDetail, ReturnDetail, ReturnOptions } from './types.js'
+import { DEFAULTS } from './schema.js'
+import type { PaidDetail, ReturnDetail, ReturnOptions, UnconfirmedDetail } from './types.js'
 
 /** handleReturn()'s options: `url` to read instead of the address bar; `expect`, short for `expectReturn`. */
 export type HandleReturnOptions = ReturnOptions & { url?: string; expect?: boolean }
@@ -77,22 +78,22 @@ const RETURN_ATTRIBUTE = 'data-moonclerk-return'
  * The page's return settings, and the elements that show the payment's state. A page whose authors
  * write no script declares itself the success page with `data-moonclerk-return` on any element,
  * which may also carry `data-moonclerk-confirm-url` (this site's URLs only) and
- * `data-moonclerk-confirm-within`. Precedence: the page's options < that element < `options`.
+ * `data-moonclerk-confirm-within`: used where the site's own settings (script tag, global config,
+ * JavaScript) leave them unset, since markup may have been injected.
  */
 function successPage(options: HandleReturnOptions = {}) {
   const declaring = [...fromDocument('querySelectorAll').call(document, `[${RETURN_ATTRIBUTE}]`)].filter(
     // Our script tag's attribute is among the page's options; another script's is no one's.
-    (element) => !(element instanceof HTMLScriptElement) && element.getAttribute(RETURN_ATTRIBUTE) != 'false',
+    (element) => !(element instanceof HTMLScriptElement) && attributeOf(element, RETURN_ATTRIBUTE) != 'false',
   )
-  const fromElement = declaring.length ? readAttributes(declaring[0], ['confirmUrl', 'confirmWithinMs']) : {}
-  const merged: ResolvedOptions & HandleReturnOptions = merge(pageOptions(), fromElement, options)
+  const fromElement: ReturnOptions = declaring.length ? readAttributes(declaring[0], ['confirmUrl', 'confirmWithinMs']) : {}
+  const merged: ResolvedOptions & HandleReturnOptions = merge(pageOptions(), options)
+  const fromMarkup = merged.confirmUrl == null && fromElement.confirmUrl != null
+  if (fromMarkup) merged.confirmUrl = fromElement.confirmUrl
+  if (merged.confirmWithinMs == DEFAULTS.confirmWithinMs && fromElement.confirmWithinMs != null) merged.confirmWithinMs = fromElement.confirmWithinMs
   merged.expectReturn = !!(merged.expectReturn || options.expect || declaring.length)
-  return {
-    options: merged,
-    fromMarkup: options.confirmUrl == null && fromElement.confirmUrl != null,
-    // <html> as well, so a page's CSS can follow the state wherever the page was declared.
-    marks: [fromDocument('documentElement'), ...declaring],
-  }
+  // <html> as well, so a page's CSS can follow the state wherever the page was declared.
+  return { options: merged, fromMarkup, marks: [fromDocument('documentElement'), ...declaring] }
 }
 
 /**
@@ -115,11 +116,17 @@ function returnFromMemory(options: ReturnOptions): ReturnDetail | null {
  * `confirmUrl`, asks it whether the payment landed. Returns what it reported.
  */
 export function reportReturn(returned: ReturnDetail | null, options?: HandleReturnOptions): ReturnDetail | null {
+  // A single-page app's next route: what the last one confirmed is not this one's.
+  page.stopConfirming()
+  page.paid = page.unconfirmed = null
   const { options: settings, fromMarkup, marks } = successPage(options)
   const detail = returned || (settings.expectReturn ? returnFromMemory(settings) : null)
   if (!detail) return null
   announceReturn(detail, settings)
-  if (settings.confirmUrl) confirmPayment(detail.customId, { ...settings, confirmUrl: settings.confirmUrl, fromMarkup }, marks)
+  // Only where the page expects a return, and not for a cid this tab did not send while it sent
+  // others: a link to any page with someone else's `?custom_id=` must not show "paid" there.
+  if (settings.confirmUrl && settings.expectReturn && detail.cidMatches !== false)
+    confirmPayment(detail.customId, { ...settings, confirmUrl: settings.confirmUrl, fromMarkup }, marks)
   return detail
 }
 
@@ -133,7 +140,7 @@ export function handleReturn(options?: HandleReturnOptions): ReturnDetail | null
 }
 
 /** Calls `listener` with every `type` event on `document`, and once (asynchronously) with `missed`, one dispatched before. */
-function listenSticky<D>(type: 'moonclerk:return' | 'moonclerk:paid', missed: D | null, listener: (detail: D) => void): () => void {
+function listenSticky<D>(type: 'moonclerk:return' | 'moonclerk:paid' | 'moonclerk:unconfirmed', missed: D | null, listener: (detail: D) => void): () => void {
   if (typeof document == 'undefined') return () => {}
   const heard = (event: Event) => listener((event as CustomEvent<D>).detail)
   listenOn(document, type, heard)
@@ -152,3 +159,7 @@ export const onReturn = (listener: (detail: ReturnDetail) => void): (() => void)
 
 /** Calls `listener` once the success page's payment is confirmed, also when that happened before. Returns the unsubscribe. */
 export const onPaid = (listener: (detail: PaidDetail) => void): (() => void) => listenSticky('moonclerk:paid', page.paid, listener)
+
+/** The same for `moonclerk:unconfirmed`: the success page stopped asking without a payment. */
+export const onUnconfirmed = (listener: (detail: UnconfirmedDetail) => void): (() => void) =>
+  listenSticky('moonclerk:unconfirmed', page.unconfirmed, listener)

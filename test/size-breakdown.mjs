@@ -14,7 +14,7 @@ export const STUBS = {
   registration: `export const define = () => {}`,
   intent: `export const whenWanted = () => Promise.resolve()`,
   return: `export const takeReturn = () => null; export const reportReturn = () => null
-    export const handleReturn = () => null; export const onReturn = () => () => {}; export const onPaid = () => () => {}`,
+    export const handleReturn = () => null; export const onReturn = () => () => {}; export const onPaid = () => () => {}; export const onUnconfirmed = () => () => {}`,
   // The success page's confirmation (confirmUrl): the return without it.
   confirm: `export const confirmPayment = () => {}`,
   'return-url': `export const readReturn = () => null`,

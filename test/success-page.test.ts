@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { rememberOwnScript } from '../src/config'
 import { rememberSentCid } from '../src/memory'
-import { handleReturn, onPaid } from '../src/return'
+import { resetPage } from '../src/page'
+import { handleReturn, onPaid, onUnconfirmed } from '../src/return'
 import type { PaidDetail, ReturnDetail, UnconfirmedDetail } from '../src/types'
 import { scriptTag } from './helpers'
 
@@ -13,6 +14,12 @@ const TYPES = ['moonclerk:return', 'moonclerk:paid', 'moonclerk:unconfirmed', 'm
 const record = (event: Event) => heard.push([event.type, (event as CustomEvent).detail])
 const detailsOf = <T>(type: string) => heard.filter(([t]) => t == type).map(([, detail]) => detail as T)
 const paymentState = () => document.documentElement.getAttribute('data-moonclerk-payment')
+
+/** The checkout pages before this one sent these cids into checkouts (then the payer came here). */
+function sentEarlier(...cids: string[]) {
+  cids.forEach(rememberSentCid)
+  resetPage()
+}
 
 beforeEach(() => {
   heard = []
@@ -32,7 +39,7 @@ afterEach(() => {
 
 describe('a success page without placeholders: the tab memory', () => {
   test('a page that does not expect a return reports nothing without values in its URL', () => {
-    rememberSentCid('user-1')
+    sentEarlier('user-1')
     expect(handleReturn()).toBeNull()
     expect(heard).toStrictEqual([])
   })
@@ -44,8 +51,7 @@ describe('a success page without placeholders: the tab memory', () => {
     ['the global config', () => void (window.MoonClerkCheckoutConfig = { expectReturn: true }), undefined],
     ['our script tag', () => rememberOwnScript(scriptTag({ 'data-moonclerk-return': '' })), undefined],
   ])('declared by %s: reports the cid this tab last sent, from memory', (_, declare, options) => {
-    rememberSentCid('user-0')
-    rememberSentCid('user-1')
+    sentEarlier('user-0', 'user-1')
     declare()
     const detail = handleReturn(options)
     expect(detail).toStrictEqual({
@@ -61,7 +67,7 @@ describe('a success page without placeholders: the tab memory', () => {
   })
 
   test('data-moonclerk-return="false" declares nothing', () => {
-    rememberSentCid('user-1')
+    sentEarlier('user-1')
     document.body.innerHTML = '<main data-moonclerk-return="false"></main>'
     expect(handleReturn()).toBeNull()
   })
@@ -74,20 +80,20 @@ describe('a success page without placeholders: the tab memory', () => {
   })
 
   test('values in the URL win over the memory, and say so', () => {
-    rememberSentCid('user-1')
+    sentEarlier('user-1')
     history.replaceState(null, '', '/thanks?custom_id=user-1&checkout_token=tok9')
     expect(handleReturn({ expect: true })).toMatchObject({ customId: 'user-1', checkoutToken: 'tok9', cidMatches: true, source: 'url' })
   })
 
   test('placeholders MoonClerk left unfilled count as absent: the memory answers', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {})
-    rememberSentCid('user-1')
+    sentEarlier('user-1')
     history.replaceState(null, '', '/thanks?custom_id={{custom_id}}&checkout_token=')
     expect(handleReturn({ expect: true })).toMatchObject({ customId: 'user-1', source: 'memory' })
   })
 
   test('a reload of the success page is a repeated return', () => {
-    rememberSentCid('user-1')
+    sentEarlier('user-1')
     expect(handleReturn({ expect: true })!.repeated).toBe(false)
     expect(handleReturn({ expect: true })!.repeated).toBe(true)
   })
@@ -111,7 +117,7 @@ const PAID = { body: { paid: true, kind: 'payment' } }
 /** A success page that remembers `cid` and asks `confirmUrl`, with fake timers. */
 function successPage(attributes = `data-moonclerk-confirm-url="${ENDPOINT}"`, cid: string | null = 'sealed.cid-1') {
   vi.useFakeTimers()
-  if (cid) rememberSentCid(cid)
+  if (cid) sentEarlier(cid)
   document.body.innerHTML = `<main data-moonclerk-return ${attributes}></main>`
   return document.querySelector('main')!
 }
@@ -167,7 +173,7 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
     expect(paymentState()).toBe('unconfirmed')
   })
 
-  test('a network error, a 5xx and a request that hangs keep it waiting; then paid', async () => {
+  test('a network error and a 5xx keep it waiting; then paid', async () => {
     const fetch = serverAnswers(new TypeError('Failed to fetch'), { status: 503, body: 'busy' }, NOT_YET, PAID)
     successPage()
     handleReturn()
@@ -336,6 +342,129 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
       handleReturn()
       expect(await refused()).toStrictEqual([expect.stringMatching(/data-moonclerk-confirm-within.*positive integer/)])
     })
+  })
+
+  test('a page that shows its own checkout before it has parsed still reports the cid sent before it', () => {
+    sentEarlier('paid-cid')
+    // The success page's own upsell checkout, mounted while the page parses.
+    rememberSentCid('upsell-cid')
+    expect(handleReturn({ expect: true })).toMatchObject({ customId: 'paid-cid', source: 'memory', cidMatches: true })
+  })
+
+  test("asks this site's URLs in same-origin mode, so a redirect elsewhere fails instead of carrying the cid", async () => {
+    const fetch = serverAnswers(PAID)
+    successPage()
+    handleReturn()
+    expect(fetch.mock.calls[0][1]).toMatchObject({ mode: 'same-origin' })
+  })
+
+  test('an injected <base href> does not move a relative confirmUrl to another site', async () => {
+    const fetch = serverAnswers(PAID)
+    window.MoonClerkCheckoutConfig = { confirmUrl: ENDPOINT }
+    successPage('')
+    const base = document.head.appendChild(document.createElement('base'))
+    base.href = 'https://collector.example/'
+    try {
+      handleReturn()
+      expect(fetch.mock.calls[0][0]).toBe(`${location.origin}${ENDPOINT}?cid=sealed.cid-1`)
+    } finally {
+      base.remove()
+    }
+  })
+
+  test("the site's own settings win over a declaring element's, which markup may have injected", async () => {
+    const fetch = serverAnswers(NOT_YET)
+    window.MoonClerkCheckoutConfig = { confirmUrl: ENDPOINT, confirmWithinMs: 3000 }
+    successPage('data-moonclerk-confirm-url="/account/delete" data-moonclerk-confirm-within="1"')
+    handleReturn()
+    expect(fetch.mock.calls[0][0]).toBe(`${location.origin}${ENDPOINT}?cid=sealed.cid-1`)
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(paymentState()).toBe('pending')
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(paymentState()).toBe('unconfirmed')
+  })
+
+  test('a page that does not expect a return, or a cid this tab did not send while it sent others, is not confirmed', () => {
+    const fetch = serverAnswers(PAID)
+    vi.useFakeTimers()
+    window.MoonClerkCheckoutConfig = { confirmUrl: ENDPOINT }
+    history.replaceState(null, '', '/blog/post?custom_id=someone-else')
+    expect(handleReturn()).toMatchObject({ customId: 'someone-else', cidMatches: null })
+    sentEarlier('mine')
+    document.body.innerHTML = '<main data-moonclerk-return></main>'
+    expect(handleReturn()).toMatchObject({ customId: 'someone-else', cidMatches: false })
+    expect(fetch).not.toHaveBeenCalled()
+    expect(paymentState()).toBeNull()
+  })
+
+  test('only visible time counts, requests included: hidden twice for minutes, it still asks for the whole wait', async () => {
+    const visibility = vi.spyOn(Document.prototype, 'visibilityState', 'get').mockReturnValue('visible')
+    const fetch = serverAnswers(NOT_YET)
+    successPage(`data-moonclerk-confirm-url="${ENDPOINT}" data-moonclerk-confirm-within="4000"`)
+    handleReturn()
+    const toggle = (state: DocumentVisibilityState) => (visibility.mockReturnValue(state), document.dispatchEvent(new Event('visibilitychange')))
+    await vi.advanceTimersByTimeAsync(100)
+    toggle('hidden')
+    await vi.advanceTimersByTimeAsync(300_000)
+    toggle('visible')
+    await vi.advanceTimersByTimeAsync(1500)
+    toggle('hidden')
+    await vi.advanceTimersByTimeAsync(300_000)
+    toggle('visible')
+    // 1.6 s of 4 s visible so far.
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(paymentState()).toBe('pending')
+    await vi.advanceTimersByTimeAsync(500)
+    expect(paymentState()).toBe('unconfirmed')
+    expect(fetch.mock.calls.length).toBeGreaterThanOrEqual(4)
+  })
+
+  test('a single-page app leaving the success route stops the asking and clears its state; onPaid does not replay the old route', async () => {
+    const fetch = serverAnswers(NOT_YET)
+    successPage()
+    handleReturn()
+    expect(paymentState()).toBe('pending')
+    const firstSignal = fetch.mock.calls[0][1]!.signal!
+    document.body.innerHTML = ''
+    expect(handleReturn()).toBeNull()
+    expect(firstSignal.aborted).toBe(true)
+    expect(paymentState()).toBeNull()
+    await vi.advanceTimersByTimeAsync(120_000)
+    expect(fetch).toHaveBeenCalledTimes(1)
+    expect(detailsOf('moonclerk:unconfirmed')).toStrictEqual([])
+  })
+
+  test('after a paid route, a new return does not replay its onPaid', async () => {
+    serverAnswers(PAID)
+    successPage()
+    handleReturn()
+    await vi.advanceTimersByTimeAsync(0)
+    serverAnswers(NOT_YET)
+    handleReturn()
+    expect(paymentState()).toBe('pending')
+    const late = vi.fn()
+    onPaid(late)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(late).not.toHaveBeenCalled()
+  })
+
+  test('onUnconfirmed hears an end that came before it subscribed (no cid, at start-up)', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    successPage(undefined, null)
+    handleReturn()
+    const late = vi.fn()
+    onUnconfirmed(late)
+    await Promise.resolve()
+    expect(late).toHaveBeenCalledWith({ customId: null, reason: 'no-cid', status: null })
+  })
+
+  test('a browser without fetch(): confirm-failed, not a silent wait', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    vi.stubGlobal('fetch', undefined)
+    successPage()
+    handleReturn()
+    expect(detailsOf<{ message: string }>('moonclerk:error')[0].message).toMatch(/no fetch/)
+    expect(paymentState()).toBe('unconfirmed')
   })
 
   test('a page without confirmUrl asks nothing and sets no state', () => {
