@@ -20,3 +20,15 @@ export const listenOn = (target: EventTarget, type: string, listener: EventListe
 
 export const stopListening = (target: EventTarget, type: string, listener: EventListener): void =>
   EventTarget.prototype.removeEventListener.call(target, type, listener)
+
+/**
+ * `element.getAttribute(name)` as Element defines it: on an element the library did not create, a
+ * form's control named `getAttribute` (`<form><input name="getAttribute">`) shadows the method.
+ */
+export const attributeOf = (element: Element, name: string): string | null => Element.prototype.getAttribute.call(element, name)
+
+/** `element.setAttribute(name, value)`, unshadowed, for the same reason. */
+export const setAttributeOn = (element: Element, name: string, value: string): void => Element.prototype.setAttribute.call(element, name, value)
+
+/** `element.removeAttribute(name)`, unshadowed. */
+export const removeAttributeOf = (element: Element, name: string): void => Element.prototype.removeAttribute.call(element, name)

@@ -1,7 +1,7 @@
 // What this copy of the library remembers about the page, in one place: each module reads and
 // writes its part here rather than in module variables of its own. Tests start every case from a
 // fresh page (`resetPage()`), instead of working around state left by the one before.
-import type { CheckoutHandle, CheckoutOptions, GlobalConfig, MoonclerkEmbedConstructor, PaidDetail, ReturnDetail } from './types.js'
+import type { CheckoutHandle, CheckoutOptions, GlobalConfig, MoonclerkEmbedConstructor, PaidDetail, ReturnDetail, UnconfirmedDetail } from './types.js'
 
 export type ScriptUrlPolicy = { createScriptURL(url: string): string }
 
@@ -39,11 +39,14 @@ const freshPage = () => ({
   warnedScripts: new WeakSet<Element>(),
   /** The return reported on this page, for onReturn() listeners added after it. */
   announced: null as ReturnDetail | null,
-  /** The success page's confirmation, for onPaid() listeners added after it. */
+  /** The success page's confirmation and its end without one, for listeners added after them. */
   paid: null as PaidDetail | null,
-  /** Stops the success page's asking, so that a later handleReturn() starts afresh. */
+  unconfirmed: null as UnconfirmedDetail | null,
+  /** Stops the success page's asking and clears its state, so that a later handleReturn() starts afresh. */
   stopConfirming: () => {},
 })
+  /** The cids the tab's memory held before this page sent any (memory.ts). */
+  cidsBefore: null as string[] | null,
 
 export type Page = ReturnType<typeof freshPage>
 
