@@ -93,3 +93,14 @@ test('click mode says waiting until the click; console messages name the form', 
   await expect(page.locator('[data-moonclerk-checkout]')).toHaveAttribute('data-moonclerk-state', 'error')
   expect(errors.filter((text) => text.startsWith('[moonclerk-checkout]'))).toEqual([expect.stringMatching(/^\[moonclerk-checkout\] <div[^>]*> \(form p5w3n8vd1c\): /)])
 })
+
+test("a theme's a.button rule does not bring the hidden fallback link back above the checkout", async ({ page }) => {
+  await page.goto('/e2e/csp-on-screen.html')
+  const checkout = page.locator('#theme')
+  await expect(checkout).toHaveAttribute('data-moonclerk-state', 'displayed')
+  const frame = checkout.locator('iframe')
+  await expect(frame).toBeVisible()
+  await expect(checkout.getByRole('link', { name: 'Pay now', includeHidden: true })).toBeHidden()
+  expect(Math.abs((await boxOf(frame)).y - (await boxOf(checkout)).y)).toBeLessThanOrEqual(1)
+  await noCspViolations(page)
+})

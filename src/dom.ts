@@ -3,6 +3,7 @@
 // `document` itself, and an id or name does the same on `window` for what Window does not define
 // itself: a CMS page could otherwise stop every checkout. So the library takes the document's
 // members from Document's prototype, and EventTarget's methods from EventTarget's.
+import { page } from './page.js'
 
 /** `document[name]` as Document defines it, whatever elements the page names so. */
 export const fromDocument = <K extends keyof Document>(name: K): Document[K] => Reflect.get(Document.prototype, name, document)
@@ -10,6 +11,18 @@ export const fromDocument = <K extends keyof Document>(name: K): Document[K] => 
 /** `document.createElement(tag)`, unshadowed. */
 export const createElement = <K extends keyof HTMLElementTagNameMap>(tag: K): HTMLElementTagNameMap[K] =>
   fromDocument('createElement').call(document, tag) as HTMLElementTagNameMap[K]
+
+/**
+ * Adds a stylesheet to the page, once: a constructed one is CSSOM, not inline style, so pages with
+ * a strict CSP allow it. Where the browser has none, nothing.
+ */
+export function adoptSheet(css: string): void {
+  if (page.sheets.has(css) || !('adoptedStyleSheets' in Document.prototype)) return
+  page.sheets.add(css)
+  const sheet = new CSSStyleSheet()
+  sheet.replaceSync(css)
+  Reflect.set(Document.prototype, 'adoptedStyleSheets', [...fromDocument('adoptedStyleSheets'), sheet], document)
+}
 
 /** Adds `element` to the document's head (a preconnect hint, embed.js). */
 export const appendToHead = (element: Element): void => void fromDocument('head').appendChild(element)

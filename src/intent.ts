@@ -1,22 +1,13 @@
 // The lazy load modes, `visible` and `click`: a chunk of its own in the ES module build, fetched
 // only by a page that uses one.
-import { fromDocument } from './dom.js'
-import { page } from './page.js'
+import { adoptSheet } from './dom.js'
 import type { LoadMode } from './types.js'
 
-// A constructed stylesheet is CSSOM, not inline style: pages with a strict CSP allow it. `:where()`
-// keeps its specificity at zero, so any rule of the site's own wins. `:not([hidden])`: a page's
-// rule, even at zero specificity, beats the browser's own `[hidden]{display:none}`, and would keep
-// the button showing above the checkout once it is hidden.
-function styleButtons(): void {
-  if (page.buttonStyled || !('adoptedStyleSheets' in Document.prototype)) return
-  page.buttonStyled = true
-  const sheet = new CSSStyleSheet()
-  sheet.replaceSync(
-    ':where([data-moonclerk-button]:not([hidden])){display:inline-block;padding:.6em 1.2em;border-radius:.4em;background:#1f5fd6;color:#fff;font-weight:600;text-decoration:none}',
-  )
-  Reflect.set(Document.prototype, 'adoptedStyleSheets', [...fromDocument('adoptedStyleSheets'), sheet], document)
-}
+// The button look: `:where()` keeps its specificity at zero, so any rule of the site's own wins.
+// `:not([hidden])`: a page's rule, even at zero specificity, beats the browser's own
+// `[hidden]{display:none}`, and would keep the button showing above the checkout once it is hidden.
+const BUTTON =
+  ':where([data-moonclerk-button]:not([hidden])){display:inline-block;padding:.6em 1.2em;border-radius:.4em;background:#1f5fd6;color:#fff;font-weight:600;text-decoration:none}'
 
 /**
  * Resolves when the payer wants the checkout: when it comes within 200px of the viewport
@@ -31,7 +22,7 @@ export function whenWanted(mode: LoadMode, element: HTMLElement, link: HTMLAncho
   element.addEventListener('focusin', warm, options)
   return new Promise((resolve) => {
     if (mode == 'click') {
-      styleButtons()
+      adoptSheet(BUTTON)
       link.setAttribute('data-moonclerk-button', '')
       onAbort(() => link.removeAttribute('data-moonclerk-button'))
       let wanted = false

@@ -33,7 +33,8 @@ const freshPage = () => ({
   scriptPolicy: undefined as ScriptUrlPolicy | undefined,
   /** Origins that have a preconnect hint. */
   hinted: new Set<string>(),
-  buttonStyled: false,
+  /** The constructed stylesheets added to the page, by their text: each once. */
+  sheets: new Set<string>(),
   /** Checkout links already decorated, and foreign `<script>` placeholders already warned about. */
   seenLinks: new WeakSet<Element>(),
   warnedScripts: new WeakSet<Element>(),

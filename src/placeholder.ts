@@ -1,13 +1,20 @@
 // What a checkout does inside its placeholder: the fallback link, MoonClerk's container, and the
 // fallback hidden while the checkout shows. Nodes the author (or a framework) made are never moved
 // or removed: only attributes change, and change back. Each registers its undoing with `onAbort`.
-import { createElement, fromDocument } from './dom.js'
+import { adoptSheet, createElement, fromDocument } from './dom.js'
 
 /** Registers what `destroy()` must undo; undone in reverse order. */
 export type OnAbort = (undo: () => void) => void
 
 /** Marks the container of ours that a checkout claimed, with its form's token. */
 const CONTAINER = 'data-moonclerk-container'
+
+/**
+ * Marks what hideFallback() hid. `hidden` is only the browser's own `display: none`, which any rule
+ * of the page's beats (a theme's `a.button { display: inline-block }` would keep the link above
+ * the checkout); an `!important` rule of ours, no ordinary one.
+ */
+const HIDDEN = 'data-moonclerk-hidden'
 
 const withoutQuery = (href: string) => href.split(/[?#]/)[0]
 
@@ -71,21 +78,26 @@ export function claimContainer(element: HTMLElement, token: string, onAbort: OnA
 /**
  * Hides the fallback (everything in the placeholder but the container) while the checkout shows,
  * without moving or removing a node: a framework's later updates must find its nodes where it
- * left them. Elements get `hidden`; text is emptied. Returns what shows them again (but what was
- * hidden already, or text the framework has rewritten meanwhile) and empties the container;
- * calling it twice is harmless.
+ * left them. Elements get `hidden` and `data-moonclerk-hidden` (see HIDDEN); text is emptied.
+ * Returns what shows them again (but what was hidden already, or text the framework has rewritten
+ * meanwhile) and empties the container; calling it twice is harmless.
  */
 export function hideFallback(element: HTMLElement, container: HTMLElement): () => void {
+  adoptSheet(`[${HIDDEN}]{display:none!important}`)
   const undo: Array<() => void> = []
+  const hide = (node: Element, show: () => void) => {
+    node.setAttribute(HIDDEN, '')
+    undo.push(() => (node.removeAttribute(HIDDEN), show()))
+  }
   for (const node of element.childNodes) {
     if (node == container) continue
     if (node instanceof HTMLElement && !node.hidden) {
       node.hidden = true
-      undo.push(() => (node.hidden = false))
+      hide(node, () => (node.hidden = false))
     } else if (node instanceof SVGElement && !node.hasAttribute('display')) {
       // An icon: SVG has no `hidden`, but a display attribute.
       node.setAttribute('display', 'none')
-      undo.push(() => node.removeAttribute('display'))
+      hide(node, () => node.removeAttribute('display'))
     } else if (node instanceof Text && node.data.trim()) {
       const text = node.data
       node.data = ''

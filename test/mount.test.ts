@@ -125,6 +125,25 @@ describe('a displayed checkout', () => {
     expect(linkOf(el).getAttribute('href')).toBe('https://app.moonclerk.com/pay/b2')
   })
 
+  test("a theme's rule (a.button { display: inline-block }) does not show the hidden fallback; destroy gives it back to the theme", async () => {
+    const { el, scripts } = page(
+      '<div data-moonclerk-checkout="a1"><a class="button" href="https://app.moonclerk.com/pay/a1">Pay now</a><svg class="icon"></svg></div><style>a.button, svg.icon { display: inline-block }</style>',
+    )
+    const [link, icon] = [linkOf(el), el.querySelector('svg')!]
+    const handle = mount(el)
+    arrive(scripts[0])
+    await handle.displayed
+    expect(link.hidden).toBe(true)
+    expect(getComputedStyle(link).display).toBe('none')
+    expect(getComputedStyle(icon).display).toBe('none')
+    // A rule of ours, never a style attribute: pages with a strict CSP refuse those.
+    expect(document.querySelectorAll('[style]')).toHaveLength(0)
+    handle.destroy()
+    expect(getComputedStyle(link).display).toBe('inline-block')
+    expect(getComputedStyle(icon).display).toBe('inline-block')
+    expect(el.innerHTML).toBe('<a class="button" href="https://app.moonclerk.com/pay/a1">Pay now</a><svg class="icon"></svg>')
+  })
+
   test('an SVG icon in the fallback is hidden too, and shown again', async () => {
     const { el, scripts } = page('<div data-moonclerk-checkout="a1"><svg width="16" height="16"></svg><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>')
     const icon = el.querySelector('svg')!
