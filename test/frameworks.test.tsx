@@ -2,23 +2,24 @@
 // React. The React and Vue components live in test/frameworks/, copied from the README; the last
 // test checks that every example here still matches the README, so the README stays true.
 import { readFileSync } from 'node:fs'
-import { act, StrictMode } from 'react'
+import { act, StrictMode, useRef } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createApp, h, nextTick, ref } from 'vue'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { mount } from '../src/index'
 import '../src/define'
-import type { MoonClerkCheckoutAttributes } from '../src/element'
+import type { MoonClerkCheckoutAttributes, MoonClerkCheckoutElement } from '../src/element'
 import { Checkout as ReactCheckout } from './frameworks/react'
 import { Checkout as VueCheckout } from './frameworks/vue'
 import { arrive, captureScripts, FakeEmbed, EMBED_SRC, settle } from './helpers'
 
 // The README's augmentation for React 19, whose JSX namespace lives in the module: without it,
-// <moonclerk-checkout> below does not compile.
+// <moonclerk-checkout> below does not compile; with React's own types in it, `ref`, `style`,
+// `className`, `suppressHydrationWarning` and the DOM's event props are React's.
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
-      'moonclerk-checkout': MoonClerkCheckoutAttributes
+      'moonclerk-checkout': MoonClerkCheckoutAttributes & HTMLAttributes<MoonClerkCheckoutElement> & RefAttributes<MoonClerkCheckoutElement>
     }
   }
 }
@@ -168,14 +169,67 @@ describe('<moonclerk-checkout> from React', () => {
     expect(el.innerHTML).toBe('')
     expect('mca1' in window).toBe(false)
   })
+
+  test("takes React 19's ref, style, className and suppressHydrationWarning, typed by the README's augmentation", async () => {
+    let element: MoonClerkCheckoutElement | null = null
+    const seen: Array<MoonClerkCheckoutElement | null> = []
+    function Page() {
+      const ref = useRef<MoonClerkCheckoutElement>(null)
+      element = ref.current
+      return (
+        <>
+          <moonclerk-checkout ref={ref} token="a1" cid={5} amount-cents={1000} load="click" className="pay" style={{ minHeight: 400 }} suppressHydrationWarning />
+          <moonclerk-checkout ref={(el) => void seen.push(el)} token="b2" id="second" onClick={(event) => void event.currentTarget.displayed} />
+        </>
+      )
+    }
+    const root = createRoot(newHost())
+    await act(() => root.render(<Page />))
+    await act(() => root.render(<Page />))
+    const [first, second] = document.querySelectorAll('moonclerk-checkout')
+    expect(element).toBe(first)
+    expect(seen[0]).toBe(second)
+    expect(first.className).toBe('pay')
+    expect(first.style.minHeight).toBe('400px')
+    expect(first.getAttribute('amount-cents')).toBe('1000')
+    await act(() => root.unmount())
+    expect(seen.at(-1)).toBeNull()
+
+    // What the augmentation refuses, as React's own types would.
+    const wrong = () => {
+      const input = useRef<HTMLInputElement>(null)
+      return [
+        // @ts-expect-error a ref to another element
+        <moonclerk-checkout ref={input} token="a1" />,
+        // @ts-expect-error React's style is an object
+        <moonclerk-checkout style="min-height: 400px" token="a1" />,
+        // @ts-expect-error a boolean
+        <moonclerk-checkout suppressHydrationWarning="yes" token="a1" />,
+        // @ts-expect-error not a load mode
+        <moonclerk-checkout load="lazy" token="a1" />,
+        // @ts-expect-error the token is required
+        <moonclerk-checkout className="pay" />,
+      ]
+    }
+    void wrong
+  })
 })
 
 test('the examples tested here are the README\'s, verbatim but for the package specifier', () => {
   const readme = readFileSync('README.md', 'utf8')
   const section = readme.slice(readme.indexOf('\n## Frameworks\n')).split(/\n##+ /)[1]
   const blocks = Array.from(section.matchAll(/```\w*\n([\s\S]*?)```/g), (match) => match[1])
-  // A new example in the README needs a test here, and a line in this list.
-  const homes = ['test/frameworks.test.tsx', 'test/frameworks/react.tsx', 'test/frameworks/vue.ts', 'test/frameworks.test.tsx']
+  // A new example in the README needs a test here, and a line in this list: the files that hold
+  // it (test/vue: a Vue app that installed the package, type-checked by `npm run test:vue`).
+  const homes = [
+    ['test/frameworks.test.tsx'],
+    ['test/frameworks/react.tsx'],
+    ['test/frameworks/vue.ts', 'test/vue/Checkout.ts'],
+    ['test/frameworks.test.tsx'],
+    ['test/vue/vite.config.ts'],
+    ['test/vue/env.d.ts'],
+    ['test/vue/CheckoutElement.vue'],
+  ]
   expect(blocks).toHaveLength(homes.length)
 
   // Lines compared trimmed (indentation differs), without blank lines and the type-error
@@ -186,16 +240,18 @@ test('the examples tested here are the README\'s, verbatim but for the package s
       .map((line) => line.trim().replace(/from '(?:\.\.\/)+src\/(\w+)'/, (_, entry) => `from 'moonclerk-checkout${entry == 'index' ? '' : '/' + entry}'`))
       .filter((line) => line && !line.startsWith('// @ts-expect-error'))
   blocks.forEach((block, i) => {
-    const home = lines(readFileSync(homes[i], 'utf8'))
-    const example = lines(block)
-    // Imports may be merged at the top of a test, and a test's assertions go between the lines
-    // of an example: the example's other lines must appear in order.
-    for (const line of example.filter((line) => line.startsWith('import '))) expect(home, homes[i]).toContain(line)
-    let at = 0
-    for (const line of example.filter((line) => !line.startsWith('import '))) {
-      const found = home.indexOf(line, at)
-      expect(found, `${homes[i]}: ${line}`).toBeGreaterThanOrEqual(at)
-      at = found + 1
+    for (const file of homes[i]) {
+      const home = lines(readFileSync(file, 'utf8'))
+      const example = lines(block)
+      // Imports may be merged at the top of a test, and a test's assertions go between the lines
+      // of an example: the example's other lines must appear in order.
+      for (const line of example.filter((line) => line.startsWith('import '))) expect(home, file).toContain(line)
+      let at = 0
+      for (const line of example.filter((line) => !line.startsWith('import '))) {
+        const found = home.indexOf(line, at)
+        expect(found, `${file}: ${line}`).toBeGreaterThanOrEqual(at)
+        at = found + 1
+      }
     }
   })
 })
