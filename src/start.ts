@@ -1,5 +1,6 @@
 import { pageOptions, rememberOwnScript } from './config.js'
 import { fromDocument, listenOn } from './dom.js'
+import { LOG_PREFIX } from './events.js'
 import { decorateLinks } from './links.js'
 import { mount, placeholders } from './mount.js'
 import { page, STARTED } from './page.js'
@@ -13,17 +14,35 @@ import { reportReturn, takeReturn } from './return.js'
  */
 function parsed(element: Element): boolean {
   const body = fromDocument('body')
-  for (let node: Node | null = element; node && (node == element || node.parentNode != body); node = node.parentNode)
-    if (node.nextSibling) return true
+  // Node's own getters: a form's control named parentNode (`<form><object name="parentNode">`)
+  // would otherwise lead this walk in a circle, and the tab with it.
+  const parentOf = (node: Node): Node | null => Reflect.get(Node.prototype, 'parentNode', node)
+  for (let node: Node | null = element; node && (node == element || parentOf(node) != body); node = parentOf(node))
+    if (Reflect.get(Node.prototype, 'nextSibling', node)) return true
   return element instanceof HTMLScriptElement
 }
 
-/** Mounts a placeholder nobody has mounted yet, and remembers that start-up did. */
+/**
+ * Mounts a placeholder nobody has mounted yet, and remembers that start-up did. One placeholder's
+ * failure (markup no checkout can use) never stops the others.
+ */
 const mountAtStart = (placeholder: Element) => {
   if (page.handles.has(placeholder)) return
-  mount(placeholder)
-  page.mountedAtStart.add(placeholder)
+  try {
+    mount(placeholder)
+    page.mountedAtStart.add(placeholder)
+  } catch (error) {
+    console.error(LOG_PREFIX + 'a placeholder could not be mounted: ' + error)
+  }
 }
+
+/**
+ * Where the page's scripts carry nonces (a CSP with nonces), a copy of the library whose tag has
+ * none was not put there by the site: markup injected where the CSP also allows the library's
+ * host or 'self'. Its attributes must not configure the page (another pay URL, another embed.js).
+ */
+const withoutThePagesNonce = (script: Element | null): boolean =>
+  script instanceof HTMLScriptElement && !script.nonce && [...fromDocument('scripts')].some((other) => other.nonce)
 
 /**
  * While the page parses, decorates links and mounts each placeholder as soon as the parser is
@@ -51,9 +70,12 @@ export function start(): void {
   if (typeof document == 'undefined') return
   const flags = window as unknown as Record<symbol, boolean>
   if (flags[STARTED]) return
-  flags[STARTED] = true
   // Only readable while our script runs: afterwards currentScript is another script or null.
-  rememberOwnScript(fromDocument('currentScript'))
+  const script = fromDocument('currentScript')
+  // The site's own copy, with the nonce, starts instead.
+  if (withoutThePagesNonce(script)) return console.warn(LOG_PREFIX + 'a copy of the library without the page\'s nonce did not start')
+  flags[STARTED] = true
+  rememberOwnScript(script)
   // Read before this page mounts anything, so its own cids cannot vouch for the one that came back.
   const returned = takeReturn(pageOptions())
   const done = () => {

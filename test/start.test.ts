@@ -305,3 +305,27 @@ test('decorates marked links on start', async () => {
   await settle()
   expect(document.querySelector('a')!.href).toBe('https://app.moonclerk.com/pay/a1?cid=42')
 })
+
+test("where the page's scripts carry nonces, a copy whose tag has none does not start; the site's copy, with the nonce, does", async () => {
+  const scripts = captureScripts()
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>'
+  const site = scriptTag({ nonce: 'n0nce', src: '/site.js' })
+  site.nonce = 'n0nce'
+  document.body.prepend(site)
+  try {
+    // Injected where the CSP also allows 'self': it would point the fallback link off MoonClerk.
+    startFrom({ 'data-moonclerk-pay-url': 'https://evil.example/pay/', 'data-moonclerk-embed-src': 'https://evil.example/embed.js' })
+    expect(scripts).toStrictEqual([])
+    expect(document.querySelector('a')!.href).toBe('https://app.moonclerk.com/pay/a1')
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/without the page's nonce did not start/))
+    const own = scriptTag({ 'data-moonclerk-embed-src': EMBED_SRC, nonce: 'n0nce' })
+    own.nonce = 'n0nce'
+    document.body.append(own)
+    vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(own)
+    start()
+    expect(scripts.map((script) => script.src)).toStrictEqual([EMBED_SRC])
+  } finally {
+    site.remove()
+  }
+})
