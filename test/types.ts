@@ -137,3 +137,17 @@ const badMode: JSX.IntrinsicElements['moonclerk-checkout'] = { token: 'a1', load
 // @ts-expect-error the token is required
 const noToken: JSX.IntrinsicElements['moonclerk-checkout'] = { cid: '1' }
 void badMode, noToken
+
+// The server confirms what the success page read: readReturn()'s values, or the return event's
+// detail, as they are (README "Confirming a return").
+import { confirmCheckout, type Confirmed } from 'moonclerk-checkout/server'
+
+const apiOptions = { apiKey: 'sk_test', formId: 234101, amountCents: 1000 }
+const returned = readReturn('https://shop.example/thanks?custom_id=u1&checkout_token=t1')
+if (returned) void confirmCheckout(returned, apiOptions).then((confirmed: Confirmed | null) => confirmed?.kind)
+document.addEventListener('moonclerk:return', (event) => void confirmCheckout(event.detail, apiOptions))
+void confirmCheckout({ customId: 'u1', paymentId: 7 }, apiOptions)
+// @ts-expect-error the customId is required
+void confirmCheckout({ checkoutToken: 't1' }, apiOptions)
+// @ts-expect-error readReturn() gives null when nothing came back
+void confirmCheckout(readReturn('/thanks'), apiOptions)

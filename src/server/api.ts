@@ -31,8 +31,11 @@ export interface ConfirmOptions extends ApiOptions {
 
 /** What came back to the success page: the expected cid, and one of MoonClerk's keys to the checkout. */
 export interface Returned {
-  /** The cid you passed into the checkout; required. */
-  customId: string
+  /**
+   * The cid you passed into the checkout; required (`null`, as `readReturn()` gives it when none
+   * came back, is a `TypeError`, as is an empty string).
+   */
+  customId: string | null
   /** `{{checkout_token}}`: found by paging through payments, then plans. */
   checkoutToken?: string | null
   /** `{{payment_id}}` (older redirect instructions): fetched directly. */
@@ -372,21 +375,21 @@ const tokenOf = (record: MoonClerkRecord): unknown => {
   return isObject(checkout) ? checkout.token : undefined
 }
 
-/** Which of MoonClerk's keys came back: a payment or plan id to fetch, and/or a checkout token. */
-function keysOf(returned: Returned): { direct?: [RecordKind, unknown]; token?: string } {
+/** The customId, and which of MoonClerk's keys came back: a payment or plan id to fetch, and/or a checkout token. */
+function keysOf(returned: Returned): { customId: string; direct?: [RecordKind, unknown]; token?: string } {
   if (!returned || typeof returned.customId != 'string' || !returned.customId)
     throw new TypeError(
       'confirmCheckout needs the customId you passed into the checkout: ' +
         'a payment without one proves nothing about who paid',
     )
-  const { checkoutToken, paymentId, customerId } = returned
+  const { customId, checkoutToken, paymentId, customerId } = returned
   if (given(paymentId) && given(customerId))
     throw new TypeError('confirmCheckout takes a paymentId or a customerId, not both')
   const token = given(checkoutToken) ? String(checkoutToken) : undefined
-  if (given(paymentId)) return { direct: ['payment', paymentId], token }
-  if (given(customerId)) return { direct: ['plan', customerId], token }
+  if (given(paymentId)) return { customId, direct: ['payment', paymentId], token }
+  if (given(customerId)) return { customId, direct: ['plan', customerId], token }
   if (!token) throw new TypeError('confirmCheckout needs the checkoutToken, paymentId or customerId that came back')
-  return { token }
+  return { customId, token }
 }
 
 function checkPins(options: ConfirmOptions) {
@@ -425,9 +428,9 @@ async function byId([kind, id]: [RecordKind, unknown], api: Api): Promise<Confir
  */
 export async function confirmCheckout(returned: Returned, options: ConfirmOptions): Promise<Confirmed | null> {
   const api = client(options, 'confirmCheckout')
-  const { direct, token } = keysOf(returned)
+  const { customId, direct, token } = keysOf(returned)
   checkPins(options)
   const found = direct ? await byId(direct, api) : await byCheckoutToken(token!, api)
   if (!found || (token && tokenOf(found.record) !== token)) return null
-  return confirms(found, returned.customId, options) ? found : null
+  return confirms(found, customId, options) ? found : null
 }
