@@ -45,9 +45,9 @@ const freshPage = () => ({
   unconfirmed: null as UnconfirmedDetail | null,
   /** Stops the success page's asking and clears its state, so that a later handleReturn() starts afresh. */
   stopConfirming: () => {},
-})
   /** The cids the tab's memory held before this page sent any (memory.ts). */
   cidsBefore: null as string[] | null,
+})
 
 export type Page = ReturnType<typeof freshPage>
 
