@@ -4,7 +4,7 @@ import typescriptParser from '@typescript-eslint/parser'
 
 export default [
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
     languageOptions: { parser: typescriptParser },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {

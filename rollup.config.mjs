@@ -4,7 +4,7 @@ import typescript from '@rollup/plugin-typescript'
 // Only the library's own sources: tsconfig.json also covers tests, which must not reach dist/.
 const compile = (declarations) =>
   typescript({
-    include: ['src/**/*.ts'],
+    include: ['src/**/*.ts', 'src/**/*.tsx'],
     filterRoot: '.',
     compilerOptions: declarations
       ? { declaration: true, declarationDir: 'dist/types', rootDir: 'src' }
@@ -54,6 +54,16 @@ export default [
       banner: (chunk) => (chunk.isEntry && chunk.name == 'cli' ? '#!/usr/bin/env node' : ''),
       paths: (id) => sibling(id) || id,
     },
+    plugins: [compile(false)],
+  },
+  {
+    // `/react`: the component. React stays the app's (an optional peer dependency of this entry
+    // only), and the main entry is imported, as by the side entries above. Rollup drops a module's
+    // own 'use client' (with a warning), so the directive is a banner: Next.js's server components
+    // may then render <MoonClerkCheckout>, which mounts in the browser.
+    input: { react: 'src/react.tsx' },
+    external: (id) => !!sibling(id) || /^react($|\/)/.test(id),
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: "'use client';", paths: (id) => sibling(id) || id },
     plugins: [compile(false)],
   },
   {
