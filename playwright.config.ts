@@ -11,7 +11,7 @@ const CHROMIUM = {
   ...devices['Desktop Chrome'],
   launchOptions: existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {},
 }
-const SERIAL_SPECS = /(tracking|success-page)\.spec\.ts$/
+const SERIAL_SPECS = /(tracking|success-page|trust-streaming)\.spec\.ts$/
 
 export default defineConfig({
   testDir: 'e2e',

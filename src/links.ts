@@ -12,6 +12,9 @@ import type { CheckoutError, CheckoutValues } from './types.js'
  * the cid, so that a return can be checked against the ids this tab sent out.
  */
 export function decorateAndRemember(link: HTMLAnchorElement, values: CheckoutValues, fields?: Array<[string, string]>): void {
+  // A click on a link with `ping` also posts to the ping URLs, which could name any site: the
+  // payer's cid, name and email never ride on such a link.
+  if (link.hasAttribute('ping')) return console.warn(`${LOG_PREFIX}${link.href}: a link with ping gets no values`)
   link.href = withParams(link.href, values, fields)
   if (values.cid) rememberSentCid(values.cid)
 }
@@ -34,7 +37,8 @@ export function decorateLinks(root?: ParentNode): void {
   if (typeof document == 'undefined') return
   for (const link of (root || fromDocument('documentElement')).querySelectorAll<HTMLAnchorElement>('a[data-moonclerk-link]')) {
     const seen = page.seenLinks
-    if (seen.has(link)) continue
+    // Only HTML links: an SVG <a> has an SVGAnimatedString for an href.
+    if (seen.has(link) || !(link instanceof HTMLAnchorElement)) continue
     seen.add(link)
     const options = checkoutOptions(link)
     // The payer's values go only to MoonClerk: a link elsewhere (injected, or a typo) gets none.

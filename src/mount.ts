@@ -1,5 +1,5 @@
 import { checkoutOptions, isOwnScript, type ResolvedOptions } from './config.js'
-import { createElement, fromDocument } from './dom.js'
+import { attributeOf, createElement, fromDocument } from './dom.js'
 import { checkoutError, dispatch, LOG_PREFIX, reportError, warnAbout } from './events.js'
 import { decorateAndRemember } from './links.js'
 import { loadEmbedScript } from './loader.js'
@@ -37,6 +37,7 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
   if (typeof document == 'undefined') return { element: null, opts: null, displayed: never, destroy: noop }
   const placeholder = typeof target == 'string' ? fromDocument('documentElement').querySelector(target) : target
   if (!placeholder) throw new TypeError(`${LOG_PREFIX}no element matches ${JSON.stringify(target)}`)
+  if (placeholder instanceof HTMLFormElement) throw new TypeError(`${LOG_PREFIX}${FORM_REFUSED}`)
   const known = page.handles.get(placeholder)
   // Start-up may have mounted a placeholder before the page's own script ran (while the page
   // parses): that script's options win.
@@ -178,11 +179,18 @@ function display({ element, onAbort, options }: Checkout, { container, lend }: P
   onAbort(restore)
   // The id (and the merchant's CSS on it) moves to our container only now: embed.js looks for it next.
   const giveBack = lend()
+  // embed.js renders into the first element with the id: a stray one earlier in the page (a
+  // sanitizer keeps plain ids) would get the checkout, hidden, while this one reported it shown.
+  const id = container.id
+  if (fromDocument('getElementById').call(document, id) != container) {
+    giveBack()
+    restore()
+    throw checkoutError('duplicate-token', `another element with id ${id}, earlier in the page, would receive MoonClerk's checkout`)
+  }
   try {
     const instance = new MoonclerkEmbed(opts)
     // The stock snippet keeps the instance in `window.mc<token>`; MoonClerk's code may rely on it.
     const globals = window as unknown as Record<string, unknown>
-    const id = container.id
     globals[id] = instance
     // A stock snippet's `var mc<token>` cannot be deleted; emptying it is the next best thing.
     onAbort(() => globals[id] == instance && !Reflect.deleteProperty(globals, id) && (globals[id] = undefined))
@@ -216,6 +224,10 @@ function announce(checkout: Checkout, shown: Promise<void>): Promise<void> {
   return displayed
 }
 
+// A form's controls shadow its members by their names (`<input name="setAttribute">`): the
+// library would read the page's controls instead of the form's methods.
+const FORM_REFUSED = 'a <form> cannot hold a checkout: put the placeholder inside it, or around it'
+
 /**
  * A `<script>` placeholder that is not our own script tag: injected markup, say. Skipped, with one
  * warning. (An explicit `mount(script)` is the site's own call: that script only reads placeholder attributes.)
@@ -233,8 +245,24 @@ export function placeholders(root?: ParentNode): Element[] {
   const found = [...scope.querySelectorAll(PLACEHOLDER_SELECTOR)]
   if (scope instanceof Element && scope.matches(PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.
-  return found.filter((el) => page.handles.has(el) || (!el.hasAttribute(STATE_ATTRIBUTE) && !ignoredScript(el)))
+  return found.filter((el) => {
+    if (el instanceof HTMLFormElement) return void (page.warnedScripts.has(el) || (page.warnedScripts.add(el), console.warn(LOG_PREFIX + FORM_REFUSED)))
+    return page.handles.has(el) || (attributeOf(el, STATE_ATTRIBUTE) == null && !ignoredScript(el))
+  })
 }
 
-/** Mounts every placeholder under `root` not mounted yet, and returns the handles of all of them. */
-export const mountAll = (root?: ParentNode): CheckoutHandle[] => (typeof document == 'undefined' ? [] : placeholders(root).map((el) => mount(el)))
+/**
+ * Mounts every placeholder under `root` not mounted yet, and returns the handles of all of them.
+ * One that cannot be mounted is reported and skipped: it never stops the others.
+ */
+export function mountAll(root?: ParentNode): CheckoutHandle[] {
+  if (typeof document == 'undefined') return []
+  return placeholders(root).flatMap((el) => {
+    try {
+      return [mount(el)]
+    } catch (error) {
+      console.error(LOG_PREFIX + 'a placeholder could not be mounted: ' + error)
+      return []
+    }
+  })
+}

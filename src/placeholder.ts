@@ -1,7 +1,7 @@
 // What a checkout does inside its placeholder: the fallback link, MoonClerk's container, and the
 // fallback hidden while the checkout shows. Nodes the author (or a framework) made are never moved
 // or removed: only attributes change, and change back. Each registers its undoing with `onAbort`.
-import { adoptSheet, createElement, fromDocument } from './dom.js'
+import { adoptSheet, attributeOf, createElement, fromDocument, removeAttributeOf, setAttributeOn } from './dom.js'
 
 /** Registers what `destroy()` must undo; undone in reverse order. */
 export type OnAbort = (undo: () => void) => void
@@ -23,7 +23,8 @@ const withoutQuery = (href: string) => href.split(/[?#]/)[0]
  * author's gets its `href` back, unless a framework has pointed it elsewhere meanwhile.
  */
 export function fallbackLink(element: HTMLElement, base: string, label: string, onAbort: OnAbort): HTMLAnchorElement {
-  const authorLink = [...element.querySelectorAll<HTMLAnchorElement>('a[href]')].find((a) => withoutQuery(a.href) == base)
+  // Only HTML links: an SVG <a> (an icon's) has an SVGAnimatedString for an href.
+  const authorLink = [...element.querySelectorAll('a[href]')].find((a): a is HTMLAnchorElement => a instanceof HTMLAnchorElement && withoutQuery(a.href) == base)
   if (authorLink) {
     const authorHref = authorLink.getAttribute('href')!
     onAbort(() => withoutQuery(authorLink.href) == base && authorLink.setAttribute('href', authorHref))
@@ -61,13 +62,14 @@ export function claimContainer(element: HTMLElement, token: string, onAbort: OnA
     container.setAttribute(CONTAINER, token)
     onAbort(() => container.remove())
   }
+  // `found` may be any element of the page's, a form whose controls shadow its members included.
   const lend = () => {
-    if (found) found.removeAttribute('id')
+    if (found) removeAttributeOf(found, 'id')
     container.id = id
     const giveBack = () => {
       container.removeAttribute('id')
       // Unless a framework has given the element another id meanwhile.
-      if (found && !found.id) found.id = id
+      if (found && !attributeOf(found, 'id')) setAttributeOn(found, 'id', id)
     }
     onAbort(giveBack)
     return giveBack
@@ -85,19 +87,20 @@ export function claimContainer(element: HTMLElement, token: string, onAbort: OnA
 export function hideFallback(element: HTMLElement, container: HTMLElement): () => void {
   adoptSheet(`[${HIDDEN}]{display:none!important}`)
   const undo: Array<() => void> = []
+  // Through Element's prototype: a child form's controls may be named like its members.
   const hide = (node: Element, show: () => void) => {
-    node.setAttribute(HIDDEN, '')
-    undo.push(() => (node.removeAttribute(HIDDEN), show()))
+    setAttributeOn(node, HIDDEN, '')
+    undo.push(() => (removeAttributeOf(node, HIDDEN), show()))
   }
   for (const node of element.childNodes) {
     if (node == container) continue
-    if (node instanceof HTMLElement && !node.hidden) {
-      node.hidden = true
-      hide(node, () => (node.hidden = false))
-    } else if (node instanceof SVGElement && !node.hasAttribute('display')) {
+    if (node instanceof HTMLElement && attributeOf(node, 'hidden') == null) {
+      setAttributeOn(node, 'hidden', '')
+      hide(node, () => removeAttributeOf(node, 'hidden'))
+    } else if (node instanceof SVGElement && attributeOf(node, 'display') == null) {
       // An icon: SVG has no `hidden`, but a display attribute.
-      node.setAttribute('display', 'none')
-      hide(node, () => node.removeAttribute('display'))
+      setAttributeOn(node, 'display', 'none')
+      hide(node, () => removeAttributeOf(node, 'display'))
     } else if (node instanceof Text && node.data.trim()) {
       const text = node.data
       node.data = ''

@@ -139,3 +139,31 @@ test('a link without a cid leaves the tab\'s memory of cids untouched', async ()
   expect(href('a')).toBe('https://app.moonclerk.com/pay/a1?name=Leon')
   expect(sessionStorage.getItem('moonclerk-checkout:cids')).toBeNull()
 })
+
+test('a link with ping gets no values, marked or fallback: a click would post them to the ping URLs too', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  window.MoonClerkCheckoutConfig = { cid: '234', name: 'Leon Bridges', email: 'leon@example.com' }
+  html(`<a id="marked" href="https://app.moonclerk.com/pay/a1" ping="https://collector.example/c" data-moonclerk-link>Pay</a>
+    <div id="placeholder" data-moonclerk-checkout="b2"><a href="https://app.moonclerk.com/pay/b2" ping="https://collector.example/c">Pay</a></div>`)
+  captureScripts()
+  decorateLinks()
+  mount('#placeholder', { embedSrc: EMBED_SRC })
+  await settle()
+  expect(href('#marked')).toBe('https://app.moonclerk.com/pay/a1')
+  expect(href('#placeholder a')).toBe('https://app.moonclerk.com/pay/b2')
+  expect(warn).toHaveBeenCalledWith(expect.stringMatching(/a link with ping gets no values/))
+  warn.mockRestore()
+})
+
+test('an SVG <a href> is no link: in a placeholder (an icon) or marked, it stops nothing and gets nothing', async () => {
+  window.MoonClerkCheckoutConfig = { cid: '234' }
+  html(`<div id="placeholder" data-moonclerk-checkout="b2"><svg><a href="https://app.moonclerk.com/pay/b2"><text>icon</text></a></svg><a id="html" href="https://app.moonclerk.com/pay/b2">Pay</a></div>
+    <svg><a id="svg-marked" href="https://app.moonclerk.com/pay/a1" data-moonclerk-link><text>Pay</text></a></svg>`)
+  captureScripts()
+  expect(() => decorateLinks()).not.toThrow()
+  const handle = mount('#placeholder', { embedSrc: EMBED_SRC })
+  await settle()
+  expect(handle.element!.getAttribute('data-moonclerk-state')).toBe('loading')
+  expect(href('#html')).toBe('https://app.moonclerk.com/pay/b2?cid=234')
+  expect(document.getElementById('svg-marked')!.getAttribute('href')).toBe('https://app.moonclerk.com/pay/a1')
+})

@@ -753,3 +753,35 @@ describe('custom fields', () => {
     ])
   })
 })
+
+describe('the third trust pass', () => {
+  test('an element with id mc<token> inserted earlier in the page before display(): duplicate-token, not a checkout rendered into it', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>')
+    const handle = mount(el)
+    // A sanitizer keeps plain ids: a comment's `<div id="mca1" hidden>`, rendered in meanwhile.
+    const stray = document.createElement('div')
+    stray.id = 'mca1'
+    stray.hidden = true
+    document.body.prepend(stray)
+    arrive(scripts[0])
+    const error = await handle.displayed.catch((reason) => reason)
+    expect(error.reason).toBe('duplicate-token')
+    expect(error.message).toMatch(/another element with id mca1, earlier in the page/)
+    expect(stray.childNodes).toHaveLength(0)
+    expect(FakeEmbed.displayed).toStrictEqual([])
+    expect(el.getAttribute('data-moonclerk-state')).toBe('error')
+    expect(linkOf(el).hidden).toBe(false)
+    expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1?cid=7')
+  })
+
+  test('a <form> is no placeholder: mountAll skips it with a warning and mounts the others; mount(form) says why', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    page('<form data-moonclerk-checkout="a1"><input name="hasAttribute"></form><div id="b" data-moonclerk-checkout="b2"></div>')
+    const handles = mountAll()
+    expect(handles.map((handle) => handle.element!.id)).toStrictEqual(['b'])
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/a <form> cannot hold a checkout/))
+    expect(() => mount(document.querySelector('form')!)).toThrow(/a <form> cannot hold a checkout/)
+    warn.mockRestore()
+  })
+})
