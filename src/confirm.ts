@@ -4,7 +4,7 @@
 // paid, with a pause that grows from 1 s to 5 s, for `confirmWithinMs` of visible time. Public
 // integrations poll their own API every 2 s; this asks less once the first seconds have passed.
 import { fromDocument, listenOn, removeAttributeOf, setAttributeOn, stopListening } from './dom.js'
-import { dispatch, LOG_PREFIX } from './events.js'
+import { announceError, dispatch, LOG_PREFIX } from './events.js'
 import { invalid, positiveInteger, secureUrl } from './opts.js'
 import { page } from './page.js'
 import type { CheckoutError, PaymentState, UnconfirmedDetail } from './types.js'
@@ -133,7 +133,7 @@ export function confirmPayment(cid: string | null, options: ConfirmOptions, mark
     if (problem) {
       const message = 'confirmUrl: ' + problem
       console.error(LOG_PREFIX + message)
-      dispatch(document, 'moonclerk:error', { token: '', reason: 'confirm-failed', message })
+      announceError(document, { token: '', reason: 'confirm-failed', message })
     }
     mark('unconfirmed')
     page.unconfirmed = { customId: cid, reason, status: status || null }

@@ -1,4 +1,6 @@
-import type { CheckoutError, ErrorReason, MoonClerkEventMap } from './types.js'
+import { listenOn, stopListening } from './dom.js'
+import { page } from './page.js'
+import type { CheckoutError, ErrorDetail, ErrorReason, MoonClerkEventMap } from './types.js'
 
 
 export const checkoutError = (reason: ErrorReason, message: string): CheckoutError =>
@@ -32,6 +34,38 @@ export function reportError(element: Element, token: string, cause: CheckoutErro
   // Only a platform failure (a Trusted Types refusal, say) throws something other than our own errors.
   const error = Object.assign(checkoutError(cause.reason || 'invalid-config', `${describe(element, token)}: ${cause.message}`), { cause })
   console.error(LOG_PREFIX + error.message)
-  dispatch(element, 'moonclerk:error', { token, reason: error.reason, message: error.message })
+  announceError(element, { token, reason: error.reason, message: error.message })
   return error
 }
+
+/** Dispatches `moonclerk:error` and keeps its detail for onError() listeners added later (the latest 50). */
+export function announceError(target: EventTarget, detail: ErrorDetail): void {
+  page.errors = [...page.errors.slice(-49), detail]
+  dispatch(target, 'moonclerk:error', detail)
+}
+
+/**
+ * Calls `listener` with every `type` event that reaches `document`, and first (asynchronously, in
+ * order) with `missed`, those dispatched before it was added. Returns the function that unsubscribes it.
+ */
+export function listenSticky<K extends keyof MoonClerkEventMap>(
+  type: K,
+  missed: Array<MoonClerkEventMap[K]['detail'] | null>,
+  listener: (detail: MoonClerkEventMap[K]['detail']) => void,
+): () => void {
+  if (typeof document == 'undefined') return () => {}
+  const heard = (event: Event) => listener((event as MoonClerkEventMap[K]).detail)
+  listenOn(document, type, heard)
+  let pending = missed.filter((detail) => detail != null)
+  if (pending.length) Promise.resolve().then(() => pending.forEach((detail) => listener(detail!)))
+  return () => {
+    pending = []
+    stopListening(document, type, heard)
+  }
+}
+
+/**
+ * Calls `listener` with every `moonclerk:error` (a checkout's, or the success page's
+ * `confirm-failed`), including those dispatched before it was added. Returns the unsubscribe.
+ */
+export const onError = (listener: (detail: ErrorDetail) => void): (() => void) => listenSticky('moonclerk:error', page.errors, listener)

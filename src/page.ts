@@ -1,7 +1,7 @@
 // What this copy of the library remembers about the page, in one place: each module reads and
 // writes its part here rather than in module variables of its own. Tests start every case from a
 // fresh page (`resetPage()`), instead of working around state left by the one before.
-import type { CheckoutHandle, CheckoutOptions, GlobalConfig, MoonclerkEmbedConstructor, PaidDetail, ReturnDetail, UnconfirmedDetail } from './types.js'
+import type { CheckoutHandle, CheckoutOptions, GlobalConfig, MoonclerkEmbedConstructor, ErrorDetail, PaidDetail, ReturnDetail, UnconfirmedDetail } from './types.js'
 
 export type ScriptUrlPolicy = { createScriptURL(url: string): string }
 
@@ -40,6 +40,8 @@ const freshPage = () => ({
   warnedScripts: new WeakSet<Element>(),
   /** The return reported on this page, for onReturn() listeners added after it. */
   announced: null as ReturnDetail | null,
+  /** The latest errors dispatched, for onError() listeners added after them. */
+  errors: [] as ErrorDetail[],
   /** The success page's confirmation and its end without one, for listeners added after them. */
   paid: null as PaidDetail | null,
   unconfirmed: null as UnconfirmedDetail | null,

@@ -2,8 +2,8 @@
 // embedded frame, the event, the cleaned address). Reading the URL is pure, in return-url.ts.
 import { merge, pageOptions, readAttributes, type ResolvedOptions } from './config.js'
 import { confirmPayment } from './confirm.js'
-import { attributeOf, fromDocument, listenOn, stopListening } from './dom.js'
-import { dispatch, LOG_PREFIX } from './events.js'
+import { attributeOf, fromDocument } from './dom.js'
+import { dispatch, listenSticky, LOG_PREFIX } from './events.js'
 import { lastSentCid, rememberReturn } from './memory.js'
 import { page } from './page.js'
 import { filterQueries, parseReturn, returnParamNames } from './return-url.js'
@@ -139,27 +139,15 @@ export function handleReturn(options?: HandleReturnOptions): ReturnDetail | null
   return reportReturn(takeReturn(merge(pageOptions(), options)), options)
 }
 
-/** Calls `listener` with every `type` event on `document`, and once (asynchronously) with `missed`, one dispatched before. */
-function listenSticky<D>(type: 'moonclerk:return' | 'moonclerk:paid' | 'moonclerk:unconfirmed', missed: D | null, listener: (detail: D) => void): () => void {
-  if (typeof document == 'undefined') return () => {}
-  const heard = (event: Event) => listener((event as CustomEvent<D>).detail)
-  listenOn(document, type, heard)
-  if (missed) Promise.resolve().then(() => missed && listener(missed))
-  return () => {
-    missed = null
-    stopListening(document, type, heard)
-  }
-}
-
 /**
  * Calls `listener` with every `moonclerk:return`, including one dispatched before it was added
  * (asynchronously, once). Returns the function that unsubscribes it.
  */
-export const onReturn = (listener: (detail: ReturnDetail) => void): (() => void) => listenSticky('moonclerk:return', page.announced, listener)
+export const onReturn = (listener: (detail: ReturnDetail) => void): (() => void) => listenSticky('moonclerk:return', [page.announced], listener)
 
 /** Calls `listener` once the success page's payment is confirmed, also when that happened before. Returns the unsubscribe. */
-export const onPaid = (listener: (detail: PaidDetail) => void): (() => void) => listenSticky('moonclerk:paid', page.paid, listener)
+export const onPaid = (listener: (detail: PaidDetail) => void): (() => void) => listenSticky('moonclerk:paid', [page.paid], listener)
 
 /** The same for `moonclerk:unconfirmed`: the success page stopped asking without a payment. */
 export const onUnconfirmed = (listener: (detail: UnconfirmedDetail) => void): (() => void) =>
-  listenSticky('moonclerk:unconfirmed', page.unconfirmed, listener)
+  listenSticky('moonclerk:unconfirmed', [page.unconfirmed], listener)

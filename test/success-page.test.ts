@@ -2,6 +2,7 @@
 // confirmation from the merchant's server (confirmUrl): the events and data-moonclerk-payment.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { rememberOwnScript } from '../src/config'
+import { onError } from '../src/events'
 import { rememberSentCid } from '../src/memory'
 import { resetPage } from '../src/page'
 import { handleReturn, onPaid, onUnconfirmed } from '../src/return'
@@ -210,6 +211,11 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
     expect(detailsOf('moonclerk:unconfirmed')).toStrictEqual([{ customId: 'sealed.cid-1', reason: 'error', status }])
     expect(error).toHaveBeenCalledTimes(1)
     expect(paymentState()).toBe('unconfirmed')
+    // A page script that subscribes late still hears it.
+    const late = vi.fn()
+    onError(late)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(late).toHaveBeenCalledWith(expect.objectContaining({ reason: 'confirm-failed' }))
     await vi.advanceTimersByTimeAsync(60_000)
     expect(fetch).toHaveBeenCalledTimes(1)
   })
