@@ -35,10 +35,10 @@ function lend(ref: ForwardedRef<CheckoutHandle>, handle: CheckoutHandle): () => 
   return () => ref && (ref.current = null)
 }
 
-/** Calls the latest callbacks with the events of this element's own checkout; returns what stops it. */
+/** Calls the latest callbacks with the checkout's events; returns what stops it. */
 function listen(element: HTMLElement, callbacks: { current: Callbacks }): () => void {
-  const display = (event: CustomEvent<DisplayDetail>) => event.target == element && callbacks.current.onDisplay?.(event.detail)
-  const error = (event: CustomEvent<ErrorDetail>) => event.target == element && callbacks.current.onError?.(event.detail)
+  const display = (event: CustomEvent<DisplayDetail>) => callbacks.current.onDisplay?.(event.detail)
+  const error = (event: CustomEvent<ErrorDetail>) => callbacks.current.onError?.(event.detail)
   element.addEventListener('moonclerk:display', display)
   element.addEventListener('moonclerk:error', error)
   return () => {

@@ -1,6 +1,7 @@
-// The README's "Frameworks" examples, run: plain ES modules, React, Vue, and the element used from
-// React. The React and Vue components live in test/frameworks/, copied from the README; the last
-// test checks that every example here still matches the README, so the README stays true.
+// The README's "Frameworks" examples, run: plain ES modules, React (`moonclerk-checkout/react`,
+// tested in full by test/react.test.tsx), Vue, and the element used from React. The React and Vue
+// components live in test/frameworks/, copied from the README; the last test checks that every
+// example here still matches the README, so the README stays true.
 import { readFileSync } from 'node:fs'
 import { act, StrictMode, useRef } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -94,8 +95,8 @@ describe("the README's React example", () => {
     await act(() => root.unmount())
     expect(containers('a1')).toHaveLength(0)
     expect(frames()).toHaveLength(0)
-    // React has removed its <div>; what destroy() undid shows on it, detached.
-    expect(el.innerHTML).toBe('')
+    // React has removed its <div>; what destroy() undid shows on it, detached: React's own link.
+    expect(el.innerHTML).toBe('<a href="https://app.moonclerk.com/pay/a1">Pay with MoonClerk</a>')
     expect('mca1' in window).toBe(false)
   })
 
