@@ -42,6 +42,15 @@ test('elements named like the document members the library uses (head, baseURI, 
   await expect.poll(states).toEqual(['displayed', 'displayed'])
   expect(embedRequests).toHaveLength(1)
   expect((await recordedEvents(page)).map((event) => event.type)).toEqual(['moonclerk:display', 'moonclerk:display'])
+  // The README's roots, given explicitly: document (its querySelectorAll shadowed), and a form whose controls shadow its own.
+  expect(
+    await page.evaluate(() => {
+      const api = (window as unknown as { MoonClerkCheckout: { mountAll(root?: unknown): unknown[]; decorateLinks(root?: unknown): void } }).MoonClerkCheckout
+      const form = document.body.appendChild(document.createElement('form'))
+      form.innerHTML = '<input name="querySelectorAll"><input name="matches">'
+      return [api.mountAll(document).length, api.mountAll(form).length, (api.decorateLinks(document), api.decorateLinks(form), 'decorated')]
+    }),
+  ).toEqual([2, 0, 'decorated'])
 })
 
 test("a success page declared by a form whose controls are named getAttribute, setAttribute, removeAttribute: the return, its state and the page's checkout all work", async ({ page }) => {

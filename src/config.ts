@@ -62,7 +62,10 @@ export const configure = (options: GlobalConfig): void => void (page.configured 
 
 /** Defaults < global config < define()'s options < our script tag < this page's URL (if allowed): what every checkout starts from. */
 export function pageOptions(): ResolvedOptions {
-  const options = merge(DEFAULTS, window.MoonClerkCheckoutConfig, page.configured, page.scriptOptions())
+  // Only a plain object: a frame named MoonClerkCheckoutConfig shows through `window` as its window.
+  const config = window.MoonClerkCheckoutConfig
+  const global = config instanceof Object && Object.getPrototypeOf(config) == Object.prototype ? config : undefined
+  const options = merge(DEFAULTS, global, page.configured, page.scriptOptions())
   const fromUrl = options.cidFromUrl && new URLSearchParams(location.search).get(options.cidFromUrl === true ? 'cid' : options.cidFromUrl)
   if (fromUrl) options.cid = fromUrl
   return options

@@ -43,5 +43,17 @@ export const attributeOf = (element: Element, name: string): string | null => El
 /** `element.setAttribute(name, value)`, unshadowed, for the same reason. */
 export const setAttributeOn = (element: Element, name: string, value: string): void => Element.prototype.setAttribute.call(element, name, value)
 
+/**
+ * `root.querySelectorAll(selector)` as its interface defines it: `document` shadowed by
+ * `<img name="querySelectorAll">`, or a form by its control of that name, still answers.
+ */
+export function queryAll(root: ParentNode, selector: string): Element[] {
+  const own = root instanceof Document ? Document.prototype : root instanceof DocumentFragment ? DocumentFragment.prototype : Element.prototype
+  return [...own.querySelectorAll.call(root, selector)]
+}
+
+/** `element.matches(selector)`, unshadowed. */
+export const matchesSelector = (element: Element, selector: string): boolean => Element.prototype.matches.call(element, selector)
+
 /** `element.removeAttribute(name)`, unshadowed. */
 export const removeAttributeOf = (element: Element, name: string): void => Element.prototype.removeAttribute.call(element, name)

@@ -1,5 +1,5 @@
 import { checkoutOptions } from './config.js'
-import { fromDocument } from './dom.js'
+import { fromDocument, queryAll } from './dom.js'
 import { LOG_PREFIX, reportError, warnAbout } from './events.js'
 import { fieldParams } from './fields.js'
 import { rememberSentCid } from './memory.js'
@@ -35,7 +35,7 @@ function underPayUrl(link: HTMLAnchorElement, payUrl: string): boolean {
  */
 export function decorateLinks(root?: ParentNode): void {
   if (typeof document == 'undefined') return
-  for (const link of (root || fromDocument('documentElement')).querySelectorAll<HTMLAnchorElement>('a[data-moonclerk-link]')) {
+  for (const link of queryAll(root || fromDocument('documentElement'), 'a[data-moonclerk-link]') as HTMLAnchorElement[]) {
     const seen = page.seenLinks
     // Only HTML links: an SVG <a> has an SVGAnimatedString for an href.
     if (seen.has(link) || !(link instanceof HTMLAnchorElement)) continue

@@ -49,9 +49,11 @@ function pageWideSrc(): string {
 function newScript(src: string, nonce?: string): HTMLScriptElement {
   const pageWide = src == pageWideSrc()
   const script = createElement('script')
+  // A failure to make the policy (a name the page's CSP does not list) is reported as it is.
+  const url = pageWide ? scriptUrl(src) : src
   try {
     // Another URL goes in as a plain string, which a page that requires Trusted Types refuses.
-    script.src = pageWide ? scriptUrl(src) : src
+    script.src = url
   } catch {
     invalid('embedSrc', src, "the page-wide embed.js URL (our script tag's, the global config's or configure()'s) on a page that requires Trusted Types")
   }

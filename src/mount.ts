@@ -1,5 +1,5 @@
 import { checkoutOptions, isOwnScript, type ResolvedOptions } from './config.js'
-import { attributeOf, createElement, fromDocument } from './dom.js'
+import { attributeOf, createElement, fromDocument, matchesSelector, queryAll } from './dom.js'
 import { checkoutError, dispatch, LOG_PREFIX, reportError, warnAbout } from './events.js'
 import { decorateAndRemember } from './links.js'
 import { loadEmbedScript } from './loader.js'
@@ -202,6 +202,14 @@ function display({ element, onAbort, options }: Checkout, { container, lend }: P
     restore()
     throw checkoutError('embed-threw', `MoonClerk's embed threw: ${error}`)
   }
+  // The published embed.js names its frame frame-mc<token> and resizes the first element with
+  // that id: a stray one earlier in the page would keep this checkout 0 px tall.
+  const frame = fromDocument('getElementById').call(document, 'frame-' + id)
+  if (frame && !container.contains(frame)) {
+    giveBack()
+    restore()
+    throw checkoutError('duplicate-token', `another element with id frame-${id}, earlier in the page, would receive MoonClerk's resizing`)
+  }
 }
 
 /** The state attribute and the events once the checkout shows or fails; nothing after destroy(). */
@@ -242,8 +250,8 @@ function ignoredScript(element: Element): boolean {
 /** The placeholders under `root` (itself included) that this copy of the library mounts or has mounted. */
 export function placeholders(root?: ParentNode): Element[] {
   const scope = root || fromDocument('documentElement')
-  const found = [...scope.querySelectorAll(PLACEHOLDER_SELECTOR)]
-  if (scope instanceof Element && scope.matches(PLACEHOLDER_SELECTOR)) found.unshift(scope)
+  const found = queryAll(scope, PLACEHOLDER_SELECTOR)
+  if (scope instanceof Element && matchesSelector(scope, PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.
   return found.filter((el) => {
     if (el instanceof HTMLFormElement) return void (page.warnedScripts.has(el) || (page.warnedScripts.add(el), console.warn(LOG_PREFIX + FORM_REFUSED)))

@@ -40,6 +40,8 @@ const freshPage = () => ({
   warnedScripts: new WeakSet<Element>(),
   /** The return reported on this page, for onReturn() listeners added after it. */
   announced: null as ReturnDetail | null,
+  /** This copy's tag lacks the page's nonce: it neither starts nor sets up the global API (start.ts). */
+  refused: false,
   /** The latest errors dispatched, for onError() listeners added after them. */
   errors: [] as ErrorDetail[],
   /** The success page's confirmation and its end without one, for listeners added after them. */

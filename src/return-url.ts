@@ -64,7 +64,9 @@ const MAX_URL_LENGTH = 8192
 const capped = (url: string) => {
   if (url.length <= MAX_URL_LENGTH) return url
   const head = url.slice(0, MAX_URL_LENGTH + 1)
-  return head.slice(0, Math.max(0, ...['&', '?', '#'].map((mark) => head.lastIndexOf(mark))))
+  // Cut between parameters (`&`) or where the fragment starts: a `?` may sit inside a value.
+  const at = Math.max(head.lastIndexOf('&'), head.indexOf('#'))
+  return head.slice(0, at > 0 ? at : Math.max(0, head.indexOf('?')))
 }
 
 export function parseReturn(url: string, names?: ReturnParams): { values: ReturnValues | null; unfilled: string[] } {

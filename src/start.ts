@@ -37,12 +37,17 @@ const mountAtStart = (placeholder: Element) => {
 }
 
 /**
- * Where the page's scripts carry nonces (a CSP with nonces), a copy of the library whose tag has
- * none was not put there by the site: markup injected where the CSP also allows the library's
- * host or 'self'. Its attributes must not configure the page (another pay URL, another embed.js).
+ * Where the page's other scripts carry nonces (a CSP with nonces), a copy of the library whose
+ * tag does not carry one of theirs was not put there by the site: markup injected where the CSP
+ * also allows the library's host or 'self', with no nonce or a made-up one. Its attributes must
+ * not configure the page (another pay URL, another embed.js). A tag inserted by script (a tag
+ * manager under 'strict-dynamic') is the page's own code's doing: markup cannot insert one.
  */
-const withoutThePagesNonce = (script: Element | null): boolean =>
-  script instanceof HTMLScriptElement && !script.nonce && [...fromDocument('scripts')].some((other) => other.nonce)
+function withoutThePagesNonce(script: Element | null): boolean {
+  if (!(script instanceof HTMLScriptElement) || (script.async && !script.hasAttribute('async'))) return false
+  const nonces = [...fromDocument('scripts')].filter((other) => other != script && other.nonce).map((other) => other.nonce)
+  return nonces.length > 0 && !nonces.includes(script.nonce)
+}
 
 /**
  * While the page parses, decorates links and mounts each placeholder as soon as the parser is
@@ -73,7 +78,11 @@ export function start(): void {
   // Only readable while our script runs: afterwards currentScript is another script or null.
   const script = fromDocument('currentScript')
   // The site's own copy, with the nonce, starts instead.
-  if (withoutThePagesNonce(script)) return console.warn(LOG_PREFIX + 'a copy of the library without the page\'s nonce did not start')
+  if (withoutThePagesNonce(script)) {
+    // Nor does it take over the global API: the site's copy keeps its settings and what it heard.
+    page.refused = true
+    return console.warn(LOG_PREFIX + "a copy of the library without the page's nonce did not start")
+  }
   flags[STARTED] = true
   rememberOwnScript(script)
   // Read before this page mounts anything, so its own cids cannot vouch for the one that came back.

@@ -3,20 +3,22 @@
 import { MoonClerkCheckoutElement } from './element.js'
 import * as exports from './index.js'
 import { define } from './registration.js'
+import { page } from './page.js'
 import { start } from './start.js'
 
 // In this order: start() reads our script tag, whose settings an element already in the page
 // (upgraded by define()) must get too.
 start()
-define()
+// A copy that did not start (its tag lacks the page's nonce) registers and overwrites nothing.
+if (!page.refused) define()
 
 // Calls made before this script arrived, from the site's own scripts (no inline snippet needed):
 //   var mc = window.MoonClerkCheckout; (mc && mc.push ? mc : (window.MoonClerkCheckout = [])).push((api) => api.mount('#pay'))
 // That array becomes the API object itself: its calls run now, and later pushes run at once.
 type Queued = (api: unknown) => void
-if (typeof window == 'object') {
-  const page = window as unknown as { MoonClerkCheckout?: unknown }
-  const found = page.MoonClerkCheckout
+if (typeof window == 'object' && !page.refused) {
+  const global = window as unknown as { MoonClerkCheckout?: unknown }
+  const found = global.MoonClerkCheckout
   // A queue (an array), or another copy's API (a plain object), is extended. Whatever else shows
   // through `window` under this name is replaced: an element (`<img name=…>`), or a frame's window
   // (`<iframe name=…>`), whose every property throws when it is cross-origin; `instanceof` does not.
@@ -30,7 +32,7 @@ if (typeof window == 'object') {
       console.error(error)
     }
   }
-  page.MoonClerkCheckout = Object.assign(api, exports, { MoonClerkCheckoutElement })
+  global.MoonClerkCheckout = Object.assign(api, exports, { MoonClerkCheckoutElement })
   api.push = (...calls: Queued[]) => (calls.forEach(run), 0)
   queued.forEach(run)
 }

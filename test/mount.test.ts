@@ -755,6 +755,26 @@ describe('custom fields', () => {
 })
 
 describe('the third trust pass', () => {
+  test('a stray id=frame-mc<token> earlier in the page (which the published embed.js resizes): duplicate-token, the fallback back', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {})
+    const { el, scripts } = page('<div id="frame-mca1"></div><div data-moonclerk-checkout="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>')
+    const handle = mount(el.nextElementSibling!)
+    // As the published embed.js does: its frame, named frame-mc<token>, in the container.
+    window.MoonclerkEmbed = class {
+      constructor(private opts: { checkoutToken: string }) {}
+      display() {
+        const frame = document.createElement('iframe')
+        frame.id = 'frame-mc' + this.opts.checkoutToken
+        document.getElementById('mc' + this.opts.checkoutToken)!.append(frame)
+      }
+    } as never
+    scripts[0].dispatchEvent(new Event('load'))
+    const error = await handle.displayed.catch((reason) => reason)
+    expect([error.reason, error.message]).toStrictEqual(['duplicate-token', expect.stringMatching(/another element with id frame-mca1/)])
+    expect(document.querySelectorAll('iframe')).toHaveLength(0)
+    expect(linkOf(el.nextElementSibling!).hidden).toBe(false)
+  })
+
   test('an element with id mc<token> inserted earlier in the page before display(): duplicate-token, not a checkout rendered into it', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>')

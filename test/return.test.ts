@@ -30,6 +30,8 @@ describe('readReturn (pure)', () => {
   test('only the first 8,192 characters of an address are read', () => {
     expect(readReturn('https://shop.example/thanks?ref=' + 'a'.repeat(8100) + '&custom_id=1')).toStrictEqual({ ...NONE, customId: '1' })
     expect(readReturn('https://shop.example/thanks?ref=' + 'a'.repeat(8200) + '&custom_id=1')).toBeNull()
+    // A `?` inside a value is no place to cut.
+    expect(readReturn('https://shop.example/thanks?ref=' + 'a'.repeat(8130) + '&custom_id=abc?' + 'd'.repeat(100))).toBeNull()
     // The parameter the cap falls in is left out, not cut to another cid.
     expect(readReturn('https://shop.example/thanks?checkout_token=t&custom_id=' + '7'.repeat(9000))).toStrictEqual({ ...NONE, checkoutToken: 't' })
   })

@@ -314,13 +314,20 @@ test("where the page's scripts carry nonces, a copy whose tag has none does not 
   site.nonce = 'n0nce'
   document.body.prepend(site)
   try {
-    // Injected where the CSP also allows 'self': it would point the fallback link off MoonClerk.
-    startFrom({ 'data-moonclerk-pay-url': 'https://evil.example/pay/', 'data-moonclerk-embed-src': 'https://evil.example/embed.js' })
+    // Injected where the CSP also allows 'self', parser-inserted (not async), with a made-up nonce:
+    // it would point the fallback link off MoonClerk.
+    const injected = scriptTag({ 'data-moonclerk-pay-url': 'https://evil.example/pay/', 'data-moonclerk-embed-src': 'https://evil.example/embed.js', nonce: 'forged' })
+    injected.nonce = 'forged'
+    injected.async = false
+    document.body.append(injected)
+    vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(injected)
+    start()
     expect(scripts).toStrictEqual([])
     expect(document.querySelector('a')!.href).toBe('https://app.moonclerk.com/pay/a1')
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/without the page's nonce did not start/))
     const own = scriptTag({ 'data-moonclerk-embed-src': EMBED_SRC, nonce: 'n0nce' })
     own.nonce = 'n0nce'
+    own.async = false
     document.body.append(own)
     vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(own)
     start()
@@ -328,4 +335,21 @@ test("where the page's scripts carry nonces, a copy whose tag has none does not 
   } finally {
     site.remove()
   }
+})
+
+test("a copy inserted by the page's own script (a tag manager under 'strict-dynamic') starts without the nonce", () => {
+  const scripts = captureScripts()
+  document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
+  const site = scriptTag({ src: '/site.js' })
+  site.nonce = 'n0nce'
+  document.body.prepend(site)
+  // A browser's createElement('script') is async without an async attribute (the "force async"
+  // flag): the mark of a script-inserted tag. happy-dom has no such flag, so the test sets it.
+  const inserted = scriptTag({ 'data-moonclerk-embed-src': EMBED_SRC })
+  Object.defineProperty(inserted, 'async', { value: true })
+  document.body.append(inserted)
+  vi.spyOn(Document.prototype, 'currentScript', 'get').mockReturnValue(inserted)
+  start()
+  expect(scripts.map((script) => script.src)).toStrictEqual([EMBED_SRC])
+  site.remove()
 })
