@@ -1,4 +1,4 @@
-import { attributeOf } from './dom.js'
+import { attributeOf, isPlainObject } from './dom.js'
 import { page } from './page.js'
 import { attributeName, DEFAULTS, keysOn, SCRIPT_PARSERS, type OptionKey } from './schema.js'
 import type { CheckoutOptions, GlobalConfig } from './types.js'
@@ -62,10 +62,8 @@ export const configure = (options: GlobalConfig): void => void (page.configured 
 
 /** Defaults < global config < define()'s options < our script tag < this page's URL (if allowed): what every checkout starts from. */
 export function pageOptions(): ResolvedOptions {
-  // Only a plain object: a frame named MoonClerkCheckoutConfig shows through `window` as its window.
   const config = window.MoonClerkCheckoutConfig
-  const global = config instanceof Object && Object.getPrototypeOf(config) == Object.prototype ? config : undefined
-  const options = merge(DEFAULTS, global, page.configured, page.scriptOptions())
+  const options = merge(DEFAULTS, isPlainObject(config) ? config : undefined, page.configured, page.scriptOptions())
   const fromUrl = options.cidFromUrl && new URLSearchParams(location.search).get(options.cidFromUrl === true ? 'cid' : options.cidFromUrl)
   if (fromUrl) options.cid = fromUrl
   return options

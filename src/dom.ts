@@ -55,5 +55,13 @@ export function queryAll(root: ParentNode, selector: string): Element[] {
 /** `element.matches(selector)`, unshadowed. */
 export const matchesSelector = (element: Element, selector: string): boolean => Element.prototype.matches.call(element, selector)
 
+/**
+ * Whether a value read from `window` by name is a plain object (or array) a page script put there:
+ * an element (`<img name=…>`) or a frame's window (`<iframe name=…>`) shows through `window` under
+ * any name too, and a cross-origin window throws on every property but not on `instanceof`.
+ */
+export const isPlainObject = (value: unknown): value is object =>
+  value instanceof Object && (Array.isArray(value) || Object.getPrototypeOf(value) == Object.prototype)
+
 /** `element.removeAttribute(name)`, unshadowed. */
 export const removeAttributeOf = (element: Element, name: string): void => Element.prototype.removeAttribute.call(element, name)

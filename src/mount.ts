@@ -179,14 +179,17 @@ function display({ element, onAbort, options }: Checkout, { container, lend }: P
   onAbort(restore)
   // The id (and the merchant's CSS on it) moves to our container only now: embed.js looks for it next.
   const giveBack = lend()
-  // embed.js renders into the first element with the id: a stray one earlier in the page (a
-  // sanitizer keeps plain ids) would get the checkout, hidden, while this one reported it shown.
   const id = container.id
-  if (fromDocument('getElementById').call(document, id) != container) {
+  // embed.js finds its elements by id, and a stray one earlier in the page (a sanitizer keeps plain
+  // ids) comes first: it would get what is meant for this checkout while this one reported it shown.
+  const strayFirst = (strayId: string, what: string) => {
+    const found = fromDocument('getElementById').call(document, strayId)
+    if (!found || container.contains(found)) return
     giveBack()
     restore()
-    throw checkoutError('duplicate-token', `another element with id ${id}, earlier in the page, would receive MoonClerk's checkout`)
+    throw checkoutError('duplicate-token', `another element with id ${strayId}, earlier in the page, would receive MoonClerk's ${what}`)
   }
+  strayFirst(id, 'checkout')
   try {
     const instance = new MoonclerkEmbed(opts)
     // The stock snippet keeps the instance in `window.mc<token>`; MoonClerk's code may rely on it.
@@ -203,13 +206,8 @@ function display({ element, onAbort, options }: Checkout, { container, lend }: P
     throw checkoutError('embed-threw', `MoonClerk's embed threw: ${error}`)
   }
   // The published embed.js names its frame frame-mc<token> and resizes the first element with
-  // that id: a stray one earlier in the page would keep this checkout 0 px tall.
-  const frame = fromDocument('getElementById').call(document, 'frame-' + id)
-  if (frame && !container.contains(frame)) {
-    giveBack()
-    restore()
-    throw checkoutError('duplicate-token', `another element with id frame-${id}, earlier in the page, would receive MoonClerk's resizing`)
-  }
+  // that id: a stray one would keep this checkout 0 px tall.
+  strayFirst('frame-' + id, 'resizing')
 }
 
 /** The state attribute and the events once the checkout shows or fails; nothing after destroy(). */
@@ -237,14 +235,15 @@ function announce(checkout: Checkout, shown: Promise<void>): Promise<void> {
 const FORM_REFUSED = 'a <form> cannot hold a checkout: put the placeholder inside it, or around it'
 
 /**
- * A `<script>` placeholder that is not our own script tag: injected markup, say. Skipped, with one
+ * A `<form>` (see FORM_REFUSED), or a `<script>` placeholder that is not our own script tag: injected markup, say. Skipped, with one
  * warning. (An explicit `mount(script)` is the site's own call: that script only reads placeholder attributes.)
  */
-function ignoredScript(element: Element): boolean {
-  if (!(element instanceof HTMLScriptElement) || isOwnScript(element)) return false
-  const warned = page.warnedScripts
-  if (!warned.has(element) && warned.add(element)) console.warn(LOG_PREFIX + 'ignored a <script> placeholder that is not ours')
-  return true
+function refusedPlaceholder(element: Element): boolean {
+  const why =
+    element instanceof HTMLFormElement ? FORM_REFUSED : element instanceof HTMLScriptElement && !isOwnScript(element) ? 'ignored a <script> placeholder that is not ours' : ''
+  const warned = page.warned
+  if (why && !warned.has(element) && warned.add(element)) console.warn(LOG_PREFIX + why)
+  return !!why
 }
 
 /** The placeholders under `root` (itself included) that this copy of the library mounts or has mounted. */
@@ -253,24 +252,22 @@ export function placeholders(root?: ParentNode): Element[] {
   const found = queryAll(scope, PLACEHOLDER_SELECTOR)
   if (scope instanceof Element && matchesSelector(scope, PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.
-  return found.filter((el) => {
-    if (el instanceof HTMLFormElement) return void (page.warnedScripts.has(el) || (page.warnedScripts.add(el), console.warn(LOG_PREFIX + FORM_REFUSED)))
-    return page.handles.has(el) || (attributeOf(el, STATE_ATTRIBUTE) == null && !ignoredScript(el))
-  })
+  return found.filter((el) => page.handles.has(el) || (!refusedPlaceholder(el) && attributeOf(el, STATE_ATTRIBUTE) == null))
+}
+
+/** mount(), but a placeholder that cannot be mounted is reported and skipped: it never stops the others. */
+export function mountOrReport(placeholder: Element): CheckoutHandle | null {
+  try {
+    return mount(placeholder)
+  } catch (error) {
+    console.error(LOG_PREFIX + 'a placeholder could not be mounted: ' + error)
+    return null
+  }
 }
 
 /**
  * Mounts every placeholder under `root` not mounted yet, and returns the handles of all of them.
  * One that cannot be mounted is reported and skipped: it never stops the others.
  */
-export function mountAll(root?: ParentNode): CheckoutHandle[] {
-  if (typeof document == 'undefined') return []
-  return placeholders(root).flatMap((el) => {
-    try {
-      return [mount(el)]
-    } catch (error) {
-      console.error(LOG_PREFIX + 'a placeholder could not be mounted: ' + error)
-      return []
-    }
-  })
-}
+export const mountAll = (root?: ParentNode): CheckoutHandle[] =>
+  typeof document == 'undefined' ? [] : placeholders(root).flatMap((el) => mountOrReport(el) || [])

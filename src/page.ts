@@ -35,9 +35,9 @@ const freshPage = () => ({
   hinted: new Set<string>(),
   /** The constructed stylesheets added to the page, by their text: each once. */
   sheets: new Set<string>(),
-  /** Checkout links already decorated, and foreign `<script>` placeholders already warned about. */
+  /** Checkout links already decorated, and elements refused as placeholders (forms, foreign `<script>`s) already warned about. */
   seenLinks: new WeakSet<Element>(),
-  warnedScripts: new WeakSet<Element>(),
+  warned: new WeakSet<Element>(),
   /** The return reported on this page, for onReturn() listeners added after it. */
   announced: null as ReturnDetail | null,
   /** This copy's tag lacks the page's nonce: it neither starts nor sets up the global API (start.ts). */

@@ -2,7 +2,7 @@
 // embedded frame, the event, the cleaned address). Reading the URL is pure, in return-url.ts.
 import { merge, pageOptions, readAttributes, type ResolvedOptions } from './config.js'
 import { confirmPayment } from './confirm.js'
-import { attributeOf, fromDocument } from './dom.js'
+import { attributeOf, fromDocument, queryAll } from './dom.js'
 import { dispatch, listenSticky, LOG_PREFIX } from './events.js'
 import { lastSentCid, rememberReturn } from './memory.js'
 import { page } from './page.js'
@@ -82,7 +82,7 @@ const RETURN_ATTRIBUTE = 'data-moonclerk-return'
  * JavaScript) leave them unset, since markup may have been injected.
  */
 function successPage(options: HandleReturnOptions = {}) {
-  const declaring = [...fromDocument('querySelectorAll').call(document, `[${RETURN_ATTRIBUTE}]`)].filter(
+  const declaring = queryAll(document, `[${RETURN_ATTRIBUTE}]`).filter(
     // Our script tag's attribute is among the page's options; another script's is no one's.
     (element) => !(element instanceof HTMLScriptElement) && attributeOf(element, RETURN_ATTRIBUTE) != 'false',
   )

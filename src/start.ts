@@ -2,7 +2,7 @@ import { pageOptions, rememberOwnScript } from './config.js'
 import { fromDocument, listenOn } from './dom.js'
 import { LOG_PREFIX } from './events.js'
 import { decorateLinks } from './links.js'
-import { mount, placeholders } from './mount.js'
+import { mountOrReport, placeholders } from './mount.js'
 import { page, STARTED } from './page.js'
 import { reportReturn, takeReturn } from './return.js'
 
@@ -27,13 +27,7 @@ function parsed(element: Element): boolean {
  * failure (markup no checkout can use) never stops the others.
  */
 const mountAtStart = (placeholder: Element) => {
-  if (page.handles.has(placeholder)) return
-  try {
-    mount(placeholder)
-    page.mountedAtStart.add(placeholder)
-  } catch (error) {
-    console.error(LOG_PREFIX + 'a placeholder could not be mounted: ' + error)
-  }
+  if (!page.handles.has(placeholder) && mountOrReport(placeholder)) page.mountedAtStart.add(placeholder)
 }
 
 /**

@@ -3,6 +3,7 @@
 import { MoonClerkCheckoutElement } from './element.js'
 import * as exports from './index.js'
 import { define } from './registration.js'
+import { isPlainObject } from './dom.js'
 import { page } from './page.js'
 import { start } from './start.js'
 
@@ -19,11 +20,9 @@ type Queued = (api: unknown) => void
 if (typeof window == 'object' && !page.refused) {
   const global = window as unknown as { MoonClerkCheckout?: unknown }
   const found = global.MoonClerkCheckout
-  // A queue (an array), or another copy's API (a plain object), is extended. Whatever else shows
-  // through `window` under this name is replaced: an element (`<img name=…>`), or a frame's window
-  // (`<iframe name=…>`), whose every property throws when it is cross-origin; `instanceof` does not.
-  const ours = found instanceof Object && (Array.isArray(found) || Object.getPrototypeOf(found) == Object.prototype)
-  const api = (ours ? found : {}) as Record<string, unknown> & { push: unknown }
+  // A queue (an array), or another copy's API (a plain object), is extended; an element or a
+  // frame's window that shows through `window` under this name is replaced.
+  const api = (isPlainObject(found) ? found : {}) as Record<string, unknown> & { push: unknown }
   const queued: Queued[] = Array.isArray(api) ? api.splice(0) : []
   const run = (call: Queued) => {
     try {
