@@ -1,4 +1,5 @@
 import { mount, type CheckoutHandle, type CheckoutOptions, type MoonclerkOpts } from './index.js'
+import { awaitingHydration } from './hydration.js'
 import { kebab, keysOn, type PlaceholderKey } from './schema.js'
 
 // The element's properties: the placeholder's options (src/schema.ts). Its attributes are their
@@ -7,6 +8,9 @@ const PROPERTIES = keysOn('p') as PlaceholderKey[]
 
 // On a server there is no HTMLElement; importing this module there must still work.
 const Base = (typeof HTMLElement == 'undefined' ? class {} : HTMLElement) as typeof HTMLElement
+
+/** How many frames (about 5 s) an element waits for React to hydrate it before it mounts anyway: markup React never reaches must still get its checkout. */
+const HYDRATION_FRAMES = 300
 
 /**
  * `<moonclerk-checkout token="8h7frjfytj" cid="234">`: MoonClerk's checkout, mounted while the
@@ -20,6 +24,7 @@ export class MoonClerkCheckoutElement extends Base {
   static observedAttributes = PROPERTIES.map(kebab)
 
   private handle?: CheckoutHandle
+  private nextFrame?: number
 
   /** Resolves once the current checkout is displayed (see `mount()`); `undefined` while disconnected. */
   get displayed(): Promise<void> | undefined {
@@ -46,12 +51,23 @@ export class MoonClerkCheckoutElement extends Base {
     }
     // Mounts afresh.
     this.disconnectedCallback()
-    this.handle = mount(this, options as CheckoutOptions)
+    // Server-rendered markup that React has yet to hydrate stays as the server wrote it (see hydration.ts).
+    if (awaitingHydration(this)) this.afterHydration(HYDRATION_FRAMES)
+    else this.handle = mount(this, options as CheckoutOptions)
   }
 
   disconnectedCallback(): void {
+    if (this.nextFrame) cancelAnimationFrame(this.nextFrame)
     if (this.handle) this.handle.destroy()
-    this.handle = undefined
+    this.handle = this.nextFrame = undefined
+  }
+
+  private afterHydration(frames: number): void {
+    this.nextFrame = requestAnimationFrame(() => {
+      this.nextFrame = undefined
+      if (frames && awaitingHydration(this)) this.afterHydration(frames - 1)
+      else this.connectedCallback()
+    })
   }
 
   attributeChangedCallback(_name: string, before: string | null, after: string | null): void {

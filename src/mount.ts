@@ -26,6 +26,8 @@ interface Checkout {
   signal: AbortSignal
   onAbort: OnAbort
   opts: MoonclerkOpts | null
+  /** Gives the form's place on the page away until the checkout is rendered again. */
+  park: () => void
 }
 
 /**
@@ -47,12 +49,7 @@ export function mount(target: Element | string, options?: CheckoutOptions): Chec
 }
 
 function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle {
-  const controller = new AbortController()
-  const undo: Array<() => void> = []
-  const onAbort: OnAbort = (fn) => undo.push(fn)
-  controller.signal.addEventListener('abort', () => {
-    while (undo.length) undo.pop()!()
-  })
+  const { onAbort, abort } = lifetime()
   // The one-tag replacement: a <script> cannot hold a checkout, so the checkout goes right after it.
   const element =
     placeholder instanceof HTMLScriptElement
@@ -60,22 +57,72 @@ function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle 
       : (placeholder as HTMLElement)
   if (element != placeholder) onAbort(() => element.remove())
   const resolved = checkoutOptions(placeholder, options)
-  const checkout: Checkout = { placeholder, element, options: resolved, token: String(resolved.token || ''), signal: controller.signal, onAbort, opts: null }
-  setState(checkout, 'loading')
-  onAbort(() => setState(checkout))
+  const token = String(resolved.token || '')
+  let checkout: Checkout | undefined, leave = noop, settle: [() => void, (error: unknown) => void]
+  const displayed = new Promise<void>((...both) => (settle = both))
+  // The error event and the console already report it; an unawaited handle must not add an unhandled rejection.
+  displayed.catch(noop)
+  /** One stay on the page, from mount() (or coming back into view) to destroy() (or parking). */
+  const stay = () => {
+    const life = lifetime()
+    onAbort((leave = life.abort))
+    checkout = { placeholder, element, options: resolved, token, signal: life.signal, onAbort: life.onAbort, opts: null, park }
+    setState(checkout, 'loading')
+    life.onAbort(() => setState(checkout!))
+    // The executor runs prepare() now, synchronously, and turns its throw into a rejection. The
+    // first stay that shows or fails settles `displayed`; later stays only announce.
+    announce(checkout, new Promise<void>((resolve) => resolve(show(checkout!, prepare(checkout!))))).then(...settle)
+  }
+  /**
+   * Gives the form's place to a checkout of the same form where the payer is, while this one is
+   * not rendered (a route that a framework keeps hidden, a closed tab panel); comes back when
+   * rendered again, and the other, hidden then, gives way in turn.
+   */
+  function park() {
+    leave()
+    setState(checkout!, 'waiting')
+    onAbort(() => setState(checkout!))
+    whenRendered(element, onAbort, stay)
+  }
+  stay()
   const handle: CheckoutHandle = {
     element,
     get opts() {
-      return checkout.opts
+      return checkout!.opts
     },
-    // The executor runs prepare() now, synchronously, and turns its throw into a rejection.
-    displayed: announce(checkout, new Promise<void>((resolve) => resolve(show(checkout, prepare(checkout))))),
-    destroy: () => controller.abort(),
+    displayed,
+    destroy: abort,
   }
   page.handles.set(placeholder, handle)
   onAbort(() => page.handles.delete(placeholder))
   return handle
 }
+
+/** An undo stack and the abort that empties it, in reverse order. */
+function lifetime() {
+  const controller = new AbortController()
+  const undo: Array<() => void> = []
+  const { signal } = controller
+  signal.addEventListener('abort', () => {
+    while (undo.length) undo.pop()!()
+  })
+  return { signal, onAbort: ((fn) => undo.push(fn)) as OnAbort, abort: () => controller.abort() }
+}
+
+/**
+ * Calls `then` once `element` is rendered again, which changes its size from none to some, or its
+ * parent's: an inline element (`<moonclerk-checkout>` by default) has no size to observe.
+ */
+function whenRendered(element: Element, onAbort: OnAbort, then: () => void) {
+  if (typeof ResizeObserver == 'undefined') return
+  const observer = new ResizeObserver(() => rendered(element) && (observer.disconnect(), then()))
+  observer.observe(element)
+  if (element.parentElement) observer.observe(element.parentElement)
+  onAbort(() => observer.disconnect())
+}
+
+/** Whether the browser draws `element`: a `display: none` ancestor (a hidden route, a closed panel) leaves it no box. */
+const rendered = (element: Element) => element.getClientRects().length > 0
 
 /** The `data-moonclerk-state` attribute, for CSS: on the placeholder and the element that holds the checkout; none removes it. */
 const setState = ({ placeholder, element }: Checkout, state?: string) =>
@@ -93,7 +140,7 @@ function prepare(checkout: Checkout) {
   const payUrl = secureUrl('payUrl', o.payUrl + checkToken(o.token))
   const link = fallbackLink(element, payUrl.href, o.label || DEFAULTS.label, onAbort)
   const settings = resolve(o)
-  const { container, taken, lend } = claimContainer(element, checkout.token, onAbort)
+  const { container, taken, lend } = claim(checkout)
   const warn = (message: string) => warnAbout(element, checkout.token, message)
   const values = usableValues(o, warn)
   const forEmbed = embeddable(values, warn)
@@ -119,11 +166,23 @@ function prepare(checkout: Checkout) {
   // Requested once the checks have passed, before the link gets the values: the tab's memory
   // (sessionStorage) can take milliseconds to open, and embed.js is on the critical path, as in
   // the stock snippet. A second checkout of a form loads nothing: it only puts the values on its link.
-  const embed = taken ? never : loadWhenWanted(checkout, { ...settings, payUrl, link })
+  const load = () => loadWhenWanted(checkout, { ...settings, payUrl, link })
+  const embed = taken ? never : load()
   decorate(cid)
   // When the check fails, checked() decorates once more, which changes nothing.
   const embedOpts = (cid: CidValue | undefined) => (decorate(cid), checked(cid))
-  return { ...settings, payUrl, link, container, taken, lend, embedOpts, opts: typeof values.cid == 'function' ? undefined : opts, embed }
+  return { ...settings, payUrl, link, container, taken, lend, embedOpts, opts: typeof values.cid == 'function' ? undefined : opts, embed, load }
+}
+
+/** claimContainer(), and the claim made known to a later checkout of the same form, which may ask this one to park. */
+function claim(checkout: Checkout) {
+  const { element, token, onAbort } = checkout
+  const claimed = claimContainer(element, token, onAbort)
+  if (!claimed.taken) {
+    page.holders.set(token, checkout)
+    onAbort(() => page.holders.get(token) == checkout && page.holders.delete(token))
+  }
+  return claimed
 }
 
 type Prepared = ReturnType<typeof prepare>
@@ -131,7 +190,7 @@ type Prepared = ReturnType<typeof prepare>
 /** Loads MoonClerk (at once, or when the payer wants it) and displays the checkout. */
 async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
   const { options: o, signal } = checkout
-  const { embed } = prepared
+  let { embed } = prepared
   // Awaited below, after the cid; until then a failed load must not count as unhandled.
   embed.catch(noop)
   let opts = prepared.opts
@@ -141,7 +200,19 @@ async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
     opts = prepared.embedOpts(cid)
   }
   checkout.opts = opts
-  if (prepared.taken) throw checkoutError('duplicate-token', `id mc${checkout.token} is taken: one checkout per form and page`)
+  if (prepared.taken) {
+    // A framework that shows one route and hides another does both in one go: decide once it is done.
+    await null
+    const holder = page.holders.get(checkout.token)
+    if (signal.aborted) return
+    // The one where the payer is shows; a hidden one waits until it is rendered (a closed tab panel).
+    if (holder && !rendered(holder.element)) holder.park()
+    else if (!rendered(checkout.element)) return checkout.park()
+    prepared = { ...prepared, ...claim(checkout) }
+    if (prepared.taken) throw checkoutError('duplicate-token', `id mc${checkout.token} is taken: one checkout per form and page`)
+    embed = prepared.load()
+    embed.catch(noop)
+  }
   const MoonclerkEmbed = await embed
   if (!signal.aborted) display(checkout, prepared, MoonclerkEmbed, opts)
 }

@@ -24,6 +24,8 @@ const freshPage = () => ({
   configured: {} as GlobalConfig,
   /** The checkout of each mounted placeholder. */
   handles: new WeakMap<Element, CheckoutHandle>(),
+  /** The checkout that holds each form's place on the page (its container), by token: one that is not rendered gives way. */
+  holders: new Map<string, { element: Element; park(): void }>(),
   /** Placeholders start-up mounted: a page's own mount() with options takes them over. */
   mountedAtStart: new WeakSet<Element>(),
   /** One embed.js load per absolute src, however many checkouts ask for it. */

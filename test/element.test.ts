@@ -108,3 +108,52 @@ test('errors reach listeners on the element', async () => {
   expect(reasons).toStrictEqual(['invalid-config'])
   expect(el.querySelector('a')).toBeNull()
 })
+
+// React's own marks (src/hydration.ts): its root container, and each node it has hydrated.
+const REACT_ROOT = '__reactContainer$test'
+const REACT_NODE = '__reactFiber$test'
+const REACT_PROPS = '__reactProps$test'
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve))
+
+test('server-rendered markup that React has yet to hydrate stays as the server wrote it; the element mounts once React has hydrated it', async () => {
+  const root = document.createElement('div')
+  Object.assign(root, { [REACT_ROOT]: {} })
+  root.innerHTML = '<main><moonclerk-checkout token="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></moonclerk-checkout></main>'
+  document.body.replaceChildren(root)
+  const el = root.querySelector('moonclerk-checkout') as MoonClerkCheckoutElement
+  await nextFrame()
+  await nextFrame()
+  expect(root.innerHTML).toBe('<main><moonclerk-checkout token="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></moonclerk-checkout></main>')
+  expect(scripts).toHaveLength(0)
+  Object.assign(el, { [REACT_NODE]: {} })
+  await nextFrame()
+  expect(el.getAttribute('data-moonclerk-state')).toBe('loading')
+  arrive(scripts[0])
+  await el.displayed
+  expect(el.querySelector('#mca1 iframe')).not.toBeNull()
+})
+
+test("markup React never walks (dangerouslySetInnerHTML, under an element of React's) mounts at once", () => {
+  const root = document.createElement('div')
+  Object.assign(root, { [REACT_ROOT]: {} })
+  root.innerHTML = '<section></section>'
+  const section = root.firstElementChild!
+  Object.assign(section, { [REACT_NODE]: {}, [REACT_PROPS]: { dangerouslySetInnerHTML: { __html: '' } } })
+  document.body.replaceChildren(root)
+  section.innerHTML = '<moonclerk-checkout token="a1"></moonclerk-checkout>'
+  expect(section.firstElementChild!.getAttribute('data-moonclerk-state')).toBe('loading')
+})
+
+test('an element waiting for hydration and then disconnected never mounts', async () => {
+  const root = document.createElement('div')
+  Object.assign(root, { [REACT_ROOT]: {} })
+  root.innerHTML = '<moonclerk-checkout token="a1"></moonclerk-checkout>'
+  document.body.replaceChildren(root)
+  const el = root.firstElementChild!
+  el.remove()
+  Object.assign(el, { [REACT_NODE]: {} })
+  await nextFrame()
+  await nextFrame()
+  expect(el.hasAttribute('data-moonclerk-state')).toBe(false)
+  expect(scripts).toHaveLength(0)
+})

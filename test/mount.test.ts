@@ -14,6 +14,9 @@ function page(markup: string) {
 
 const linkOf = (el: Element) => el.querySelector('a')!
 
+/** As the browser reports an element under `display: none`: no boxes (happy-dom gives every element one). */
+const notRendered = (el: Element) => vi.spyOn(el, 'getClientRects').mockReturnValue([] as unknown as DOMRectList)
+
 describe('a displayed checkout', () => {
   test('passes MoonClerk exactly the stock opts and keeps the instance in window.mc<token>', async () => {
     const { el, scripts } = page(
@@ -417,6 +420,39 @@ describe('errors', () => {
     expect(document.querySelector('#again')!.innerHTML).toBe('')
     expect(document.querySelectorAll('#mca1')).toHaveLength(1)
     expect(el.querySelector('#mca1 > iframe')).not.toBeNull()
+  })
+
+  test('a checkout that is not rendered (a route kept hidden) gives its place to the same form where the payer is, and waits', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-cid="1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div><div id="again" data-moonclerk-checkout="a1" data-moonclerk-cid="2"></div>')
+    const first = mount(el)
+    arrive(scripts[0])
+    await first.displayed
+    notRendered(el)
+    const second = mount('#again')
+    await second.displayed
+    expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['1', '2'])
+    expect(document.querySelectorAll('#mca1')).toHaveLength(1)
+    expect(document.querySelector('#again #mca1 > iframe')).not.toBeNull()
+    // The first holds nothing now (shown again, it mounts afresh): the author's markup as written.
+    expect(el.getAttribute('data-moonclerk-state')).toBe('waiting')
+    expect(el.innerHTML).toBe('<a href="https://app.moonclerk.com/pay/a1">Pay</a>')
+    expect(events.map((event) => event.type)).toStrictEqual(['moonclerk:display', 'moonclerk:display'])
+    first.destroy()
+    expect(el.hasAttribute('data-moonclerk-state')).toBe(false)
+  })
+
+  test('a second checkout of a form that is not rendered itself (a closed tab panel) waits, without an error', async () => {
+    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>')
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const first = mount(el)
+    notRendered(document.querySelector('#again')!)
+    const second = mount('#again')
+    arrive(scripts[0])
+    await first.displayed
+    await settle()
+    expect(second.element!.getAttribute('data-moonclerk-state')).toBe('waiting')
+    expect(error).not.toHaveBeenCalled()
+    expect(events.map((event) => event.type)).toStrictEqual(['moonclerk:display'])
   })
 
   test('a second checkout of a form requests nothing: not even an embed.js of its own', async () => {

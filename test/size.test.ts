@@ -66,10 +66,13 @@ const gzipSize = async (code: string | Buffer) => (await import('node:zlib')).gz
 // and mountAll(), one refusal of placeholders, one stray-id check) took 41 B back.
 const BUDGETS = {
   // Everything a script-tag user downloads; the stock snippet is ~430 B per checkout, inline.
-  umd: 9790,
+  // Raised by 500 B in session 8: a checkout that is not rendered gives way to the same form where
+  // the payer is and comes back when shown (~300 B), and the element waits for React's hydration (~170 B).
+  umd: 10290,
   // What an app pays when it imports only mount() and minifies: our side of a SPA bundle (the
   // lazy modes' chunk, fetched only when a page uses one, not included).
-  mountOnly: 5710,
+  // Raised by 330 B in session 8 for the same giving way and coming back.
+  mountOnly: 6040,
   auto: 200,
 }
 

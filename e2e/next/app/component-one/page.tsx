@@ -1,0 +1,5 @@
+import { ComponentCheckout } from '../component-checkout'
+
+export default function Page() {
+  return <ComponentCheckout route="one" />
+}

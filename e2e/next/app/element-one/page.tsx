@@ -1,0 +1,5 @@
+import { ElementCheckout } from '../element-checkout'
+
+export default function Page() {
+  return <ElementCheckout route="one" />
+}

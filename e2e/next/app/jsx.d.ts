@@ -1,0 +1,11 @@
+// The README's JSX declaration for React 19.
+import type { HTMLAttributes, RefAttributes } from 'react'
+import type { MoonClerkCheckoutAttributes, MoonClerkCheckoutElement } from 'moonclerk-checkout/element'
+
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'moonclerk-checkout': MoonClerkCheckoutAttributes & HTMLAttributes<MoonClerkCheckoutElement> & RefAttributes<MoonClerkCheckoutElement>
+    }
+  }
+}
