@@ -1,5 +1,6 @@
 // `npm run lint` (part of `npm test`): the structure rules the project holds its sources to.
-// Formatting and style are not linted; `tsc --strict` covers correctness.
+// Prettier formats (`prettier --check` runs next in `npm run lint`), but leaves long comments and
+// strings as they are: max-len holds them to its print width. `tsc --strict` covers correctness.
 import typescriptParser from '@typescript-eslint/parser'
 
 export default [
@@ -9,7 +10,9 @@ export default [
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // A function that does one thing fits on a screen; longer ones hide steps that want names.
-      'max-lines-per-function': ['error', { max: 40, skipBlankLines: true, skipComments: true, IIFEs: true }],
+      // (50 lines at 120 columns: it was 40 when lines ran to 200.)
+      'max-lines-per-function': ['error', { max: 50, skipBlankLines: true, skipComments: true, IIFEs: true }],
+      'max-len': ['error', { code: 120, tabWidth: 2 }],
     },
   },
 ]

@@ -26,7 +26,12 @@ export default [
     input: { 'moonclerk-checkout': 'src/index.ts' },
     // The lazy load modes are a chunk of their own, imported when a page uses one; the code both
     // need is a chunk too, behind the entry's exports (so the entry exports only the public API).
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'moonclerk-checkout-[name].mjs' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].mjs',
+      chunkFileNames: 'moonclerk-checkout-[name].mjs',
+    },
     plugins: [compile(true)],
   },
   {
@@ -63,7 +68,13 @@ export default [
     // may then render <MoonClerkCheckout>, which mounts in the browser.
     input: { react: 'src/react.tsx' },
     external: (id) => !!sibling(id) || /^react($|\/)/.test(id),
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: "'use client';", paths: (id) => sibling(id) || id },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].mjs',
+      banner: "'use client';",
+      paths: (id) => sibling(id) || id,
+    },
     plugins: [compile(false)],
   },
   {
@@ -77,7 +88,13 @@ export default [
       // The exports' namespace object only feeds Object.assign(): freezing it would be code for nothing.
       // One file: the lazy modes' chunk is inlined.
       { file: 'dist/moonclerk-checkout.umd.js', format: 'iife', freeze: false, inlineDynamicImports: true },
-      { file: 'dist/moonclerk-checkout.umd.min.js', format: 'iife', freeze: false, inlineDynamicImports: true, plugins: [minify] },
+      {
+        file: 'dist/moonclerk-checkout.umd.min.js',
+        format: 'iife',
+        freeze: false,
+        inlineDynamicImports: true,
+        plugins: [minify],
+      },
     ],
     plugins: [compile(false)],
   },

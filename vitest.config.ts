@@ -14,7 +14,9 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     exclude: [
       ...configDefaults.exclude,
-      ...(mutating ? ['test/size.test.ts', 'test/package.test.ts', 'test/standin-*.test.ts', 'test/bench-*.test.ts'] : []),
+      ...(mutating
+        ? ['test/size.test.ts', 'test/package.test.ts', 'test/standin-*.test.ts', 'test/bench-*.test.ts']
+        : []),
     ],
     restoreMocks: true,
   },

@@ -18,7 +18,10 @@ export function instrument({ noop }) {
   if (window !== window.top) return
   const bench = (window.__bench = { displays: [], displayMs: 0, frames: [], clicks: [], longTasks: [], waiters: [] })
   // Resolves once `count` display() calls and `count` iframe loads have happened: no polling.
-  const wake = () => (bench.waiters = bench.waiters.filter((w) => !(bench.displays.length >= w.count && bench.frames.length >= w.count && (w.resolve(), true))))
+  const wake = () =>
+    (bench.waiters = bench.waiters.filter(
+      (w) => !(bench.displays.length >= w.count && bench.frames.length >= w.count && (w.resolve(), true)),
+    ))
   bench.until = (count) => new Promise((resolve) => (bench.waiters.push({ count, resolve }), wake()))
   if (noop) {
     const Noop = function () {}
@@ -34,7 +37,11 @@ export function instrument({ noop }) {
     bench.longTasks = null
   }
   window.addEventListener('click', () => bench.clicks.push(performance.now()), true)
-  document.addEventListener('load', (event) => event.target instanceof HTMLIFrameElement && (bench.frames.push(performance.now()), wake()), true)
+  document.addEventListener(
+    'load',
+    (event) => event.target instanceof HTMLIFrameElement && (bench.frames.push(performance.now()), wake()),
+    true,
+  )
   const wrapped = new WeakSet()
   let current
   Object.defineProperty(window, 'MoonclerkEmbed', {
@@ -147,7 +154,11 @@ export function paintMetrics() {
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         const element = entry.element
-        paints.lcp.push({ at: entry.startTime, size: entry.size, element: element ? element.id || element.tagName.toLowerCase() : null })
+        paints.lcp.push({
+          at: entry.startTime,
+          size: entry.size,
+          element: element ? element.id || element.tagName.toLowerCase() : null,
+        })
       }
     }).observe({ type: 'largest-contentful-paint', buffered: true })
   } catch (e) {

@@ -29,8 +29,18 @@ const WORDS = ('membership community access monthly annual support local growers
   'events tickets donation project partners volunteers garden orchard sustainable packaging compost city ' +
   'route schedule questions answers shipping returns guarantee gift card reward points early bird discount ' +
   'the a and of to in for with on your our we you it is are our every from by at this that more each').split(' ')
-const SECTION_TOPICS = ['How it works', 'What members get', 'Our growers', 'From the kitchen', 'Pickup and delivery',
-  'Frequently asked questions', 'Stories from members', 'Our promise', 'Events this season', 'Behind the scenes']
+const SECTION_TOPICS = [
+  'How it works',
+  'What members get',
+  'Our growers',
+  'From the kitchen',
+  'Pickup and delivery',
+  'Frequently asked questions',
+  'Stories from members',
+  'Our promise',
+  'Events this season',
+  'Behind the scenes',
+]
 
 /** Deterministic prose from `random`: words, sentences, paragraphs. */
 function prose(random) {
@@ -47,14 +57,26 @@ function prose(random) {
 
 /** One content section: heading, paragraphs, a feature list with links, sometimes a quote or an image. */
 function section(text, random, index) {
-  const parts = [`<section class="block block-${index % 4}" id="s${index}">`, `<h2 class="block-title">${text.pick(SECTION_TOPICS)}: ${text.words(3)}</h2>`]
+  const parts = [
+    `<section class="block block-${index % 4}" id="s${index}">`,
+    `<h2 class="block-title">${text.pick(SECTION_TOPICS)}: ${text.words(3)}</h2>`,
+  ]
   for (let i = 0, n = 2 + Math.floor(random() * 3); i < n; i++) parts.push(`<p class="copy">${text.paragraph()}</p>`)
-  const items = Array.from({ length: 3 + Math.floor(random() * 4) }, () => `<li class="feature"><a class="feature-link" href="/features/${text.slug()}">${text.words(3)}</a> ${text.sentence()}</li>`)
+  const items = Array.from(
+    { length: 3 + Math.floor(random() * 4) },
+    () =>
+      `<li class="feature"><a class="feature-link" href="/features/${text.slug()}">${text.words(3)}</a> ${text.sentence()}</li>`,
+  )
   parts.push(`<ul class="features">${items.join('')}</ul>`)
-  if (random() < 0.4) parts.push(`<blockquote class="quote"><p>${text.sentence()} ${text.sentence()}</p><cite>${text.words(2)}</cite></blockquote>`)
+  if (random() < 0.4)
+    parts.push(
+      `<blockquote class="quote"><p>${text.sentence()} ${text.sentence()}</p><cite>${text.words(2)}</cite></blockquote>`,
+    )
   if (index % IMAGE_EVERY === 1) {
     const { width, height } = IMAGE_SIZE
-    parts.push(`<figure class="shot"><img src="/img/${Math.floor(index / IMAGE_EVERY)}.svg" width="${width}" height="${height}" alt="${text.words(4)}"><figcaption>${text.sentence()}</figcaption></figure>`)
+    parts.push(
+      `<figure class="shot"><img src="/img/${Math.floor(index / IMAGE_EVERY)}.svg" width="${width}" height="${height}" alt="${text.words(4)}"><figcaption>${text.sentence()}</figcaption></figure>`,
+    )
   }
   parts.push('</section>')
   return parts.join('\n')
@@ -70,7 +92,9 @@ export function landingContent({ targetBytes = PAGE_BYTES, seed = PAGE_SEED } = 
   const text = prose(random)
   const top = [
     '<header class="site-header"><a class="logo" href="/">Green Valley Share</a><nav>' +
-      ['Boxes', 'Growers', 'Recipes', 'Events', 'About'].map((label) => `<a href="/${label.toLowerCase()}">${label}</a>`).join('') +
+      ['Boxes', 'Growers', 'Recipes', 'Events', 'About']
+        .map((label) => `<a href="/${label.toLowerCase()}">${label}</a>`)
+        .join('') +
       '</nav></header>',
     '<main>',
     '<section class="hero"><h1 id="hero">Fresh local food, every week, from the farms around you</h1>' +
@@ -86,7 +110,8 @@ export function landingContent({ targetBytes = PAGE_BYTES, seed = PAGE_SEED } = 
   }
   // The split: the first section boundary past half the content.
   let half = 0
-  for (let before = top.length; half < sections.length && before < bytes / 2; half++) before += sections[half].length + 1
+  for (let before = top.length; half < sections.length && before < bytes / 2; half++)
+    before += sections[half].length + 1
   const checkoutIntro = `<h2 class="block-title">Join the share</h2><p class="copy">${text.paragraph()}</p>`
   return {
     top,
@@ -136,10 +161,18 @@ export function checkoutMarkup(markup, { embedSrc, payUrl, library }) {
     case 'head':
       return { head: asyncTag, checkout: placeholder, bodyEnd: '' }
     case 'preload':
-      return { head: `<link rel="preload" as="script" href="${embedSrc}">\n${asyncTag}`, checkout: placeholder, bodyEnd: '' }
+      return {
+        head: `<link rel="preload" as="script" href="${embedSrc}">\n${asyncTag}`,
+        checkout: placeholder,
+        bodyEnd: '',
+      }
     case 'one-tag':
       // A classic script: the parser waits for it here, as README's one-tag form does.
-      return { head: '', checkout: `<script src="${library}" data-moonclerk-checkout="${token}" data-moonclerk-cid="${cid}" ${urls}></script>`, bodyEnd: '' }
+      return {
+        head: '',
+        checkout: `<script src="${library}" data-moonclerk-checkout="${token}" data-moonclerk-cid="${cid}" ${urls}></script>`,
+        bodyEnd: '',
+      }
     default:
       throw new Error(`bench: unknown markup ${markup}`)
   }

@@ -20,7 +20,8 @@ export const LIBRARY_ORIGINS = ['cdn', 'self']
 /** Markups without the library: one page each. */
 const WITHOUT_LIBRARY = ['stock', 'none']
 /** The path of a variant's page: /stock.html, /none.html, or /<markup>-<cdn|self>.html. */
-export const pagePath = (markup, libraryOrigin) => (WITHOUT_LIBRARY.includes(markup) ? `/${markup}.html` : `/${markup}-${libraryOrigin}.html`)
+export const pagePath = (markup, libraryOrigin) =>
+  WITHOUT_LIBRARY.includes(markup) ? `/${markup}.html` : `/${markup}-${libraryOrigin}.html`
 
 /** Every file the site serves, by path: { type, body (gzip) }. */
 function buildFiles({ origin, standInOrigin, cdnOrigin }) {
@@ -28,11 +29,16 @@ function buildFiles({ origin, standInOrigin, cdnOrigin }) {
   const add = (pathname, type, text) => files.set(pathname, { type, body: gzipSync(text, { level: 6 }) })
   const content = landingContent()
   const urls = { embedSrc: `${standInOrigin}/assets/embed.js`, payUrl: `${standInOrigin}/pay/` }
-  for (const markup of WITHOUT_LIBRARY) add(pagePath(markup), 'text/html; charset=utf-8', landingPage(markup, urls, content))
+  for (const markup of WITHOUT_LIBRARY)
+    add(pagePath(markup), 'text/html; charset=utf-8', landingPage(markup, urls, content))
   for (const markup of MARKUPS.filter((m) => !WITHOUT_LIBRARY.includes(m))) {
     for (const libraryOrigin of LIBRARY_ORIGINS) {
       const library = (libraryOrigin === 'cdn' ? cdnOrigin : origin) + LIBRARY_PATH
-      add(pagePath(markup, libraryOrigin), 'text/html; charset=utf-8', landingPage(markup, { ...urls, library }, content))
+      add(
+        pagePath(markup, libraryOrigin),
+        'text/html; charset=utf-8',
+        landingPage(markup, { ...urls, library }, content),
+      )
     }
   }
   add('/site.css', 'text/css; charset=utf-8', SITE_CSS)
@@ -51,7 +57,12 @@ async function start({ standInOrigin, cdnOrigin }) {
       return res.end('Not found\n')
     }
     // Browsers always accept gzip; the benchmark only talks to Chromium.
-    res.writeHead(200, { 'Content-Type': file.type, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Cache-Control': 'no-store' })
+    res.writeHead(200, {
+      'Content-Type': file.type,
+      'Content-Encoding': 'gzip',
+      Vary: 'Accept-Encoding',
+      'Cache-Control': 'no-store',
+    })
     res.end(req.method === 'HEAD' ? undefined : file.body)
   })
   await new Promise((resolve, reject) => {

@@ -23,7 +23,18 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chart } from './chart.mjs'
-import { COUNTS, EMBED_DELAY_MS, LAZY_MODES, NETWORK_PROFILES, REALISTIC_VARIANTS, RUN_PLANS, SAMPLING_US, SCAN_SIZES, VARIANTS, VARIANT_NAMES } from './plan.mjs'
+import {
+  COUNTS,
+  EMBED_DELAY_MS,
+  LAZY_MODES,
+  NETWORK_PROFILES,
+  REALISTIC_VARIANTS,
+  RUN_PLANS,
+  SAMPLING_US,
+  SCAN_SIZES,
+  VARIANTS,
+  VARIANT_NAMES,
+} from './plan.mjs'
 import { PAGE_SEED, landingContent, landingPage } from './landing-page.mjs'
 import { judgeRealistic, realisticReport, summarizeRealistic } from './realistic-report.mjs'
 import { runRealistic } from './realistic-runs.mjs'
@@ -92,7 +103,8 @@ async function realisticRounds(browser, env, { profile, rounds, variants }, retr
   const runs = []
   for (let round = 0; round < rounds; round++) {
     progress(`realistic page, ${NETWORK_PROFILES[profile].label}: round ${round + 1}/${rounds}`)
-    for (const variant of variantOrder(variants, round)) runs.push(await withOneRetry(() => runRealistic(browser, env, variant, profile, { round }), retries))
+    for (const variant of variantOrder(variants, round))
+      runs.push(await withOneRetry(() => runRealistic(browser, env, variant, profile, { round }), retries))
   }
   return runs
 }
@@ -117,8 +129,13 @@ async function eagerRounds(browser, env, rounds, profile) {
   const runs = []
   for (let round = 0; round < rounds; round++) {
     for (const count of COUNTS) {
-      progress(profile ? `main thread (profiled): round ${round + 1}/${rounds}, ${count} checkout(s)` : `eager: round ${round + 1}/${rounds}, ${count} checkout(s)`)
-      for (const variant of variantOrder(VARIANT_NAMES, round)) runs.push(await runEager(browser, env, variant, count, profile ? { round, profile: true } : { round }))
+      progress(
+        profile
+          ? `main thread (profiled): round ${round + 1}/${rounds}, ${count} checkout(s)`
+          : `eager: round ${round + 1}/${rounds}, ${count} checkout(s)`,
+      )
+      for (const variant of variantOrder(VARIANT_NAMES, round))
+        runs.push(await runEager(browser, env, variant, count, profile ? { round, profile: true } : { round }))
     }
   }
   return runs
@@ -142,7 +159,12 @@ async function describeRun({ browser, env, startedAt, phaseS, loadAvgStart }) {
     rounds: ROUNDS,
     roundOrder: 'round i runs the variants rotated by i: A B C, B C A, C A B, …',
     profiledRounds: PLAN.profiledRounds,
-    bootstrap: { resamples: BOOTSTRAP_RESAMPLES, seed: BOOTSTRAP_SEED, level: 0.95, method: 'percentile, median of per-round ratios' },
+    bootstrap: {
+      resamples: BOOTSTRAP_RESAMPLES,
+      seed: BOOTSTRAP_SEED,
+      level: 0.95,
+      method: 'percentile, median of per-round ratios',
+    },
     lazyRuns: PLAN.lazyRuns,
     scanRuns: SCAN_RUNS,
     libraryBytes: statSync(LIBRARY_FILE).size,
@@ -183,7 +205,11 @@ async function main() {
       const scan = summarizeScan(runs.scan)
       const goals = judge(eager, lazy, scan)
       const realisticSummary = summarizeRealistic(runs.realistic)
-      const realistic = { summary: realisticSummary, goals: judgeRealistic(realisticSummary), retries: runs.realisticRetries }
+      const realistic = {
+        summary: realisticSummary,
+        goals: judgeRealistic(realisticSummary),
+        retries: runs.realisticRetries,
+      }
       const meta = await describeRun({ browser, env, startedAt, phaseS, loadAvgStart })
       await write({ meta, goals, eager, lazy, scan, realistic, runs })
     } finally {
@@ -197,8 +223,17 @@ async function main() {
 /** The realistic page as served (the stock snippet's; the others differ by a few hundred bytes). */
 function describeLandingPage(env) {
   const content = landingContent()
-  const html = landingPage('stock', { embedSrc: `${env.standInOrigin}/assets/embed.js`, payUrl: `${env.standInOrigin}/pay/` }, content)
-  return { htmlBytes: Buffer.byteLength(html), htmlGzipBytes: gzipSync(html, { level: 6 }).length, images: content.images, seed: PAGE_SEED }
+  const html = landingPage(
+    'stock',
+    { embedSrc: `${env.standInOrigin}/assets/embed.js`, payUrl: `${env.standInOrigin}/pay/` },
+    content,
+  )
+  return {
+    htmlBytes: Buffer.byteLength(html),
+    htmlGzipBytes: gzipSync(html, { level: 6 }).length,
+    images: content.images,
+    seed: PAGE_SEED,
+  }
 }
 
 /** results.json (every run) and chart.svg into OUT, then the report on stdout. */
@@ -210,8 +245,12 @@ async function write(results) {
   await writeFile(files.svg, chart(results))
   console.log(report(results))
   console.log('\n' + realisticReport(results))
-  const phases = Object.entries(meta.phaseS).map(([name, s]) => `${name} ${s} s`).join(', ')
-  console.log(`\nWrote ${path.relative(ROOT, files.json)} and ${path.relative(ROOT, files.svg)} in ${meta.durationS} s (${phases}).`)
+  const phases = Object.entries(meta.phaseS)
+    .map(([name, s]) => `${name} ${s} s`)
+    .join(', ')
+  console.log(
+    `\nWrote ${path.relative(ROOT, files.json)} and ${path.relative(ROOT, files.svg)} in ${meta.durationS} s (${phases}).`,
+  )
 }
 
 main().catch((error) => {

@@ -20,11 +20,19 @@ export const SAMPLING_US = 50
 export const VARIANTS = {
   A: { label: 'MoonClerk stock snippet', fixture: 'stock', ownScript: null },
   B: { label: 'moonclerk-checkout', fixture: 'lib', ownScript: '/dist/moonclerk-checkout.umd.min.js' },
-  C: { label: "control: the snippet's work from an external async file", fixture: 'control', ownScript: '/e2e/bench-control.js' },
+  C: {
+    label: "control: the snippet's work from an external async file",
+    fixture: 'control',
+    ownScript: '/e2e/bench-control.js',
+  },
 }
 export const VARIANT_NAMES = Object.keys(VARIANTS)
 /** Ratios of time to the last display() reported per count, each as [numerator, denominator]. */
-export const RATIOS = [['B', 'A'], ['C', 'A'], ['B', 'C']]
+export const RATIOS = [
+  ['B', 'A'],
+  ['C', 'A'],
+  ['B', 'C'],
+]
 
 /**
  * The realistic page's network profiles: Chromium's own emulation (CDP
@@ -56,7 +64,14 @@ export const REALISTIC_VARIANTS = {
   none: { label: "no checkout: the merchant's page alone (a control for DCL and LCP)", markup: 'none', library: null },
   ...Object.fromEntries(
     Object.entries(MARKUP_LABELS).flatMap(([markup, label]) =>
-      ['cdn', 'self'].map((library) => [`${markup}-${library}`, { label: `${label}; library from ${library === 'cdn' ? 'a CDN origin' : "the page's origin"}`, markup, library }]),
+      ['cdn', 'self'].map((library) => [
+        `${markup}-${library}`,
+        {
+          label: `${label}; library from ${library === 'cdn' ? 'a CDN origin' : "the page's origin"}`,
+          markup,
+          library,
+        },
+      ]),
     ),
   ),
 }
@@ -82,8 +97,34 @@ export const RUN_PLANS = {
     lazyRuns: 4,
     scanRuns: 4,
     realistic: [
-      { profile: 'rtt40', rounds: 7, variants: ['stock', 'none', 'body-end-cdn', 'body-end-self', 'head-cdn', 'preload-cdn', 'preload-self', 'one-tag-cdn'] },
-      { profile: 'rtt150', rounds: 7, variants: ['stock', 'none', 'body-end-cdn', 'body-end-self', 'head-cdn', 'preload-cdn', 'preload-self', 'one-tag-cdn'] },
+      {
+        profile: 'rtt40',
+        rounds: 7,
+        variants: [
+          'stock',
+          'none',
+          'body-end-cdn',
+          'body-end-self',
+          'head-cdn',
+          'preload-cdn',
+          'preload-self',
+          'one-tag-cdn',
+        ],
+      },
+      {
+        profile: 'rtt150',
+        rounds: 7,
+        variants: [
+          'stock',
+          'none',
+          'body-end-cdn',
+          'body-end-self',
+          'head-cdn',
+          'preload-cdn',
+          'preload-self',
+          'one-tag-cdn',
+        ],
+      },
       { profile: 'slow', rounds: 5, variants: ['stock', 'none', 'body-end-cdn', 'preload-cdn', 'one-tag-cdn'] },
     ],
   },
@@ -92,6 +133,8 @@ export const RUN_PLANS = {
     profiledRounds: 1,
     lazyRuns: 1,
     scanRuns: 1,
-    realistic: [{ profile: 'rtt150', rounds: 2, variants: ['stock', 'none', 'body-end-cdn', 'preload-cdn', 'one-tag-cdn'] }],
+    realistic: [
+      { profile: 'rtt150', rounds: 2, variants: ['stock', 'none', 'body-end-cdn', 'preload-cdn', 'one-tag-cdn'] },
+    ],
   },
 }

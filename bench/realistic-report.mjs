@@ -2,7 +2,14 @@
 // the ratios to the stock snippet with 95% intervals, the check that the emulated latency was
 // applied, the goals of issue 14, and the printed tables. Pure, like report.mjs: a report can be
 // redrawn from results.json.
-import { DISPLAY_GOAL, GOAL_PROFILES, NETWORK_PROFILES, PAGE_METRIC_GOAL, RECOMMENDED, REALISTIC_VARIANTS } from './plan.mjs'
+import {
+  DISPLAY_GOAL,
+  GOAL_PROFILES,
+  NETWORK_PROFILES,
+  PAGE_METRIC_GOAL,
+  RECOMMENDED,
+  REALISTIC_VARIANTS,
+} from './plan.mjs'
 import { max, median, min, pairedRatio, verdictOf } from './stats.mjs'
 import { table, withCI } from './report.mjs'
 
@@ -22,7 +29,9 @@ export function summarizeRealistic(runs) {
     out[profile] = {
       label: NETWORK_PROFILES[profile].label,
       rounds: byVariant[variants[0]].length,
-      variants: Object.fromEntries(variants.map((v) => [v, summarizeVariant(byVariant[v], byVariant.stock || [], byVariant.none || [])])),
+      variants: Object.fromEntries(
+        variants.map((v) => [v, summarizeVariant(byVariant[v], byVariant.stock || [], byVariant.none || [])]),
+      ),
       latency: latencyCheck(ofProfile, NETWORK_PROFILES[profile].latencyMs),
     }
   }
@@ -34,7 +43,10 @@ function summarizeVariant(runs, stockRuns, aloneRuns) {
   const medianOf = (pick) => median(runs.map(pick))
   const ratios = {}
   for (const [name, field] of Object.entries(PAGE_METRICS)) ratios[name] = pairedRatio(runs, stockRuns, (r) => r[field])
-  const toPageAlone = { dcl: pairedRatio(runs, aloneRuns, (r) => r.dclMs), lcp: pairedRatio(runs, aloneRuns, (r) => r.lcpMs) }
+  const toPageAlone = {
+    dcl: pairedRatio(runs, aloneRuns, (r) => r.dclMs),
+    lcp: pairedRatio(runs, aloneRuns, (r) => r.lcpMs),
+  }
   return {
     runs: runs.length,
     displayMs: medianOf((r) => r.displayMs),
@@ -44,8 +56,14 @@ function summarizeVariant(runs, stockRuns, aloneRuns) {
     ratios,
     toPageAlone,
     lcpElements: [...new Set(runs.map((r) => r.lcpElement))],
-    embedRequests: { median: medianOf((r) => r.embedRequests), min: min(runs.map((r) => r.embedRequests)), max: max(runs.map((r) => r.embedRequests)) },
-    embedRequestsServedMax: runs.some((r) => r.embedRequestsServed == null) ? null : max(runs.map((r) => r.embedRequestsServed)),
+    embedRequests: {
+      median: medianOf((r) => r.embedRequests),
+      min: min(runs.map((r) => r.embedRequests)),
+      max: max(runs.map((r) => r.embedRequests)),
+    },
+    embedRequestsServedMax: runs.some((r) => r.embedRequestsServed == null)
+      ? null
+      : max(runs.map((r) => r.embedRequestsServed)),
     embedExecutionsMax: max(runs.map((r) => r.embedExecutions)),
     bytesTotal: medianOf((r) => r.bytes.total),
     bytesLibrary: medianOf((r) => r.bytes.library),
@@ -66,7 +84,9 @@ export function latencyCheck(runs, latencyMs) {
     latencyMs,
     documentWaitMs: { min: all.length ? min(documentWaits) : null, median: median(documentWaits) },
     embedWaitMs: { min: embedWaits.length ? min(embedWaits) : null, median: median(embedWaits) },
-    applied: runs.every((r) => r.documentWaitMs != null && (r.embedRequests === 0 || r.embedWaitMs != null)) && min(all) >= LATENCY_TOLERANCE * latencyMs,
+    applied:
+      runs.every((r) => r.documentWaitMs != null && (r.embedRequests === 0 || r.embedWaitMs != null)) &&
+      min(all) >= LATENCY_TOLERANCE * latencyMs,
   }
 }
 
@@ -100,7 +120,9 @@ export function judgeRealistic(summary) {
 const expectedEmbeds = (id) => (REALISTIC_VARIANTS[id].markup === 'none' ? 0 : 1)
 
 function oneEmbedGoal(summary) {
-  const rows = Object.entries(summary).flatMap(([profile, s]) => Object.entries(s.variants).map(([id, v]) => ({ profile, id, expected: expectedEmbeds(id), ...v })))
+  const rows = Object.entries(summary).flatMap(([profile, s]) =>
+    Object.entries(s.variants).map(([id, v]) => ({ profile, id, expected: expectedEmbeds(id), ...v })),
+  )
   const extra = rows.filter(
     (r) =>
       r.embedRequests.max !== r.expected ||
@@ -110,7 +132,14 @@ function oneEmbedGoal(summary) {
   )
   return {
     goal: 'one embed.js request (browser and stand-in) and one execution, every variant, every run (none on the page alone)',
-    measured: extra.length ? extra.map((r) => `${r.profile} ${r.id}: ${r.embedRequests.min}–${r.embedRequests.max} requests, ${r.embedExecutionsMax} executions`).join('; ') : `${rows.length} variant × profile cells, all as expected`,
+    measured: extra.length
+      ? extra
+          .map(
+            (r) =>
+              `${r.profile} ${r.id}: ${r.embedRequests.min}–${r.embedRequests.max} requests, ${r.embedExecutionsMax} executions`,
+          )
+          .join('; ')
+      : `${rows.length} variant × profile cells, all as expected`,
     verdict: passIf(!extra.length),
   }
 }
@@ -119,7 +148,12 @@ function latencyGoal(summary) {
   const checks = Object.entries(summary).map(([profile, s]) => ({ profile, ...s.latency }))
   return {
     goal: "the emulated latency was applied (every run's document and embed.js waited ≥ 95% of it for their first byte)",
-    measured: checks.map((c) => `${c.profile}: ${c.latencyMs} ms asked, min wait ${c.documentWaitMs.min?.toFixed(1)} ms (document), ${c.embedWaitMs.min?.toFixed(1)} ms (embed.js)`).join('; '),
+    measured: checks
+      .map(
+        (c) =>
+          `${c.profile}: ${c.latencyMs} ms asked, min wait ${c.documentWaitMs.min?.toFixed(1)} ms (document), ${c.embedWaitMs.min?.toFixed(1)} ms (embed.js)`,
+      )
+      .join('; '),
     verdict: passIf(checks.every((c) => c.applied)),
   }
 }
@@ -136,10 +170,25 @@ export function realisticTables({ realistic, meta }) {
       .map(([id, v]) => `  ${id.padEnd(13)} ${v.label}`),
   ]
   for (const s of Object.values(realistic.summary)) {
-    const rows = [['variant', 'display()', '× stock [95% CI]', 'DCL', '× stock [95% CI]', 'LCP', '× stock [95% CI]', 'embed.js req', 'KB']]
+    const rows = [
+      [
+        'variant',
+        'display()',
+        '× stock [95% CI]',
+        'DCL',
+        '× stock [95% CI]',
+        'LCP',
+        '× stock [95% CI]',
+        'embed.js req',
+        'KB',
+      ],
+    ]
     for (const [id, v] of Object.entries(s.variants)) {
       const isStock = id === 'stock'
-      const requests = v.embedRequests.min === v.embedRequests.max ? String(v.embedRequests.max) : `${v.embedRequests.min}–${v.embedRequests.max}`
+      const requests =
+        v.embedRequests.min === v.embedRequests.max
+          ? String(v.embedRequests.max)
+          : `${v.embedRequests.min}–${v.embedRequests.max}`
       rows.push([
         id,
         ms(v.displayMs),
@@ -153,11 +202,16 @@ export function realisticTables({ realistic, meta }) {
       ])
     }
     const { latency } = s
-    out.push('', `${s.label}: ${s.rounds} rounds (rotated order), medians; ratios are medians of per-round ratios to stock`)
+    out.push(
+      '',
+      `${s.label}: ${s.rounds} rounds (rotated order), medians; ratios are medians of per-round ratios to stock`,
+    )
     out.push(table(rows))
     if (s.variants.none) out.push(pageAloneTable(s))
     const lcpElements = [...new Set(Object.values(s.variants).flatMap((v) => v.lcpElements))]
-    out.push(`LCP element: ${lcpElements.map((e) => (e === 'hero' ? 'the hero heading' : String(e))).join(', ')}${lcpElements.length === 1 ? ' in every run' : ' (not the same in every run)'}`)
+    out.push(
+      `LCP element: ${lcpElements.map((e) => (e === 'hero' ? 'the hero heading' : String(e))).join(', ')}${lcpElements.length === 1 ? ' in every run' : ' (not the same in every run)'}`,
+    )
     out.push(
       `latency check: ${latency.latencyMs} ms asked; first byte after ${ms(latency.documentWaitMs.median)} (document, min ${ms(latency.documentWaitMs.min)}) and ${ms(latency.embedWaitMs.median)} (embed.js, min ${ms(latency.embedWaitMs.min)}): ${latency.applied ? 'applied' : 'NOT APPLIED'}`,
     )
@@ -168,7 +222,8 @@ export function realisticTables({ realistic, meta }) {
 /** DCL and LCP of each variant against the page without a checkout: what the markup itself costs the page. */
 function pageAloneTable(s) {
   const rows = [['against the page alone', 'DCL × none [95% CI]', 'LCP × none [95% CI]']]
-  for (const [id, v] of Object.entries(s.variants)) if (id !== 'none') rows.push([id, ratioCell(v.toPageAlone.dcl), ratioCell(v.toPageAlone.lcp)])
+  for (const [id, v] of Object.entries(s.variants))
+    if (id !== 'none') rows.push([id, ratioCell(v.toPageAlone.dcl), ratioCell(v.toPageAlone.lcp)])
   return table(rows)
 }
 
@@ -176,7 +231,8 @@ function pageAloneTable(s) {
 export function realisticReport(results) {
   const out = [realisticTables(results)]
   const retries = results.realistic.retries || []
-  if (retries.length) out.push(`Runs repeated after a failure (${retries.length}):`, ...retries.map((message) => `  ${message}`))
+  if (retries.length)
+    out.push(`Runs repeated after a failure (${retries.length}):`, ...retries.map((message) => `  ${message}`))
   out.push('', 'Goals, realistic page (issue 14)')
   for (const g of results.realistic.goals) out.push(`  ${g.verdict.padEnd(12)}  ${g.goal}: ${g.measured}`)
   return out.join('\n')

@@ -50,7 +50,9 @@ export async function runRealistic(browser, env, variantId, profileId, { round =
     } catch (error) {
       // Which request held the page up says whose fault it was.
       const pending = run.requests.filter((r) => !r.finished).map((r) => r.request.url())
-      throw new Error(`bench: ${variantId} at ${profileId}: ${error.message.split('\n')[0]}; unfinished requests: ${pending.join(', ') || 'none'}`)
+      throw new Error(
+        `bench: ${variantId} at ${profileId}: ${error.message.split('\n')[0]}; unfinished requests: ${pending.join(', ') || 'none'}`,
+      )
     }
     const page = await run.page.evaluate(readPage)
     const traffic = await run.traffic()
@@ -71,7 +73,13 @@ export async function runRealistic(browser, env, variantId, profileId, { round =
       // The document is the context's first request.
       documentWaitMs: waitingMs(run.requests[0].request),
       embedWaitMs: embed.length ? waitingMs(embed[0].request) : null,
-      bytes: { total: traffic.total.bytes, page: traffic.page.bytes, library: traffic.library.bytes, embed: traffic.embed.bytes, checkout: traffic.checkout.bytes },
+      bytes: {
+        total: traffic.total.bytes,
+        page: traffic.page.bytes,
+        library: traffic.library.bytes,
+        embed: traffic.embed.bytes,
+        checkout: traffic.checkout.bytes,
+      },
     }
   } finally {
     await run.close()

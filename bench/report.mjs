@@ -12,7 +12,8 @@ export function summarizeEager(runs, profiled) {
     const of = (list, variant) => list.filter((r) => r.count === count && r.variant === variant)
     const byVariant = Object.fromEntries(VARIANT_NAMES.map((v) => [v, of(runs, v)]))
     const profiledByVariant = Object.fromEntries(VARIANT_NAMES.map((v) => [v, of(profiled, v)]))
-    const per = (groups, pick, reduce = median) => Object.fromEntries(VARIANT_NAMES.map((v) => [v, reduce(groups[v].map(pick))]))
+    const per = (groups, pick, reduce = median) =>
+      Object.fromEntries(VARIANT_NAMES.map((v) => [v, reduce(groups[v].map(pick))]))
     const metric = (pick) => per(byVariant, pick)
     const maxOf = (pick) => per(byVariant, pick, max)
     const profiledMetric = (pick) => per(profiledByVariant, pick)
@@ -51,7 +52,8 @@ function ratiosOf(byVariant) {
     ratios[`${top}/${bottom}`] = {
       median: median(perRound),
       ci95: bootstrapMedianCI(perRound),
-      ratioOfMedians: median(byVariant[top].map((r) => r.lastDisplayMs)) / median(byVariant[bottom].map((r) => r.lastDisplayMs)),
+      ratioOfMedians:
+        median(byVariant[top].map((r) => r.lastDisplayMs)) / median(byVariant[bottom].map((r) => r.lastDisplayMs)),
       perRound: perRound.map((r) => round(r, 3)),
     }
   }
@@ -116,7 +118,9 @@ export function judge(eager, lazy, scan) {
   }
   return [
     ratioGoal(1, 'time to last display(), 1 checkout: B/A ≤ 1.05', 1.05, true),
-    ...[3, 10].map((count) => ratioGoal(count, `time to last display(), ${count} checkouts: B faster (B/A < 1)`, 1, false)),
+    ...[3, 10].map((count) =>
+      ratioGoal(count, `time to last display(), ${count} checkouts: B faster (B/A < 1)`, 1, false),
+    ),
     oneEmbedGoal(eager),
     ...LAZY_MODES.map((mode) => lazyGoal(lazy, mode)),
     scanGoal(scan),
@@ -126,7 +130,9 @@ export function judge(eager, lazy, scan) {
 function oneEmbedGoal(eager) {
   return {
     goal: 'one embed.js request whatever the count (B, every run)',
-    measured: COUNTS.map((c) => `${c}: max ${eager[c].embedRequests.max.B} request(s), ${eager[c].embedExecutions.max.B} execution(s)`).join('; '),
+    measured: COUNTS.map(
+      (c) => `${c}: max ${eager[c].embedRequests.max.B} request(s), ${eager[c].embedExecutions.max.B} execution(s)`,
+    ).join('; '),
     verdict: passIf(
       COUNTS.every(
         (c) =>
@@ -169,7 +175,8 @@ const ms = (value) => (value == null ? '–' : `${value.toFixed(1)} ms`)
 /** Rows as aligned columns: the first left-aligned, the rest right-aligned, a rule under the head. */
 export function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)))
-  const line = (row) => row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ')
+  const line = (row) =>
+    row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ')
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
 }
 
@@ -178,7 +185,9 @@ export function report(results) {
   const { meta, goals } = results
   const out = []
   out.push(`moonclerk-checkout benchmark: ${meta.date}`)
-  out.push(`Chromium ${meta.browser}, Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}; embed.js latency ${meta.embedDelayMs} ms; ${meta.rounds} rounds of A, B, C (rotated order); medians`)
+  out.push(
+    `Chromium ${meta.browser}, Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}; embed.js latency ${meta.embedDelayMs} ms; ${meta.rounds} rounds of A, B, C (rotated order); medians`,
+  )
   out.push(`load average (1/5/15 min) at start ${meta.loadAvgStart.join(' ')}, at end ${meta.loadAvgEnd.join(' ')}`)
   out.push(`${VARIANT_NAMES.map((v) => `${v} = ${VARIANTS[v].label}`).join(', ')}\n`)
   out.push(eagerTable(results))
@@ -197,21 +206,38 @@ export function report(results) {
 
 function eagerTable({ eager, meta }) {
   const rows = [['', ...COUNTS.flatMap((c) => VARIANT_NAMES.map((v) => `${c}× ${v}`))]]
-  const add = (label, pick, format) => rows.push([label, ...COUNTS.flatMap((c) => VARIANT_NAMES.map((v) => format(pick(eager[c])[v])))])
+  const add = (label, pick, format) =>
+    rows.push([label, ...COUNTS.flatMap((c) => VARIANT_NAMES.map((v) => format(pick(eager[c])[v])))])
   add('last display() after nav start', (s) => s.lastDisplayMs, ms)
   add('  fastest run', (s) => s.fastestLastDisplayMs, ms)
   add('last checkout frame loaded', (s) => s.lastFrameLoadMs, ms)
   add('embed.js <script> elements', (s) => s.embedScriptElements, String)
   add('embed.js requests (browser)', (s) => s.embedRequests.median, String)
-  add('embed.js requests (server)', (s) => s.embedRequestsServed.median, (v) => (v == null ? 'n/a' : String(v)))
+  add(
+    'embed.js requests (server)',
+    (s) => s.embedRequestsServed.median,
+    (v) => (v == null ? 'n/a' : String(v)),
+  )
   add('embed.js executions', (s) => s.embedExecutions.median, String)
   add('bytes, all', (s) => s.bytesTotal, kb)
   add('bytes, embed.js', (s) => s.bytesEmbed, kb)
   add('bytes, library / control script', (s) => s.bytesLibrary, kb)
   add('bytes, page HTML + CSS', (s) => s.bytesPage, kb)
-  add('own script main thread *', (s) => s.ownScriptMs, (v) => `${v.toFixed(2)} ms`)
-  add('embed.js main thread *', (s) => s.moonclerkScriptMs, (v) => `${v.toFixed(2)} ms`)
-  add('long tasks (≥ 50 ms)', (s) => s.longTasks.median, (v) => (v == null ? 'n/a' : String(v)))
+  add(
+    'own script main thread *',
+    (s) => s.ownScriptMs,
+    (v) => `${v.toFixed(2)} ms`,
+  )
+  add(
+    'embed.js main thread *',
+    (s) => s.moonclerkScriptMs,
+    (v) => `${v.toFixed(2)} ms`,
+  )
+  add(
+    'long tasks (≥ 50 ms)',
+    (s) => s.longTasks.median,
+    (v) => (v == null ? 'n/a' : String(v)),
+  )
   return [
     table(rows),
     `* from ${meta.profiledRounds} separate profiled rounds (V8 sampling profiler, ${meta.profilerSamplingUs} µs); all else from the ${meta.rounds} uninstrumented rounds.`,
@@ -223,7 +249,10 @@ function ratioTable({ eager, meta }) {
   return [
     table([
       ['time to last display()', ...RATIOS.map(([top, bottom]) => `${top}/${bottom} [95% CI]`)],
-      ...COUNTS.map((c) => [`${c} checkout(s)`, ...RATIOS.map(([top, bottom]) => withCI(eager[c].ratios[`${top}/${bottom}`]))]),
+      ...COUNTS.map((c) => [
+        `${c} checkout(s)`,
+        ...RATIOS.map(([top, bottom]) => withCI(eager[c].ratios[`${top}/${bottom}`])),
+      ]),
     ]),
     `Medians of the ${meta.rounds} per-round ratios; percentile bootstrap, ${meta.bootstrap.resamples} resamples, seed ${meta.bootstrap.seed}. Every round's ratios are in results.json.`,
   ].join('\n')
@@ -231,7 +260,13 @@ function ratioTable({ eager, meta }) {
 
 function lazyTable({ lazy }) {
   return table([
-    ['lazy, below the fold (B only)', 'embed.js before intent', 'checkout before intent', 'display after intent', 'frame loaded after intent'],
+    [
+      'lazy, below the fold (B only)',
+      'embed.js before intent',
+      'checkout before intent',
+      'display after intent',
+      'frame loaded after intent',
+    ],
     ...LAZY_MODES.map((mode) => [
       `load="${mode}"`,
       `${lazy[mode].maxEmbedBytesBeforeIntent} B (max)`,

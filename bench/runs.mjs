@@ -25,7 +25,9 @@ export async function openRun(browser, env, { noop = false, profile = false } = 
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
   await context.addInitScript(instrument, { noop })
   const requests = []
-  context.on('request', (request) => requests.push({ request, kind: kindOf(request.url(), env.standInOrigin), sizes: null, finished: false }))
+  context.on('request', (request) =>
+    requests.push({ request, kind: kindOf(request.url(), env.standInOrigin), sizes: null, finished: false }),
+  )
   // Sizes are asked for only when traffic() is read, after the timed part: no protocol chatter meanwhile.
   context.on('requestfinished', (request) => {
     const entry = requests.find((r) => r.request === request)
@@ -38,7 +40,14 @@ export async function openRun(browser, env, { noop = false, profile = false } = 
   /** Requests of each kind so far, and their bytes on the wire (headers + encoded body). */
   const traffic = async () => {
     await Promise.all(
-      requests.filter((r) => r.finished && !r.sizes).map((r) => r.request.sizes().then((sizes) => (r.sizes = sizes), () => {})),
+      requests
+        .filter((r) => r.finished && !r.sizes)
+        .map((r) =>
+          r.request.sizes().then(
+            (sizes) => (r.sizes = sizes),
+            () => {},
+          ),
+        ),
     )
     return tally(requests)
   }
@@ -135,7 +144,11 @@ async function timedResult(run, env, served) {
 
 /** Lets observers and timers fire: two frames, then `ms`. */
 const settle = (page, ms = 400) =>
-  page.evaluate((wait) => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, wait)))), ms)
+  page.evaluate(
+    (wait) =>
+      new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, wait)))),
+    ms,
+  )
 
 /** One checkout below the fold, load="visible" or load="click" (library only). */
 export async function runLazy(browser, env, mode) {
@@ -143,7 +156,10 @@ export async function runLazy(browser, env, mode) {
   const { page } = run
   try {
     await page.goto(`${env.siteOrigin}/e2e/bench-lazy-${mode}.html`, { waitUntil: 'load' })
-    await until(() => page.evaluate(() => document.querySelector('[data-moonclerk-state]') != null), 'the library to start')
+    await until(
+      () => page.evaluate(() => document.querySelector('[data-moonclerk-state]') != null),
+      'the library to start',
+    )
     await settle(page)
     const placeholder = page.locator('[data-moonclerk-checkout]')
     const belowFold = await placeholder.evaluate((el) => el.getBoundingClientRect().top > window.innerHeight + 200)
@@ -163,7 +179,11 @@ export async function runLazy(browser, env, mode) {
         checkoutBytes: before.checkout.bytes,
         totalBytes: before.total.bytes,
       },
-      afterIntent: { embedRequests: after.embed.requests, embedBytes: after.embed.bytes, checkoutBytes: after.checkout.bytes },
+      afterIntent: {
+        embedRequests: after.embed.requests,
+        embedBytes: after.embed.bytes,
+        checkoutBytes: after.checkout.bytes,
+      },
       displayAfterIntentMs: bench.displays[0] - intentAt,
       frameLoadedAfterIntentMs: bench.frames[0] - intentAt,
     }
@@ -205,10 +225,14 @@ export async function runScan(browser, env, size) {
   const { page } = run
   try {
     await page.goto(`${env.siteOrigin}/e2e/bench-scan.html`, { waitUntil: 'load' })
-    await until(() => page.evaluate(() => !!(window.MoonClerkCheckout && window.MoonClerkCheckout.mountAll)), 'the library to load')
+    await until(
+      () => page.evaluate(() => !!(window.MoonClerkCheckout && window.MoonClerkCheckout.mountAll)),
+      'the library to load',
+    )
     const result = await page.evaluate(timeMountAll, { size, payUrl: `${env.standInOrigin}/pay/` })
     const traffic = await run.traffic()
-    if (result.handles !== size) throw new Error(`bench: mountAll() returned ${result.handles} handles for ${size} placeholders`)
+    if (result.handles !== size)
+      throw new Error(`bench: mountAll() returned ${result.handles} handles for ${size} placeholders`)
     if (traffic.embed.requests) throw new Error('bench: the scan runs loaded embed.js')
     return { size, ...result }
   } finally {
@@ -220,7 +244,8 @@ export async function runScan(browser, env, size) {
 async function timeMountAll({ size, payUrl }) {
   const root = document.getElementById('scan-root')
   let html = ''
-  for (let i = 0; i < size; i++) html += `<div data-moonclerk-checkout="scan${i}x"><a href="${payUrl}scan${i}x">Pay</a></div>`
+  for (let i = 0; i < size; i++)
+    html += `<div data-moonclerk-checkout="scan${i}x"><a href="${payUrl}scan${i}x">Pay</a></div>`
   root.innerHTML = html
   // Layout and style of the new markup happen here, not inside the timed call.
   document.body.getBoundingClientRect()

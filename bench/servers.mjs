@@ -12,7 +12,12 @@ const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 /** Starts demo/serve.mjs; resolves with both origins and close(), once its ready line is read. */
 export async function startServers({ timeoutMs = 15_000 } = {}) {
   const isReady = (ready) => typeof ready.site == 'string' && typeof ready.standIn == 'string'
-  const { ready, close } = await spawnReady(path.join(ROOT, 'demo', 'serve.mjs'), ['--port', '0', '--json-ready'], isReady, timeoutMs)
+  const { ready, close } = await spawnReady(
+    path.join(ROOT, 'demo', 'serve.mjs'),
+    ['--port', '0', '--json-ready'],
+    isReady,
+    timeoutMs,
+  )
   return { siteOrigin: ready.site, standInOrigin: ready.standIn, close }
 }
 
@@ -22,7 +27,12 @@ export async function startServers({ timeoutMs = 15_000 } = {}) {
  */
 export async function startLandingSite({ standInOrigin, cdnOrigin, timeoutMs = 15_000 }) {
   const args = ['--stand-in', standInOrigin, '--cdn', cdnOrigin]
-  const { ready, close } = await spawnReady(path.join(ROOT, 'bench', 'landing-site.mjs'), args, (r) => typeof r.origin == 'string', timeoutMs)
+  const { ready, close } = await spawnReady(
+    path.join(ROOT, 'bench', 'landing-site.mjs'),
+    args,
+    (r) => typeof r.origin == 'string',
+    timeoutMs,
+  )
   return { origin: ready.origin, close }
 }
 

@@ -40,10 +40,14 @@ export function quantile(sorted, q) {
 }
 
 /** 95 % percentile-bootstrap confidence interval of the median of `values`. */
-export function bootstrapMedianCI(values, { resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED, level = 0.95 } = {}) {
+export function bootstrapMedianCI(
+  values,
+  { resamples = BOOTSTRAP_RESAMPLES, seed = BOOTSTRAP_SEED, level = 0.95 } = {},
+) {
   const random = seededRandom(seed)
   const medians = []
-  for (let i = 0; i < resamples; i++) medians.push(median(values.map(() => values[Math.floor(random() * values.length)])))
+  for (let i = 0; i < resamples; i++)
+    medians.push(median(values.map(() => values[Math.floor(random() * values.length)])))
   medians.sort((a, b) => a - b)
   return [quantile(medians, (1 - level) / 2), quantile(medians, (1 + level) / 2)]
 }
@@ -71,5 +75,10 @@ export function pairedRatio(top, bottom, pick) {
     .filter(([a, b]) => a != null && b != null && !Number.isNaN(a) && b > 0)
     .map(([a, b]) => a / b)
   if (!perRound.length) return null
-  return { median: median(perRound), ci95: bootstrapMedianCI(perRound), rounds: perRound.length, perRound: perRound.map((r) => round(r, 3)) }
+  return {
+    median: median(perRound),
+    ci95: bootstrapMedianCI(perRound),
+    rounds: perRound.length,
+    perRound: perRound.map((r) => round(r, 3)),
+  }
 }

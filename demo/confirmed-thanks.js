@@ -11,7 +11,11 @@
   ;(mc && mc.push ? mc : (window.MoonClerkCheckout = [])).push(function (api) {
     api.onReturn(function (detail) {
       show('customId', detail.customId || 'none: this tab sent no custom id into a checkout')
-      if (detail.customId) show('source', detail.source == 'url' ? 'the address (the redirect filled it in)' : "this tab's memory of its checkout")
+      if (detail.customId)
+        show(
+          'source',
+          detail.source == 'url' ? 'the address (the redirect filled it in)' : "this tab's memory of its checkout",
+        )
     })
     api.onPaid(function (detail) {
       show('kind', detail.kind == 'plan' ? 'a plan' : 'a one-time payment')

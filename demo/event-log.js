@@ -1,7 +1,7 @@
 // The demo's event log, on every demo page: this script adds the panel itself (one copy of its
 // markup for all pages) and writes one line per moonclerk:* event that bubbles up to document.
 // Text only (textContent): event details carry page-supplied values such as names and emails.
-(function () {
+;(function () {
   var TYPES = ['moonclerk:display', 'moonclerk:error', 'moonclerk:return', 'moonclerk:paid', 'moonclerk:unconfirmed']
   // Events can fire before the page is parsed and the panel exists; keep them until then.
   var pending = []
@@ -18,7 +18,15 @@
     var section = element('section', { class: 'log', 'aria-labelledby': 'log-title' })
     section.appendChild(element('h2', { id: 'log-title' }, 'Events'))
     var intro = element('p')
-    intro.append('Every ', element('code', {}, 'moonclerk:*'), ' event that reaches ', element('code', {}, 'document'), ', with its ', element('code', {}, 'detail'), '.')
+    intro.append(
+      'Every ',
+      element('code', {}, 'moonclerk:*'),
+      ' event that reaches ',
+      element('code', {}, 'document'),
+      ', with its ',
+      element('code', {}, 'detail'),
+      '.',
+    )
     section.appendChild(intro)
     var list = element('ol', { id: 'event-log', 'aria-live': 'polite' })
     section.appendChild(list)

@@ -34,10 +34,23 @@ export async function startMerchant({ root, standInOrigin, apiKey }) {
     cidSecret: DEMO_CID_SECRET,
     // What a shop does here: unlock the account the cid names, record the order.
     onPayment: async (payment, context) => {
-      grants.push({ kind: 'payment', id: payment.id, customId: payment.custom_id, source: context.source, at: Date.now() })
+      grants.push({
+        kind: 'payment',
+        id: payment.id,
+        customId: payment.custom_id,
+        source: context.source,
+        at: Date.now(),
+      })
     },
     onPlan: async (customer, context) => {
-      grants.push({ kind: 'plan', id: customer.id, customId: customer.custom_id, state: context.state, source: context.source, at: Date.now() })
+      grants.push({
+        kind: 'plan',
+        id: customer.id,
+        customId: customer.custom_id,
+        state: context.state,
+        source: context.source,
+        at: Date.now(),
+      })
     },
     logger: (line) => process.env.DEMO_LOG_WEBHOOKS && console.error('[webhook]', JSON.stringify(line)),
   }
@@ -50,14 +63,14 @@ export async function startMerchant({ root, standInOrigin, apiKey }) {
 
   async function handle(req, res, pathname) {
     if (pathname === '/demo/api/moonclerk') return listener(req, res).then(() => true)
-    if (pathname === '/demo/api/grants' && req.method === 'GET') return json(res, 200, { grants }), true
+    if (pathname === '/demo/api/grants' && req.method === 'GET') return (json(res, 200, { grants }), true)
     if (pathname === '/demo/api/sealed-cid' && req.method === 'GET') {
-      return json(res, 200, { cid: await server.sealCid(DEMO_USER, DEMO_CID_SECRET) }), true
+      return (json(res, 200, { cid: await server.sealCid(DEMO_USER, DEMO_CID_SECRET) }), true)
     }
     if (pathname === '/demo/api/reconcile' && req.method === 'POST') {
       const since = new Date().toISOString().slice(0, 10)
       const summary = await server.reconcile({ ...options, since }).catch((error) => ({ error: error.message }))
-      return json(res, summary.error ? 502 : 200, summary), true
+      return (json(res, summary.error ? 502 : 200, summary), true)
     }
     return false
   }

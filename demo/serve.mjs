@@ -55,7 +55,10 @@ function acceptsGzip(req) {
   return String(req.headers['accept-encoding'] || '')
     .split(',')
     .some((part) => {
-      const [coding, ...params] = part.trim().toLowerCase().split(/\s*;\s*/)
+      const [coding, ...params] = part
+        .trim()
+        .toLowerCase()
+        .split(/\s*;\s*/)
       return coding == 'gzip' && !params.some((param) => /^q=0(\.0*)?$/.test(param))
     })
 }
@@ -168,7 +171,13 @@ const held = []
  * `standInOrigin` may be a promise: the stand-in needs the site's origin for its redirects, so
  * it can start after the site, and requests wait for it.
  */
-export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: standInOriginReady, real = false, merchant }) {
+export async function startSite({
+  host = '127.0.0.1',
+  port = 0,
+  standInOrigin: standInOriginReady,
+  real = false,
+  merchant,
+}) {
   const server = http.createServer(async (req, res) => {
     const standInOrigin = await standInOriginReady
     const notFound = () => {
@@ -219,7 +228,11 @@ export async function startSite({ host = '127.0.0.1', port = 0, standInOrigin: s
         // A fresh nonce per response, as a server that uses nonces must send.
         const nonce = randomBytes(16).toString('base64')
         values['%NONCE%'] = nonce
-        headers['Content-Security-Policy'] = fixturePolicy(standInOrigin, nonce, path.basename(file).startsWith('csp-trusted-types'))
+        headers['Content-Security-Policy'] = fixturePolicy(
+          standInOrigin,
+          nonce,
+          path.basename(file).startsWith('csp-trusted-types'),
+        )
       }
       // A page template renders the signed-in user's sealed cid, a new one per response.
       if (body.includes('%SEALED_CID%')) values['%SEALED_CID%'] = merchant ? await (await merchant).sealedCid() : ''
@@ -285,7 +298,9 @@ async function main() {
   // With --json-ready, stdout is for the one ready line only: a program reads it whole.
   const notice = jsonReady ? console.error : console.log
   if (!existsSync(BUNDLE)) {
-    console.warn(`Warning: ${path.relative(ROOT, BUNDLE)} is missing; run \`npm run build\` first, or the pages show only their fallback links.`)
+    console.warn(
+      `Warning: ${path.relative(ROOT, BUNDLE)} is missing; run \`npm run build\` first, or the pages show only their fallback links.`,
+    )
   }
   // Each needs the other's origin: the site's pages name the stand-in, the stand-in's redirects
   // name the site. The site listens first (its port may be 0) and waits for the stand-in.
@@ -299,7 +314,8 @@ async function main() {
   } catch (error) {
     if (error.code != 'EADDRINUSE') throw error
     // A second demo, or another program, has the port. The default gives way; a chosen one does not.
-    if (port != null) throw new Error(`port ${port} is in use; choose another with --port N, or --port 0 for any free one`)
+    if (port != null)
+      throw new Error(`port ${port} is in use; choose another with --port N, or --port 0 for any free one`)
     notice(`Port ${DEFAULT_PORT} is in use; serving on a free port instead.`)
     site = await start(0)
   }

@@ -19,7 +19,11 @@ const status = document.getElementById('route-status')
 /** Each route renders into `view` and returns its teardown. */
 const routes = {
   '/demo/spa/': () => {
-    view.append(paragraph('Pick a route above. Watch the event log and the network panel: embed.js is fetched once, however often you come back.'))
+    view.append(
+      paragraph(
+        'Pick a route above. Watch the event log and the network panel: embed.js is fetched once, however often you come back.',
+      ),
+    )
     return () => {}
   },
 
@@ -54,7 +58,10 @@ const routes = {
 
   // Where a form's redirect URL could point: handleReturn() below reads the return on every route change.
   '/demo/spa/thanks': () => {
-    view.append(heading('Thank you'), paragraph('handleReturn() read this address; the moonclerk:return event is in the log below.'))
+    view.append(
+      heading('Thank you'),
+      paragraph('handleReturn() read this address; the moonclerk:return event is in the log below.'),
+    )
     return () => {}
   },
 }

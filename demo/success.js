@@ -6,10 +6,14 @@
   // Each value in plain words; what a value means depends on who could have put it there.
   var EXPLAIN = {
     customId: function (value) {
-      return value == null ? 'None came back: the checkout got no custom id, or the placeholder stayed unfilled.' : value
+      return value == null
+        ? 'None came back: the checkout got no custom id, or the placeholder stayed unfilled.'
+        : value
     },
     checkoutToken: function (value) {
-      return value == null ? 'None came back.' : value + ' (look it up in the webhook payload or the API before trusting it)'
+      return value == null
+        ? 'None came back.'
+        : value + ' (look it up in the webhook payload or the API before trusting it)'
     },
     paymentId: function (value) {
       return value == null ? 'None (filled in for one-time checkouts only, by older MoonClerk forms).' : value
@@ -19,7 +23,8 @@
     },
     cidMatches: function (value) {
       if (value === true) return 'Yes: this browser tab passed this custom id into a checkout.'
-      if (value === false) return 'No: this tab passed other custom ids into its checkouts. The address may have been typed, shared or opened elsewhere.'
+      if (value === false)
+        return 'No: this tab passed other custom ids into its checkouts. The address may have been typed, shared or opened elsewhere.'
       return 'Unknown: this tab passed no custom id into any checkout (a new tab, or a checkout without one).'
     },
     repeated: function (value) {

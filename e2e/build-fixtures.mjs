@@ -17,18 +17,39 @@ const BUILT = path.join(FIXTURES, '.built')
 const REACT_18 = path.join(HERE, 'react18', 'node_modules')
 
 /** `/dist/…`, the built library as a page gets it, from the repository's dist/. */
-const dist = { name: 'dist', setup: (b) => b.onResolve({ filter: /^\/dist\// }, ({ path: id }) => ({ path: path.join(HERE, '..', id) })) }
+const dist = {
+  name: 'dist',
+  setup: (b) => b.onResolve({ filter: /^\/dist\// }, ({ path: id }) => ({ path: path.join(HERE, '..', id) })),
+}
 
-const common = { bundle: true, format: 'esm', jsx: 'automatic', define: { 'process.env.NODE_ENV': '"development"' }, logLevel: 'warning' }
+const common = {
+  bundle: true,
+  format: 'esm',
+  jsx: 'automatic',
+  define: { 'process.env.NODE_ENV': '"development"' },
+  logLevel: 'warning',
+}
 
 export default async function buildFixtures() {
   for (const [version, alias] of [
     ['19', {}],
     ['18', { react: path.join(REACT_18, 'react'), 'react-dom': path.join(REACT_18, 'react-dom') }],
   ]) {
-    await build({ ...common, entryPoints: [path.join(FIXTURES, 'react-owned.jsx')], outfile: path.join(BUILT, `react-owned-${version}.js`), alias, external: ['/dist/*'] })
+    await build({
+      ...common,
+      entryPoints: [path.join(FIXTURES, 'react-owned.jsx')],
+      outfile: path.join(BUILT, `react-owned-${version}.js`),
+      alias,
+      external: ['/dist/*'],
+    })
     // dist/react.mjs imports React by its bare name, which a page cannot: bundled, as an app's bundler does.
-    await build({ ...common, entryPoints: [path.join(FIXTURES, 'react-component.jsx')], outfile: path.join(BUILT, `react-component-${version}.js`), alias, plugins: [dist] })
+    await build({
+      ...common,
+      entryPoints: [path.join(FIXTURES, 'react-component.jsx')],
+      outfile: path.join(BUILT, `react-component-${version}.js`),
+      alias,
+      plugins: [dist],
+    })
     await renderOnServer(version, alias)
   }
 }
@@ -56,5 +77,8 @@ async function renderOnServer(version, alias) {
   })
   const { html } = await import(pathToFileURL(outfile).href + '?' + Date.now())
   const template = await readFile(path.join(FIXTURES, 'react-component.template.html'), 'utf8')
-  await writeFile(path.join(BUILT, `react-component-${version}.html`), template.replaceAll('%REACT%', version).replace('<!--app-->', html))
+  await writeFile(
+    path.join(BUILT, `react-component-${version}.html`),
+    template.replaceAll('%REACT%', version).replace('<!--app-->', html),
+  )
 }

@@ -22,7 +22,9 @@ async function screenshot(page: Page, testInfo: TestInfo, name: string) {
 
 test('index: links every demo page', async ({ page }, testInfo) => {
   const csp = await open(page, '/')
-  const hrefs = await page.locator('nav.pages a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname))
+  const hrefs = await page
+    .locator('nav.pages a')
+    .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname))
   for (const href of hrefs) {
     const response = await page.request.get(href)
     expect(response.status(), href).toBe(200)
@@ -41,7 +43,9 @@ test('static site, one tag: the checkout sits right after the script tag', async
   await expect(page.locator('#before + script + div + #after')).toHaveCount(1)
   await expect(added.locator('iframe')).toBeVisible()
   // The markup shown is the markup used.
-  await expect(page.locator('pre').first()).toContainText('data-moonclerk-checkout="8h7frjfytj" data-moonclerk-cid="234"')
+  await expect(page.locator('pre').first()).toContainText(
+    'data-moonclerk-checkout="8h7frjfytj" data-moonclerk-cid="234"',
+  )
   await screenshot(page, testInfo, 'static-one-tag')
   expect(csp).toEqual([])
 })
@@ -50,7 +54,10 @@ test('static site, placeholders: three forms, one async script, one embed.js', a
   const embed = countEmbedRequests(page)
   const csp = await open(page, '/demo/static-placeholder.html')
   for (const token of ['8h7frjfytj', 'k2m9q4zr7x', 'p5w3n8vd1c'])
-    await expect(page.locator(`[data-moonclerk-checkout="${token}"]`)).toHaveAttribute('data-moonclerk-state', 'displayed')
+    await expect(page.locator(`[data-moonclerk-checkout="${token}"]`)).toHaveAttribute(
+      'data-moonclerk-state',
+      'displayed',
+    )
   await expect(logLines(page)).toHaveCount(3)
   await expect(logLines(page).filter({ hasText: 'p5w3n8vd1c' })).toContainText('"amount_cents":2500')
   expect(embed).toHaveLength(1)
@@ -58,16 +65,24 @@ test('static site, placeholders: three forms, one async script, one embed.js', a
   expect(csp).toEqual([])
 })
 
-test('CMS page: the script tag’s cid and prefill reach every placeholder; a placeholder’s own cid wins', async ({ page }, testInfo) => {
+test('CMS page: the script tag’s cid and prefill reach every placeholder; a placeholder’s own cid wins', async ({
+  page,
+}, testInfo) => {
   const csp = await open(page, '/demo/cms.html')
   await expect(logLines(page)).toHaveCount(2)
-  await expect(logLines(page).filter({ hasText: '"token":"8h7frjfytj"' })).toContainText('"cid":"234","name":"Leon Bridges","email":"leon@example.com"')
-  await expect(logLines(page).filter({ hasText: '"token":"k2m9q4zr7x"' })).toContainText('"width":"420px","cid":"member-42"')
+  await expect(logLines(page).filter({ hasText: '"token":"8h7frjfytj"' })).toContainText(
+    '"cid":"234","name":"Leon Bridges","email":"leon@example.com"',
+  )
+  await expect(logLines(page).filter({ hasText: '"token":"k2m9q4zr7x"' })).toContainText(
+    '"width":"420px","cid":"member-42"',
+  )
   await screenshot(page, testInfo, 'cms')
   expect(csp).toEqual([])
 })
 
-test('CMS page with global config: the cid comes from the async function, fetched from the server', async ({ page }, testInfo) => {
+test('CMS page with global config: the cid comes from the async function, fetched from the server', async ({
+  page,
+}, testInfo) => {
   const fetched = await (await page.request.get('/demo/api/checkout-id')).text()
   expect(fetched).toMatch(/^[0-9a-f]{20}$/)
   const csp = await open(page, '/demo/cms-config.html')
@@ -75,15 +90,22 @@ test('CMS page with global config: the cid comes from the async function, fetche
   for (const token of ['8h7frjfytj', 'p5w3n8vd1c']) {
     const placeholder = page.locator(`[data-moonclerk-checkout="${token}"]`)
     await expect(placeholder).toHaveAttribute('data-moonclerk-state', 'displayed')
-    await expect(placeholder.locator('iframe')).toHaveAttribute('src', new RegExp(`\\?cid=${fetched}&name=Leon\\+Bridges&`))
+    await expect(placeholder.locator('iframe')).toHaveAttribute(
+      'src',
+      new RegExp(`\\?cid=${fetched}&name=Leon\\+Bridges&`),
+    )
   }
   // The config shown is the config that runs.
-  await expect(page.locator('code[data-source="/demo/cms-config.js"]')).toHaveText(await (await page.request.get('/demo/cms-config.js')).text())
+  await expect(page.locator('code[data-source="/demo/cms-config.js"]')).toHaveText(
+    await (await page.request.get('/demo/cms-config.js')).text(),
+  )
   await screenshot(page, testInfo, 'cms-config')
   expect(csp).toEqual([])
 })
 
-test('single-page app: routes mount, destroy and use the element; a return route is announced; one embed.js', async ({ page }, testInfo) => {
+test('single-page app: routes mount, destroy and use the element; a return route is announced; one embed.js', async ({
+  page,
+}, testInfo) => {
   const embed = countEmbedRequests(page)
   const csp = await open(page, '/demo/spa/')
   const view = page.locator('#view')
@@ -99,7 +121,9 @@ test('single-page app: routes mount, destroy and use the element; a return route
 
   await page.getByRole('link', { name: 'Thanks (a return)' }).click()
   await expect(page.locator('#mcp5w3n8vd1c')).toHaveCount(0)
-  await expect(logLines(page).filter({ hasText: 'moonclerk:return' })).toContainText('"customId":"234","checkoutToken":"spaDemo123"')
+  await expect(logLines(page).filter({ hasText: 'moonclerk:return' })).toContainText(
+    '"customId":"234","checkoutToken":"spaDemo123"',
+  )
 
   await page.goBack()
   await expect(view.locator('moonclerk-checkout')).toHaveAttribute('data-moonclerk-state', 'displayed')
@@ -133,12 +157,17 @@ test('element page: eager at once, click on click, visible on scrolling; one emb
   expect(csp).toEqual([])
 })
 
-test('linked checkout: links carry the page-wide cid and email, their own values and parameters', async ({ page }, testInfo) => {
+test('linked checkout: links carry the page-wide cid and email, their own values and parameters', async ({
+  page,
+}, testInfo) => {
   const embed = countEmbedRequests(page)
   const csp = await open(page, '/demo/linked.html')
   const links = page.locator('a[data-moonclerk-link]')
   await expect(links.nth(0)).toHaveAttribute('href', /\/pay\/8h7frjfytj\?cid=234&email=leon%40example\.com$/)
-  await expect(links.nth(1)).toHaveAttribute('href', /\/pay\/p5w3n8vd1c\?hat_size=L&cid=234&email=leon%40example\.com&amount_cents=2500$/)
+  await expect(links.nth(1)).toHaveAttribute(
+    'href',
+    /\/pay\/p5w3n8vd1c\?hat_size=L&cid=234&email=leon%40example\.com&amount_cents=2500$/,
+  )
   await expect(page.locator('#link-hrefs li').nth(0)).toHaveText(/\?cid=234&email=leon%40example\.com$/)
   await links.nth(0).click()
   await expect(page.locator('[data-field="cid"]')).toHaveText('234')
@@ -153,7 +182,9 @@ for (const { file, reason, selector } of [
   { file: 'failure-timeout', reason: 'script-timeout', selector: '[data-moonclerk-checkout]' },
   { file: 'failure-duplicate', reason: 'duplicate-token', selector: '#second' },
 ]) {
-  test(`failure page ${file}: the fallback link with the cid, and moonclerk:error ${reason}`, async ({ page }, testInfo) => {
+  test(`failure page ${file}: the fallback link with the cid, and moonclerk:error ${reason}`, async ({
+    page,
+  }, testInfo) => {
     // The timeout page's embed.js never answers, which holds back the load event.
     const csp = await open(page, `/demo/${file}.html`, 'domcontentloaded')
     const placeholder = page.locator(selector)
@@ -161,7 +192,8 @@ for (const { file, reason, selector } of [
     await expect(placeholder.getByRole('link')).toBeVisible()
     await expect(placeholder.getByRole('link')).toHaveAttribute('href', /\/pay\/8h7frjfytj\?cid=234$/)
     await expect(logLines(page).filter({ hasText: 'moonclerk:error' })).toContainText(`"reason":"${reason}"`)
-    if (file == 'failure-duplicate') await expect(page.locator('#first')).toHaveAttribute('data-moonclerk-state', 'displayed')
+    if (file == 'failure-duplicate')
+      await expect(page.locator('#first')).toHaveAttribute('data-moonclerk-state', 'displayed')
     await screenshot(page, testInfo, file)
     expect(csp).toEqual([])
   })
@@ -174,11 +206,16 @@ test('success page screenshot, with a return in the address', async ({ page }, t
   expect(csp).toEqual([])
 })
 
-test('index page at 1200px: demo/screenshot.png (written only with UPDATE_SCREENSHOT=1)', async ({ page }, testInfo) => {
+test('index page at 1200px: demo/screenshot.png (written only with UPDATE_SCREENSHOT=1)', async ({
+  page,
+}, testInfo) => {
   await page.setViewportSize({ width: 1200, height: 900 })
   await open(page, '/')
   await expect(page.locator('main [data-moonclerk-checkout]')).toHaveAttribute('data-moonclerk-state', 'displayed')
   await page.screenshot({ path: testInfo.outputPath('index-1200.png'), fullPage: true })
   if (process.env.UPDATE_SCREENSHOT == '1')
-    await page.screenshot({ path: path.resolve(testInfo.project.testDir, '..', 'demo', 'screenshot.png'), fullPage: true })
+    await page.screenshot({
+      path: path.resolve(testInfo.project.testDir, '..', 'demo', 'screenshot.png'),
+      fullPage: true,
+    })
 })

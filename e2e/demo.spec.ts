@@ -18,7 +18,9 @@ test('the demo page displays the checkout and logs moonclerk:display', async ({ 
   expect(cspViolations).toEqual([])
 })
 
-test('paying in the demo checkout lands on the demo success page, which explains the return under the same CSP', async ({ page }) => {
+test('paying in the demo checkout lands on the demo success page, which explains the return under the same CSP', async ({
+  page,
+}) => {
   const cspViolations: string[] = []
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text())

@@ -8,7 +8,9 @@ declare global {
   }
 }
 
-test('token and cid display; el.cid = … displays again with the new cid; removal takes everything out', async ({ page }) => {
+test('token and cid display; el.cid = … displays again with the new cid; removal takes everything out', async ({
+  page,
+}) => {
   const embedRequests = countEmbedRequests(page)
   await page.goto('/e2e/element-cid.html')
   const pay = await payUrl(page)
@@ -19,10 +21,12 @@ test('token and cid display; el.cid = … displays again with the new cid; remov
   await el.evaluate((element: MoonClerkCheckoutElement) => (element.cid = '235'))
   await expect(el).toHaveAttribute('cid', '235')
   await expect(el.locator('#mc8h7frjfytj iframe')).toHaveAttribute('src', `${pay}8h7frjfytj?cid=235`)
-  await expect.poll(() => standInDisplays(page)).toEqual([
-    { checkoutToken: '8h7frjfytj', width: '100%', cid: '234' },
-    { checkoutToken: '8h7frjfytj', width: '100%', cid: '235' },
-  ])
+  await expect
+    .poll(() => standInDisplays(page))
+    .toEqual([
+      { checkoutToken: '8h7frjfytj', width: '100%', cid: '234' },
+      { checkoutToken: '8h7frjfytj', width: '100%', cid: '235' },
+    ])
   await expect(page.locator('#mc8h7frjfytj')).toHaveCount(1)
   await expect(page.locator('iframe')).toHaveCount(1)
   expect(await el.evaluate((element: MoonClerkCheckoutElement) => element.opts && element.opts.cid)).toBe('235')
@@ -45,7 +49,11 @@ test('token and cid display; el.cid = … displays again with the new cid; remov
   // Back in the document, it mounts again, with the same single embed.js.
   await page.evaluate(() => document.body.append(window.__removed!))
   await expect(el).toHaveAttribute('data-moonclerk-state', 'displayed')
-  expect((await recordedEvents(page)).map((event) => event.type)).toEqual(['moonclerk:display', 'moonclerk:display', 'moonclerk:display'])
+  expect((await recordedEvents(page)).map((event) => event.type)).toEqual([
+    'moonclerk:display',
+    'moonclerk:display',
+    'moonclerk:display',
+  ])
   expect(embedRequests).toHaveLength(1)
 })
 

@@ -17,5 +17,8 @@ function bundledChromium() {
 if (existsSync(SYSTEM_CHROMIUM) || bundledChromium()) process.exit(0)
 
 console.log('No Chromium found; running `npx playwright install chromium`.')
-const result = spawnSync('npx', ['playwright', 'install', 'chromium'], { stdio: 'inherit', shell: process.platform === 'win32' })
+const result = spawnSync('npx', ['playwright', 'install', 'chromium'], {
+  stdio: 'inherit',
+  shell: process.platform === 'win32',
+})
 process.exit(result.status ?? 1)

@@ -45,7 +45,9 @@ for (const { reason, what } of FAULTS) {
   })
 }
 
-test('duplicate-token: the second placeholder of a form falls back with the cid, the first displays', async ({ page }) => {
+test('duplicate-token: the second placeholder of a form falls back with the cid, the first displays', async ({
+  page,
+}) => {
   await open(page, '/e2e/fault-duplicate-token.html')
   const first = page.locator('#first')
   await expect(first).toHaveAttribute('data-moonclerk-state', 'displayed')

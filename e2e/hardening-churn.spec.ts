@@ -114,7 +114,11 @@ async function snapshot(page: Page, cdp: CDPSession) {
       timers: counters.timers(),
       observers: counters.observers(),
       globals: Object.keys(window).sort(),
-      sessionStorage: Object.fromEntries(Object.keys(sessionStorage).sort().map((key) => [key, sessionStorage.getItem(key)])),
+      sessionStorage: Object.fromEntries(
+        Object.keys(sessionStorage)
+          .sort()
+          .map((key) => [key, sessionStorage.getItem(key)]),
+      ),
       placeholder: document.getElementById('churn')!.outerHTML,
       element: counters.element ? counters.element.outerHTML : null,
       elementConnected: counters.element ? counters.element.isConnected : null,
@@ -123,7 +127,9 @@ async function snapshot(page: Page, cdp: CDPSession) {
   return { ...page_, listeners }
 }
 
-test(`churn: ${EAGER_CYCLES} eager, ${LAZY_CYCLES} visible, ${LAZY_CYCLES} click mount/destroy cycles and ${ELEMENT_CYCLES} element append/remove leave nothing behind`, async ({ page }) => {
+test(`churn: ${EAGER_CYCLES} eager, ${LAZY_CYCLES} visible, ${LAZY_CYCLES} click mount/destroy cycles and ${ELEMENT_CYCLES} element append/remove leave nothing behind`, async ({
+  page,
+}) => {
   test.setTimeout(30_000)
   const watch = watchPage(page)
   const embedRequests = countRequests(page, isEmbedScript)
@@ -195,7 +201,9 @@ test(`churn: ${EAGER_CYCLES} eager, ${LAZY_CYCLES} visible, ${LAZY_CYCLES} click
   const clickMounted = await snapshot(page, cdp)
   expect(clickMounted.listeners.placeholder).toEqual({ ...before.listeners.placeholder, pointerenter: 1, focusin: 1 })
   expect(clickMounted.listeners.authorLink).toEqual({ ...before.listeners.authorLink, click: 1 })
-  await page.evaluate(() => (window as unknown as { MoonClerkCheckout: Api }).MoonClerkCheckout.mount('#churn').destroy())
+  await page.evaluate(() =>
+    (window as unknown as { MoonClerkCheckout: Api }).MoonClerkCheckout.mount('#churn').destroy(),
+  )
   expect(await snapshot(page, cdp)).toEqual(before)
 
   /**
@@ -218,7 +226,13 @@ test(`churn: ${EAGER_CYCLES} eager, ${LAZY_CYCLES} visible, ${LAZY_CYCLES} click
           let handle: { displayed: Promise<void>; readonly opts: { cid?: string } | null; destroy(): void }
           if (load == 'element') {
             stage.append(element)
-            handle = { displayed: element.displayed!, get opts() { return element.opts }, destroy: () => element.remove() }
+            handle = {
+              displayed: element.displayed!,
+              get opts() {
+                return element.opts
+              },
+              destroy: () => element.remove(),
+            }
           } else handle = api.mount(placeholder, { token: 'churn1', cid: '234', load })
           const when = i % 3
           // The checkouts destroyed before showing sit below the fold, where a visible-mode observer

@@ -12,7 +12,8 @@ const SLOW_MS = 5000
 const open = (page: Page, path: string) => page.goto(path, { waitUntil: 'domcontentloaded' })
 
 /** What the stand-in's embed.js did in the page: undefined until it ran. */
-const standInRuns = (page: Page) => page.evaluate(() => window.__moonclerkStandIn && window.__moonclerkStandIn.executions)
+const standInRuns = (page: Page) =>
+  page.evaluate(() => window.__moonclerkStandIn && window.__moonclerkStandIn.executions)
 
 /** The error is `reason`, no checkout shows, and the visible fallback link carries the cid. */
 async function expectFallback(page: Page, reason: string) {
@@ -44,13 +45,18 @@ test('connection reset: embed.js is dropped without an answer → script-load, w
   await expectFallback(page, 'script-load')
   // The request really failed at the network level (no HTTP status), not with an error page.
   expect(failed.length).toBeGreaterThan(0)
-  expect(failed.every((text) => /ERR_(EMPTY_RESPONSE|CONNECTION_RESET|CONNECTION_CLOSED)/.test(text)), failed.join()).toBe(true)
+  expect(
+    failed.every((text) => /ERR_(EMPTY_RESPONSE|CONNECTION_RESET|CONNECTION_CLOSED)/.test(text)),
+    failed.join(),
+  ).toBe(true)
   expect(await standInRuns(page)).toBeUndefined()
   expect(await watch.unhandled()).toEqual([])
   await expectLinkWorks(page)
 })
 
-test(`slow embed.js (${SLOW_MS} ms) with data-moonclerk-timeout="2000" → script-timeout; the late script changes nothing`, async ({ page }) => {
+test(`slow embed.js (${SLOW_MS} ms) with data-moonclerk-timeout="2000" → script-timeout; the late script changes nothing`, async ({
+  page,
+}) => {
   test.setTimeout(20_000)
   const watch = watchPage(page)
   const started = Date.now()

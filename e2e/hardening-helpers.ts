@@ -17,7 +17,11 @@ export const INJECTED = '__hardeningInjected'
  * and dismissed, and every `unhandledrejection` in the page is recorded. The record lives in a
  * non-enumerable global, so it does not count among the page's own globals.
  */
-export function watchPage(page: Page): { dialogs: string[]; unhandled: () => Promise<string[]>; injected: () => Promise<string[]> } {
+export function watchPage(page: Page): {
+  dialogs: string[]
+  unhandled: () => Promise<string[]>
+  injected: () => Promise<string[]>
+} {
   const dialogs: string[] = []
   page.on('dialog', (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`)
@@ -37,17 +41,22 @@ export function watchPage(page: Page): { dialogs: string[]; unhandled: () => Pro
       // An event handler, or a javascript: URL where a browser follows one (data-* values are only data).
       const suspicious = (element: Element) =>
         Array.from(element.attributes).some(
-          (attribute) => /^on/i.test(attribute.name) || (/^(href|src|action|formaction|xlink:href)$/i.test(attribute.name) && /^\s*javascript:/i.test(attribute.value)),
+          (attribute) =>
+            /^on/i.test(attribute.name) ||
+            (/^(href|src|action|formaction|xlink:href)$/i.test(attribute.name) &&
+              /^\s*javascript:/i.test(attribute.value)),
         )
       new MutationObserver((records) => {
         for (const record of records)
           for (const node of Array.from(record.addedNodes))
             if (node instanceof Element)
-              for (const element of [node, ...Array.from(node.querySelectorAll('*'))]) if (suspicious(element)) injected.push(element.outerHTML.slice(0, 200))
+              for (const element of [node, ...Array.from(node.querySelectorAll('*'))])
+                if (suspicious(element)) injected.push(element.outerHTML.slice(0, 200))
       }).observe(document, { childList: true, subtree: true })
     },
     [UNHANDLED, INJECTED],
   )
-  const read = (name: string) => page.evaluate((key) => (window as unknown as Record<string, string[]>)[key] || [], name)
+  const read = (name: string) =>
+    page.evaluate((key) => (window as unknown as Record<string, string[]>)[key] || [], name)
   return { dialogs, unhandled: () => read(UNHANDLED), injected: () => read(INJECTED) }
 }

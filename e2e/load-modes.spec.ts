@@ -3,7 +3,8 @@ import type { Page } from '@playwright/test'
 import { countRequests, expect, isEmbedScript, isPayPage, payUrl, test } from './helpers'
 
 /** Whether the library has added MoonClerk's embed.js to the page (it does so synchronously when it loads it). */
-const embedScriptAdded = (page: Page) => page.evaluate(() => !!document.querySelector('script[src*="/assets/embed.js"]'))
+const embedScriptAdded = (page: Page) =>
+  page.evaluate(() => !!document.querySelector('script[src*="/assets/embed.js"]'))
 
 /**
  * Resolves with whether `selector` is within 200px of the viewport, once an IntersectionObserver
@@ -61,13 +62,19 @@ test('load="click": no embed.js before the click; a plain click shows the checko
 
   await button.click()
   await expect(placeholder).toHaveAttribute('data-moonclerk-state', 'displayed')
-  await expect(placeholder.locator('#mc8h7frjfytj iframe')).toHaveAttribute('src', `${await payUrl(page)}8h7frjfytj?cid=234`)
+  await expect(placeholder.locator('#mc8h7frjfytj iframe')).toHaveAttribute(
+    'src',
+    `${await payUrl(page)}8h7frjfytj?cid=234`,
+  )
   expect(page.url()).toBe(url)
   expect(embed).toHaveLength(1)
 })
 
 for (const modifier of ['ControlOrMeta', 'Shift'] as const) {
-  test(`load="click": a ${modifier}-click opens the hosted checkout elsewhere and loads no embed.js`, async ({ page, context }) => {
+  test(`load="click": a ${modifier}-click opens the hosted checkout elsewhere and loads no embed.js`, async ({
+    page,
+    context,
+  }) => {
     const embed = countRequests(page, isEmbedScript)
     await page.goto('/e2e/load-click.html')
     const url = page.url()
@@ -92,14 +99,16 @@ for (const modifier of ['ControlOrMeta', 'Shift'] as const) {
 
 const isLazyModesChunk = (pathname: string) => pathname == '/dist/moonclerk-checkout-intent.mjs'
 
-test('ES module build, eager: the lazy modes\' chunk is never fetched', async ({ page }) => {
+test("ES module build, eager: the lazy modes' chunk is never fetched", async ({ page }) => {
   const chunk = countRequests(page, isLazyModesChunk)
   await page.goto('/e2e/esm-load-modes.html?mode=eager')
   await expect(page.locator('#checkout')).toHaveAttribute('data-moonclerk-state', 'displayed')
   expect(chunk).toEqual([])
 })
 
-test('ES module build, click: the lazy modes arrive as a chunk of their own, and the click shows the checkout', async ({ page }) => {
+test('ES module build, click: the lazy modes arrive as a chunk of their own, and the click shows the checkout', async ({
+  page,
+}) => {
   const chunk = countRequests(page, isLazyModesChunk)
   const embed = countRequests(page, isEmbedScript)
   await page.goto('/e2e/esm-load-modes.html?mode=click')

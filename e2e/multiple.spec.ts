@@ -15,7 +15,9 @@ test('three placeholders share one embed.js and each displays', async ({ page })
   }
   const events = await recordedEvents(page)
   expect(events.map((event) => event.type)).toEqual(['moonclerk:display', 'moonclerk:display', 'moonclerk:display'])
-  expect(events.flatMap((event) => (event.type == 'moonclerk:display' ? [event.detail.token] : [])).sort()).toEqual([...TOKENS].sort())
+  expect(events.flatMap((event) => (event.type == 'moonclerk:display' ? [event.detail.token] : [])).sort()).toEqual(
+    [...TOKENS].sort(),
+  )
   expect((await standInDisplays(page)).map((opts) => opts.checkoutToken).sort()).toEqual([...TOKENS].sort())
   expect(await page.evaluate(() => window.__moonclerkStandIn!.executions)).toBe(1)
   expect(embedRequests).toHaveLength(1)
@@ -32,7 +34,10 @@ test('a script tag with data-moonclerk-checkout shows the checkout right after i
   await expect(page.locator('#before + script + * + #after')).toHaveCount(1)
   await expect(page.locator('iframe')).toHaveCount(1)
   expect(await recordedEvents(page)).toStrictEqual([
-    { type: 'moonclerk:display', detail: { token: '8h7frjfytj', opts: { checkoutToken: '8h7frjfytj', width: '100%', cid: '234' } } },
+    {
+      type: 'moonclerk:display',
+      detail: { token: '8h7frjfytj', opts: { checkoutToken: '8h7frjfytj', width: '100%', cid: '234' } },
+    },
   ])
 })
 

@@ -19,7 +19,10 @@ const ROUND_TRIPS = 10
 
 /** Runs Next.js's command line in the app; resolves with the process once `until` shows in its output. */
 function next(args: string[], env: Record<string, string>, until?: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [NEXT, ...args], { cwd: APP, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env } })
+  const child = spawn(process.execPath, [NEXT, ...args], {
+    cwd: APP,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+  })
   let output = ''
   return new Promise((resolve, reject) => {
     const read = (chunk: Buffer) => {
@@ -28,7 +31,11 @@ function next(args: string[], env: Record<string, string>, until?: RegExp): Prom
     }
     child.stdout!.on('data', read)
     child.stderr!.on('data', read)
-    child.on('exit', (code) => (code == 0 && !until ? resolve(child) : reject(new Error(`next ${args.join(' ')} exited with ${code}:\n${output}`))))
+    child.on('exit', (code) =>
+      code == 0 && !until
+        ? resolve(child)
+        : reject(new Error(`next ${args.join(' ')} exited with ${code}:\n${output}`)),
+    )
   })
 }
 
@@ -76,7 +83,9 @@ for (const config of ['defaults', 'cacheComponents'] as const)
     })
 
     for (const kind of ['element', 'component'] as const)
-      test(`${kind}: direct loads of two routes with the same form, then ${ROUND_TRIPS} round trips between them`, async ({ page }) => {
+      test(`${kind}: direct loads of two routes with the same form, then ${ROUND_TRIPS} round trips between them`, async ({
+        page,
+      }) => {
         const problems: string[] = []
         page.on('console', (message) => ['error', 'warning'].includes(message.type()) && problems.push(message.text()))
         const embeds = countEmbedRequests(page)
@@ -93,7 +102,9 @@ for (const config of ['defaults', 'cacheComponents'] as const)
             await expectShowing(page, kind, route)
           }
         // With cacheComponents the route left stays in the DOM, hidden, its checkout waiting.
-        await expect(page.locator(`main:has(moonclerk-checkout, div.checkout)`)).toHaveCount(config == 'cacheComponents' ? 2 : 1)
+        await expect(page.locator(`main:has(moonclerk-checkout, div.checkout)`)).toHaveCount(
+          config == 'cacheComponents' ? 2 : 1,
+        )
         expect(embeds, 'client navigation loads embed.js no more').toHaveLength(2)
         expect(problems).toEqual([])
       })

@@ -40,7 +40,9 @@ test('click mode: after the click the button is gone, and the checkout sits wher
   await noCspViolations(page)
 })
 
-test("the stock snippet's container keeps the merchant's frame around the link while MoonClerk loads, and around the checkout once shown", async ({ page }) => {
+test("the stock snippet's container keeps the merchant's frame around the link while MoonClerk loads, and around the checkout once shown", async ({
+  page,
+}) => {
   // embed.js takes 1.5 s: the page is looked at while it loads.
   await page.goto('/e2e/csp-on-screen-stock.html', { waitUntil: 'domcontentloaded' })
   const author = page.locator('[data-moonclerk-checkout="p5w3n8vd1c"]')
@@ -91,7 +93,9 @@ test('click mode says waiting until the click; console messages name the form', 
   const errors = consoleMessages(page, 'error')
   await page.goto('/e2e/csp-on-screen-failing.html')
   await expect(page.locator('[data-moonclerk-checkout]')).toHaveAttribute('data-moonclerk-state', 'error')
-  expect(errors.filter((text) => text.startsWith('[moonclerk-checkout]'))).toEqual([expect.stringMatching(/^\[moonclerk-checkout\] <div[^>]*> \(form p5w3n8vd1c\): /)])
+  expect(errors.filter((text) => text.startsWith('[moonclerk-checkout]'))).toEqual([
+    expect.stringMatching(/^\[moonclerk-checkout\] <div[^>]*> \(form p5w3n8vd1c\): /),
+  ])
 })
 
 test("a theme's a.button rule does not bring the hidden fallback link back above the checkout", async ({ page }) => {

@@ -15,7 +15,10 @@ const LEON = {
 async function displayedOn(page: Page, path: string) {
   await page.goto(path)
   await expect(page.locator('#mc8h7frjfytj iframe')).toBeVisible()
-  return { opts: await standInDisplays(page), iframeSrc: await page.locator('#mc8h7frjfytj iframe').getAttribute('src') }
+  return {
+    opts: await standInDisplays(page),
+    iframeSrc: await page.locator('#mc8h7frjfytj iframe').getAttribute('src'),
+  }
 }
 
 test('the placeholder gives MoonClerk the same opts as the stock snippet', async ({ page }) => {

@@ -12,7 +12,9 @@ declare global {
   }
 }
 
-test('a call queued before the library loads sees api.mount and takes effect; a later push runs at once', async ({ page }) => {
+test('a call queued before the library loads sees api.mount and takes effect; a later push runs at once', async ({
+  page,
+}) => {
   await page.goto('/e2e/queue.html')
   // The queue script ran first: the global was still its own array, without the API.
   expect(await page.evaluate(() => window.__queue.atPush)).toEqual({ isArray: true, hasMount: false })
@@ -35,7 +37,9 @@ test('a call queued before the library loads sees api.mount and takes effect; a 
   expect((await standInDisplays(page)).map((opts) => opts.cid)).toEqual(['queued-1', 'late-1'])
 })
 
-test("a cross-origin frame named MoonClerkCheckout: the README's queue snippet does not throw, and the queued call runs", async ({ page }) => {
+test("a cross-origin frame named MoonClerkCheckout: the README's queue snippet does not throw, and the queued call runs", async ({
+  page,
+}) => {
   await page.goto('/e2e/queue-framed.html')
   await expect(page.locator('#queued')).toHaveAttribute('data-moonclerk-state', 'displayed')
   expect(await page.evaluate(() => (window as unknown as { __queue: unknown }).__queue)).toEqual({
@@ -43,12 +47,29 @@ test("a cross-origin frame named MoonClerkCheckout: the README's queue snippet d
     snippetThrew: false,
   })
   // The frame was another site's when the snippet and the library looked.
-  expect(await page.evaluate(() => (window.frames[0] as Window).location.origin).catch((error: Error) => error.message)).toMatch(/cross-origin|Blocked/)
-  expect(await page.evaluate(() => typeof (window as unknown as { MoonClerkCheckout: { mount?: unknown } }).MoonClerkCheckout.mount)).toBe('function')
+  expect(
+    await page.evaluate(() => (window.frames[0] as Window).location.origin).catch((error: Error) => error.message),
+  ).toMatch(/cross-origin|Blocked/)
+  expect(
+    await page.evaluate(
+      () => typeof (window as unknown as { MoonClerkCheckout: { mount?: unknown } }).MoonClerkCheckout.mount,
+    ),
+  ).toBe('function')
 })
 
-test('a cross-origin frame named MoonClerkCheckout and no queue: the library sets up its global API without throwing', async ({ page }) => {
+test('a cross-origin frame named MoonClerkCheckout and no queue: the library sets up its global API without throwing', async ({
+  page,
+}) => {
   await page.goto('/e2e/queue-framed.html?snippet=0')
-  await expect.poll(() => page.evaluate(() => typeof (window as unknown as { MoonClerkCheckout: { mount?: unknown } }).MoonClerkCheckout.mount)).toBe('function')
-  expect(await page.evaluate(() => (window as unknown as { __queue: unknown }).__queue)).toEqual({ calls: [], snippetThrew: null })
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () => typeof (window as unknown as { MoonClerkCheckout: { mount?: unknown } }).MoonClerkCheckout.mount,
+      ),
+    )
+    .toBe('function')
+  expect(await page.evaluate(() => (window as unknown as { __queue: unknown }).__queue)).toEqual({
+    calls: [],
+    snippetThrew: null,
+  })
 })

@@ -14,7 +14,9 @@ declare global {
 }
 
 for (const version of ['18', '19'])
-  test(`React ${version}: hydrates the server's HTML without an error, then shows the checkout; a new cid shows it again`, async ({ page }) => {
+  test(`React ${version}: hydrates the server's HTML without an error, then shows the checkout; a new cid shows it again`, async ({
+    page,
+  }) => {
     const url = `/e2e/.built/react-component-${version}.html`
     const served = await (await page.request.get(url)).text()
     const payUrl = served.match(/name="moonclerk-pay-url" content="([^"]+)"/)![1]
@@ -42,6 +44,8 @@ for (const version of ['18', '19'])
 
     await page.evaluate(() => window.__unmount())
     await expect(page.locator('#root')).toBeEmpty()
-    expect(await page.evaluate(() => document.querySelectorAll('iframe, [data-moonclerk-state], [id^="mc"]').length)).toBe(0)
+    expect(
+      await page.evaluate(() => document.querySelectorAll('iframe, [data-moonclerk-state], [id^="mc"]').length),
+    ).toBe(0)
     expect(problems).toEqual([])
   })

@@ -12,7 +12,9 @@ declare global {
 }
 
 for (const version of ['18', '19'])
-  test(`React ${version} in StrictMode owns the container: re-renders, ten route changes and the unmount, without an error or anything left`, async ({ page }) => {
+  test(`React ${version} in StrictMode owns the container: re-renders, ten route changes and the unmount, without an error or anything left`, async ({
+    page,
+  }) => {
     test.setTimeout(30_000)
     const problems: string[] = []
     page.on('console', (message) => ['error', 'warning'].includes(message.type()) && problems.push(message.text()))

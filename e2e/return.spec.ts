@@ -14,7 +14,8 @@ async function theReturn(page: Page) {
 }
 
 /** Where the stand-in's 303 leads: the form's template with MoonClerk's placeholders filled in. */
-const thanksUrl = (page: Page, name: string, query: string) => new URL(`/e2e/return-${name}-thanks.html?${query}`, page.url()).href
+const thanksUrl = (page: Page, name: string, query: string) =>
+  new URL(`/e2e/return-${name}-thanks.html?${query}`, page.url()).href
 
 /** What a first return from `payment` reports: a one-time payment for the cid this tab sent, unless `changes` say otherwise. */
 const paidReturn = (payment: { checkoutToken: string; id: number } | null | undefined, changes: object = {}) => ({
@@ -40,7 +41,9 @@ async function payAndComeBack(page: Page, name: string, token: string) {
   return { detail, payment: await standInPayment(page, detail.checkoutToken) }
 }
 
-test('one-time: pay, come back with the payment, reload (repeated), then a hand-made address (cid mismatch)', async ({ page }) => {
+test('one-time: pay, come back with the payment, reload (repeated), then a hand-made address (cid mismatch)', async ({
+  page,
+}) => {
   const { detail, payment } = await payAndComeBack(page, 'one-time', 'e2eonetime')
   expect(detail.checkoutToken).toMatch(CHECKOUT_TOKEN)
   expect(payment).toStrictEqual({
@@ -54,7 +57,9 @@ test('one-time: pay, come back with the payment, reload (repeated), then a hand-
   })
   const paid = paidReturn(payment)
   expect(detail).toStrictEqual(paid)
-  expect(page.url()).toBe(thanksUrl(page, 'one-time', `custom_id=234&checkout_token=${paid.checkoutToken}&payment_id=${paid.paymentId}`))
+  expect(page.url()).toBe(
+    thanksUrl(page, 'one-time', `custom_id=234&checkout_token=${paid.checkoutToken}&payment_id=${paid.paymentId}`),
+  )
 
   // A reload is the same return again: a page that counts returns must not count it twice.
   await page.reload()
@@ -75,13 +80,21 @@ test('one-time: pay, come back with the payment, reload (repeated), then a hand-
 
 test('recurring: the customer id comes back, and the unfilled {{payment_id}} counts as absent', async ({ page }) => {
   const { detail, payment } = await payAndComeBack(page, 'recurring', 'e2erecurring')
-  expect(payment).toMatchObject({ token: 'e2erecurring', customId: '234', kind: 'recurring', amountCents: 2500, ...LEON })
+  expect(payment).toMatchObject({
+    token: 'e2erecurring',
+    customId: '234',
+    kind: 'recurring',
+    amountCents: 2500,
+    ...LEON,
+  })
   expect(detail).toStrictEqual(paidReturn(payment, { paymentId: null, customerId: String(payment!.id) }))
   // MoonClerk leaves a placeholder it cannot fill as it is.
   expect(new URL(page.url()).searchParams.get('payment_id')).toBe('{{payment_id}}')
 })
 
-test('in-frame redirect: the success page loads in the checkout frame and the checkout page hears the return', async ({ page }) => {
+test('in-frame redirect: the success page loads in the checkout frame and the checkout page hears the return', async ({
+  page,
+}) => {
   await page.goto('/e2e/return-in-frame.html')
   const checkoutUrl = page.url()
   await pay(page, 'e2einframe')
@@ -109,7 +122,9 @@ test('break out of frame: the success page takes the whole window and reports th
   expect(page.frames()).toHaveLength(1)
 })
 
-test('clean URL: the return parameters leave the address bar, the other parameter and the fragment stay', async ({ page }) => {
+test('clean URL: the return parameters leave the address bar, the other parameter and the fragment stay', async ({
+  page,
+}) => {
   const { detail, payment } = await payAndComeBack(page, 'clean-url', 'e2ecleanurl')
   expect(payment).toMatchObject({ token: 'e2ecleanurl', customId: '234' })
   expect(detail).toMatchObject({ customId: '234', paymentId: String(payment!.id), cidMatches: true, repeated: false })
@@ -120,7 +135,9 @@ test('clean URL: the return parameters leave the address bar, the other paramete
   expect(await returnDetails(page)).toStrictEqual([])
 })
 
-test('no cid passed in: {{custom_id}} comes back unfilled, customId and cidMatches are null, and the console says why', async ({ page }) => {
+test('no cid passed in: {{custom_id}} comes back unfilled, customId and cidMatches are null, and the console says why', async ({
+  page,
+}) => {
   const warnings = consoleMessages(page, 'warning')
   await page.goto('/e2e/return-no-cid.html')
   // The form's amount is decided at checkout: the payer types it.
@@ -134,5 +151,7 @@ test('no cid passed in: {{custom_id}} comes back unfilled, customId and cidMatch
   const payment = await standInPayment(page, detail.checkoutToken)
   expect(payment).toMatchObject({ token: 'e2enocid', customId: null, amountCents: 1250, ...LEON })
   expect(detail).toStrictEqual(paidReturn(payment, { customId: null, cidMatches: null }))
-  expect(warnings.filter((text) => text.startsWith('[moonclerk-checkout]'))).toStrictEqual([expect.stringMatching(/custom_id/)])
+  expect(warnings.filter((text) => text.startsWith('[moonclerk-checkout]'))).toStrictEqual([
+    expect.stringMatching(/custom_id/),
+  ])
 })

@@ -22,7 +22,9 @@ test('the element demo after the click: the checkout in place of its button, not
   await shot(click, 'element-click-displayed.png')
 })
 
-test("the stock container under a merchant's theme: its frame around the link while loading and after a failure", async ({ page }) => {
+test("the stock container under a merchant's theme: its frame around the link while loading and after a failure", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 900, height: 700 })
   await page.goto('/e2e/csp-on-screen-failing.html')
   const box = page.locator('[data-moonclerk-checkout="p5w3n8vd1c"]')

@@ -3,12 +3,16 @@
 // snippet's does. The server holds the page back at each mark until the test releases it.
 import { countRequests, expect, isEmbedScript, test } from './helpers'
 
-test('a page still streaming: the checkout displays before DOMContentLoaded, with one embed.js request', async ({ page }) => {
+test('a page still streaming: the checkout displays before DOMContentLoaded, with one embed.js request', async ({
+  page,
+}) => {
   const embed = countRequests(page, isEmbedScript)
   const release = async () => expect(await (await page.request.get('/e2e/__release')).text()).toBe('released 1\n')
   await page.goto('/e2e/streaming.html', { waitUntil: 'commit' })
   // The library has started before the placeholder arrives.
-  await page.waitForFunction(() => typeof (window as { MoonClerkCheckout?: { mount?: unknown } }).MoonClerkCheckout?.mount == 'function')
+  await page.waitForFunction(
+    () => typeof (window as { MoonClerkCheckout?: { mount?: unknown } }).MoonClerkCheckout?.mount == 'function',
+  )
   await expect(page.locator('#pay')).toHaveCount(0)
 
   await release()

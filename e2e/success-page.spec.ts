@@ -21,7 +21,10 @@ const grantsOf = async (request: APIRequestContext, cid: string): Promise<Grant[
 /** The demo's checkout page, ready to pay: the stand-in's origin and the sealed cid the page was rendered with. */
 async function checkoutPage(page: Page, token = 'plainredir') {
   await page.goto('/demo/confirmed.html')
-  await expect(page.locator(`[data-moonclerk-checkout="${token}"]`)).toHaveAttribute('data-moonclerk-state', 'displayed')
+  await expect(page.locator(`[data-moonclerk-checkout="${token}"]`)).toHaveAttribute(
+    'data-moonclerk-state',
+    'displayed',
+  )
   const cid = (await page.locator(`[data-moonclerk-checkout="${token}"]`).getAttribute('data-moonclerk-cid'))!
   expect(cid).toMatch(/^[\w-]{100,}$/)
   return { standIn: new URL(await payUrl(page)).origin, cid }
@@ -58,7 +61,9 @@ test.afterEach(async ({ request }) => {
   steered = null
 })
 
-test('pay → webhook → the demo endpoint → a plain success page shows Paid, from the tab memory; granted once', async ({ page }) => {
+test('pay → webhook → the demo endpoint → a plain success page shows Paid, from the tab memory; granted once', async ({
+  page,
+}) => {
   // The demo's strict CSP (no inline script or style) holds on both pages.
   const csp = cspConsoleMessages(page)
   const { cid } = await checkoutPage(page)
@@ -76,7 +81,9 @@ test('pay → webhook → the demo endpoint → a plain success page shows Paid,
   expect(csp).toStrictEqual([])
 })
 
-test('the webhook arrives late: the page shows Confirming… while it asks, then Paid once the webhook lands', async ({ page }) => {
+test('the webhook arrives late: the page shows Confirming… while it asks, then Paid once the webhook lands', async ({
+  page,
+}) => {
   const { standIn, cid } = await checkoutPage(page)
   const asked = statusQuestions(page)
   // The webhooks of this checkout are held back, and the endpoint's look in the API fails: only
@@ -97,7 +104,9 @@ test('the webhook arrives late: the page shows Confirming… while it asks, then
   expect(await grantsOf(page.request, cid)).toMatchObject([{ kind: 'payment', source: 'webhook' }])
 })
 
-test("the webhook never arrives, but MoonClerk's API has the payment: the endpoint's look finds it", async ({ page }) => {
+test("the webhook never arrives, but MoonClerk's API has the payment: the endpoint's look finds it", async ({
+  page,
+}) => {
   const { standIn, cid } = await checkoutPage(page)
   await steer(page, standIn, 'webhook-drops', { payments: 1 })
   await pay(page, 'plainredir')
@@ -106,13 +115,14 @@ test("the webhook never arrives, but MoonClerk's API has the payment: the endpoi
   expect(await grantsOf(page.request, cid)).toMatchObject([{ kind: 'payment', source: 'status' }])
   const records = await (await page.request.get(`${standIn}/__standin/records`)).json()
   const { id } = await paymentOf(page, standIn, cid)
-  expect(records.webhooks.filter((d: { dataId: number }) => d.dataId == id).map((d: { state: string }) => d.state)).toStrictEqual([
-    'dropped',
-    'dropped',
-  ])
+  expect(
+    records.webhooks.filter((d: { dataId: number }) => d.dataId == id).map((d: { state: string }) => d.state),
+  ).toStrictEqual(['dropped', 'dropped'])
 })
 
-test('nothing was paid: Confirming…, then moonclerk:unconfirmed once the (shortened) wait is over', async ({ page }) => {
+test('nothing was paid: Confirming…, then moonclerk:unconfirmed once the (shortened) wait is over', async ({
+  page,
+}) => {
   const { cid } = await checkoutPage(page)
   const asked = statusQuestions(page)
   // The payer leaves the checkout without paying and opens the success page.
@@ -129,7 +139,9 @@ test('nothing was paid: Confirming…, then moonclerk:unconfirmed once the (shor
   expect(await grantsOf(page.request, cid)).toStrictEqual([])
 })
 
-test('the placeholders come back filled: the address and the tab memory agree, and the page shows Paid', async ({ page }) => {
+test('the placeholders come back filled: the address and the tab memory agree, and the page shows Paid', async ({
+  page,
+}) => {
   const { cid } = await checkoutPage(page, 'filledredir')
   await pay(page, 'filledredir')
   await page.waitForURL((url) => url.pathname == '/demo/confirmed-thanks.html' && url.searchParams.has('custom_id'))
@@ -137,7 +149,9 @@ test('the placeholders come back filled: the address and the tab memory agree, a
   await expect(states(page).getByText(PAID_TEXT)).toBeVisible()
   await expect(detail(page, 'source')).toHaveText('the address (the redirect filled it in)')
   await expect(detail(page, 'customId')).toHaveText(cid)
-  const returned = JSON.parse((await page.locator('#event-log .event-return').textContent())!.replace('moonclerk:return ', ''))
+  const returned = JSON.parse(
+    (await page.locator('#event-log .event-return').textContent())!.replace('moonclerk:return ', ''),
+  )
   expect(returned).toMatchObject({ customId: cid, source: 'url', cidMatches: true, repeated: false })
   expect(returned.checkoutToken).toMatch(/\w+/)
 })

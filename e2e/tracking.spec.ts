@@ -60,7 +60,9 @@ test('pay → webhooks → endpoint → SQLite ledger → onPayment once; three 
     ['payment_created', 'delivered'],
     ['payment_succeeded', 'delivered'],
   ])
-  expect(await grantsOf(page.request, cid)).toStrictEqual([{ kind: 'payment', id, customId: cid, source: 'webhook', at: expect.any(Number) }])
+  expect(await grantsOf(page.request, cid)).toStrictEqual([
+    { kind: 'payment', id, customId: cid, source: 'webhook', at: expect.any(Number) },
+  ])
 
   // The control: every webhook of the next three checkouts is dropped, as if never sent.
   const drops = await page.request.post(`${origin}/__standin/webhook-drops`, { data: { payments: 3 } })

@@ -19,7 +19,11 @@ test('two copies of the library: one container, one display per checkout, one em
   for (const token of TOKENS) await expect(page.locator(`[id="mc${token}"]`)).toHaveCount(1)
   await expect(page.locator('iframe')).toHaveCount(3)
   expect((await standInDisplays(page)).map((opts) => opts.checkoutToken).sort()).toEqual([...TOKENS].sort())
-  expect((await recordedEvents(page)).map((event) => event.type)).toEqual(['moonclerk:display', 'moonclerk:display', 'moonclerk:display'])
+  expect((await recordedEvents(page)).map((event) => event.type)).toEqual([
+    'moonclerk:display',
+    'moonclerk:display',
+    'moonclerk:display',
+  ])
   expect(await page.evaluate(() => window.__moonclerkStandIn!.executions)).toBe(1)
   expect(embedRequests).toHaveLength(1)
 })

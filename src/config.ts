@@ -3,7 +3,8 @@ import { page } from './page.js'
 import { attributeName, DEFAULTS, keysOn, SCRIPT_PARSERS, type OptionKey } from './schema.js'
 import type { CheckoutOptions, GlobalConfig } from './types.js'
 
-export type ResolvedOptions = CheckoutOptions & GlobalConfig & { [K in keyof typeof DEFAULTS]: NonNullable<(CheckoutOptions & GlobalConfig)[K]> }
+export type ResolvedOptions = CheckoutOptions &
+  GlobalConfig & { [K in keyof typeof DEFAULTS]: NonNullable<(CheckoutOptions & GlobalConfig)[K]> }
 
 /** Attribute values as given, strings; `resolve()` and `buildOpts()` check them. */
 function attributes(element: Element, keys: OptionKey[]): Record<string, string> {
@@ -21,7 +22,8 @@ function attributes(element: Element, keys: OptionKey[]): Record<string, string>
  */
 export function readAttributes(element: Element, keys: OptionKey[]): CheckoutOptions & GlobalConfig {
   const options: Record<string, unknown> = attributes(element, keys)
-  for (const [key, parse] of Object.entries(SCRIPT_PARSERS)) if (key in options) options[key] = parse!(options[key] as string)
+  for (const [key, parse] of Object.entries(SCRIPT_PARSERS))
+    if (key in options) options[key] = parse!(options[key] as string)
   return options
 }
 
@@ -32,7 +34,8 @@ const PROTOTYPE_KEYS = /^(__proto__|constructor|prototype)$/
 export function merge(...sources: Array<object | null | undefined>): ResolvedOptions {
   const merged: Record<string, unknown> = {}
   for (const source of sources)
-    for (const [key, value] of Object.entries(source || {})) if (value !== undefined && !PROTOTYPE_KEYS.test(key)) merged[key] = value
+    for (const [key, value] of Object.entries(source || {}))
+      if (value !== undefined && !PROTOTYPE_KEYS.test(key)) merged[key] = value
   return merged as unknown as ResolvedOptions
 }
 
@@ -60,11 +63,16 @@ export const isOwnScript = (element: Element): boolean => element == page.ownScr
 /** Page-wide settings from JavaScript (`define(options)`), over the global config; later calls win per key. */
 export const configure = (options: GlobalConfig): void => void (page.configured = merge(page.configured, options))
 
-/** Defaults < global config < define()'s options < our script tag < this page's URL (if allowed): what every checkout starts from. */
+/**
+ * Defaults < global config < define()'s options < our script tag < this page's URL (if allowed):
+ * what every checkout starts from.
+ */
 export function pageOptions(): ResolvedOptions {
   const config = window.MoonClerkCheckoutConfig
   const options = merge(DEFAULTS, isPlainObject(config) ? config : undefined, page.configured, page.scriptOptions())
-  const fromUrl = options.cidFromUrl && new URLSearchParams(location.search).get(options.cidFromUrl === true ? 'cid' : options.cidFromUrl)
+  const fromUrl =
+    options.cidFromUrl &&
+    new URLSearchParams(location.search).get(options.cidFromUrl === true ? 'cid' : options.cidFromUrl)
   if (fromUrl) options.cid = fromUrl
   return options
 }

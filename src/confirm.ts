@@ -33,7 +33,8 @@ function statusUrl(value: string, cid: string, fromMarkup?: boolean): URL {
     // Reported below.
   }
   // Markup injected into a page (a comment, a CMS field) must not send the payer's cid elsewhere.
-  if (!url || url.origin != location.origin) url = fromMarkup ? invalid('confirmUrl', value, 'a URL of this site') : secureUrl('confirmUrl', value)
+  if (!url || url.origin != location.origin)
+    url = fromMarkup ? invalid('confirmUrl', value, 'a URL of this site') : secureUrl('confirmUrl', value)
   url.searchParams.set('cid', cid)
   return url
 }
@@ -62,7 +63,11 @@ async function askOnce(url: URL, signal: AbortSignal): Promise<Outcome | void> {
   // that is not the status endpoint's answer. A 5xx or no answer may.
   if (status >= 400 && status < 500) return { reason: 'error', status, problem: `${where} answered ${status}` }
   if (response?.ok && typeof answer?.paid != 'boolean')
-    return { reason: 'error', status, problem: `${where} answered without {"paid": true|false}: is it the status endpoint?` }
+    return {
+      reason: 'error',
+      status,
+      problem: `${where} answered without {"paid": true|false}: is it the status endpoint?`,
+    }
   if (answer?.paid) return { answer }
 }
 
@@ -91,10 +96,10 @@ function keepAsking(url: URL, withinMs: number, end: (outcome: Outcome) => void)
     clearTimeout(limit)
     asking = null
     if (stopped) return
-    if (outcome) return stop(), end(outcome)
+    if (outcome) return (stop(), end(outcome))
     if (hidden()) return
     const leftMs = withinMs - elapsed()
-    if (leftMs <= 0) return stop(), end({ reason: 'timeout' })
+    if (leftMs <= 0) return (stop(), end({ reason: 'timeout' }))
     pauseMs = Math.min(pauseMs ? pauseMs * 1.5 : FIRST_PAUSE_MS, LAST_PAUSE_MS)
     timer = setTimeout(ask, Math.min(pauseMs, leftMs))
   }
@@ -127,7 +132,11 @@ export function confirmPayment(cid: string | null, options: ConfirmOptions, mark
     if (answer) {
       const { kind } = answer
       mark('paid')
-      page.paid = { customId: cid!, kind: kind === 'payment' || kind === 'plan' ? kind : null, answer: answer as Record<string, unknown> }
+      page.paid = {
+        customId: cid!,
+        kind: kind === 'payment' || kind === 'plan' ? kind : null,
+        answer: answer as Record<string, unknown>,
+      }
       return void dispatch(document, 'moonclerk:paid', page.paid)
     }
     if (problem) {

@@ -6,7 +6,8 @@
 import { page } from './page.js'
 
 /** `document[name]` as Document defines it, whatever elements the page names so. */
-export const fromDocument = <K extends keyof Document>(name: K): Document[K] => Reflect.get(Document.prototype, name, document)
+export const fromDocument = <K extends keyof Document>(name: K): Document[K] =>
+  Reflect.get(Document.prototype, name, document)
 
 /** `document.createElement(tag)`, unshadowed. */
 export const createElement = <K extends keyof HTMLElementTagNameMap>(tag: K): HTMLElementTagNameMap[K] =>
@@ -27,9 +28,13 @@ export function adoptSheet(css: string): void {
 /** Adds `element` to the document's head (a preconnect hint, embed.js). */
 export const appendToHead = (element: Element): void => void fromDocument('head').appendChild(element)
 
-/** `target.addEventListener(…)`, also where an element named `addEventListener` shadows it on `document` or `window`. */
-export const listenOn = (target: EventTarget, type: string, listener: EventListener, options?: AddEventListenerOptions): void =>
-  EventTarget.prototype.addEventListener.call(target, type, listener, options)
+/** `target.addEventListener(…)`, also where an element named `addEventListener` shadows it (`document`, `window`). */
+export const listenOn = (
+  target: EventTarget,
+  type: string,
+  listener: EventListener,
+  options?: AddEventListenerOptions,
+): void => EventTarget.prototype.addEventListener.call(target, type, listener, options)
 
 export const stopListening = (target: EventTarget, type: string, listener: EventListener): void =>
   EventTarget.prototype.removeEventListener.call(target, type, listener)
@@ -38,22 +43,30 @@ export const stopListening = (target: EventTarget, type: string, listener: Event
  * `element.getAttribute(name)` as Element defines it: on an element the library did not create, a
  * form's control named `getAttribute` (`<form><input name="getAttribute">`) shadows the method.
  */
-export const attributeOf = (element: Element, name: string): string | null => Element.prototype.getAttribute.call(element, name)
+export const attributeOf = (element: Element, name: string): string | null =>
+  Element.prototype.getAttribute.call(element, name)
 
 /** `element.setAttribute(name, value)`, unshadowed, for the same reason. */
-export const setAttributeOn = (element: Element, name: string, value: string): void => Element.prototype.setAttribute.call(element, name, value)
+export const setAttributeOn = (element: Element, name: string, value: string): void =>
+  Element.prototype.setAttribute.call(element, name, value)
 
 /**
  * `root.querySelectorAll(selector)` as its interface defines it: `document` shadowed by
  * `<img name="querySelectorAll">`, or a form by its control of that name, still answers.
  */
 export function queryAll(root: ParentNode, selector: string): Element[] {
-  const own = root instanceof Document ? Document.prototype : root instanceof DocumentFragment ? DocumentFragment.prototype : Element.prototype
+  const own =
+    root instanceof Document
+      ? Document.prototype
+      : root instanceof DocumentFragment
+        ? DocumentFragment.prototype
+        : Element.prototype
   return [...own.querySelectorAll.call(root, selector)]
 }
 
 /** `element.matches(selector)`, unshadowed. */
-export const matchesSelector = (element: Element, selector: string): boolean => Element.prototype.matches.call(element, selector)
+export const matchesSelector = (element: Element, selector: string): boolean =>
+  Element.prototype.matches.call(element, selector)
 
 /**
  * Whether a value read from `window` by name is a plain object (or array) a page script put there:
@@ -64,4 +77,5 @@ export const isPlainObject = (value: unknown): value is object =>
   value instanceof Object && (Array.isArray(value) || Object.getPrototypeOf(value) == Object.prototype)
 
 /** `element.removeAttribute(name)`, unshadowed. */
-export const removeAttributeOf = (element: Element, name: string): void => Element.prototype.removeAttribute.call(element, name)
+export const removeAttributeOf = (element: Element, name: string): void =>
+  Element.prototype.removeAttribute.call(element, name)

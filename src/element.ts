@@ -9,7 +9,10 @@ const PROPERTIES = keysOn('p') as PlaceholderKey[]
 // On a server there is no HTMLElement; importing this module there must still work.
 const Base = (typeof HTMLElement == 'undefined' ? class {} : HTMLElement) as typeof HTMLElement
 
-/** How many frames (about 5 s) an element waits for React to hydrate it before it mounts anyway: markup React never reaches must still get its checkout. */
+/**
+ * How many frames (about 5 s) an element waits for React to hydrate it before it mounts anyway:
+ * markup React never reaches must still get its checkout.
+ */
 const HYDRATION_FRAMES = 300
 
 /**

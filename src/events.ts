@@ -2,7 +2,6 @@ import { listenOn, stopListening } from './dom.js'
 import { page } from './page.js'
 import type { CheckoutError, ErrorDetail, ErrorReason, MoonClerkEventMap } from './types.js'
 
-
 export const checkoutError = (reason: ErrorReason, message: string): CheckoutError =>
   Object.assign(new Error(message), { reason })
 
@@ -11,7 +10,8 @@ export const dispatch = <K extends keyof MoonClerkEventMap>(
   target: EventTarget,
   type: K,
   detail: MoonClerkEventMap[K]['detail'],
-): boolean => EventTarget.prototype.dispatchEvent.call(target, new CustomEvent(type, { detail, bubbles: true, composed: true }))
+): boolean =>
+  EventTarget.prototype.dispatchEvent.call(target, new CustomEvent(type, { detail, bubbles: true, composed: true }))
 
 export const LOG_PREFIX = '[moonclerk-checkout] '
 
@@ -20,10 +20,12 @@ export const LOG_PREFIX = '[moonclerk-checkout] '
  * (and the stock container's is lent away while the checkout shows), so the token is what tells a
  * page's checkouts apart.
  */
-const describe = (element: Element, token: string) => `<${element.localName}${element.id ? '#' + element.id : ''}>${token ? ` (form ${token})` : ''}`
+const describe = (element: Element, token: string) =>
+  `<${element.localName}${element.id ? '#' + element.id : ''}>${token ? ` (form ${token})` : ''}`
 
 /** A console warning about `element` that names it: something was left out, the checkout goes on. */
-export const warnAbout = (element: Element, token: string, message: string): void => console.warn(`${LOG_PREFIX}${describe(element, token)}: ${message}`)
+export const warnAbout = (element: Element, token: string, message: string): void =>
+  console.warn(`${LOG_PREFIX}${describe(element, token)}: ${message}`)
 
 /**
  * Reports a failure on `element` with an error of its own (the one given as its `cause`): the
@@ -32,7 +34,10 @@ export const warnAbout = (element: Element, token: string, message: string): voi
  */
 export function reportError(element: Element, token: string, cause: CheckoutError): CheckoutError {
   // Only a platform failure (a Trusted Types refusal, say) throws something other than our own errors.
-  const error = Object.assign(checkoutError(cause.reason || 'invalid-config', `${describe(element, token)}: ${cause.message}`), { cause })
+  const error = Object.assign(
+    checkoutError(cause.reason || 'invalid-config', `${describe(element, token)}: ${cause.message}`),
+    { cause },
+  )
   console.error(LOG_PREFIX + error.message)
   announceError(element, { token, reason: error.reason, message: error.message })
   return error
@@ -68,4 +73,5 @@ export function listenSticky<K extends keyof MoonClerkEventMap>(
  * Calls `listener` with every `moonclerk:error` (a checkout's, or the success page's
  * `confirm-failed`), including those dispatched before it was added. Returns the unsubscribe.
  */
-export const onError = (listener: (detail: ErrorDetail) => void): (() => void) => listenSticky('moonclerk:error', page.errors, listener)
+export const onError = (listener: (detail: ErrorDetail) => void): (() => void) =>
+  listenSticky('moonclerk:error', page.errors, listener)

@@ -23,11 +23,19 @@ const wrap = (key: string) => (key.startsWith('fields[') ? key : key.replace(/^[
  * URL-decoded as in any query). A name or value that cannot be used is left out, with a warning
  * that quotes it as it was written.
  */
-export function fieldParams(fields: Fields | string | undefined, warn: (message: string) => void): Array<[string, string]> {
+export function fieldParams(
+  fields: Fields | string | undefined,
+  warn: (message: string) => void,
+): Array<[string, string]> {
   const params: Array<[string, string]> = []
   const add = (name: string, value: unknown, written: string) => {
-    if (!FIELD_NAME.test(name)) warn(`${FIELDS}${JSON.stringify(written)} is no field name such as hat_size or address[line1]: left out`)
-    else if (typeof value != 'string' && !Number.isFinite(value)) warn(`${FIELDS}${name} must be a string or a number, got ${typeof value == 'number' ? value : JSON.stringify(value)}: left out`)
+    if (!FIELD_NAME.test(name))
+      warn(`${FIELDS}${JSON.stringify(written)} is no field name such as hat_size or address[line1]: left out`)
+    else if (typeof value != 'string' && !Number.isFinite(value))
+      warn(
+        `${FIELDS}${name} must be a string or a number, ` +
+          `got ${typeof value == 'number' ? value : JSON.stringify(value)}: left out`,
+      )
     else params.push([name, String(value)])
   }
   const walk = (name: string, value: FieldValue | Fields, written: string) => {
@@ -35,11 +43,13 @@ export function fieldParams(fields: Fields | string | undefined, warn: (message:
     if (value == null) return
     if (Array.isArray(value)) value.forEach((item) => add(name + '[]', item, written + '[]'))
     else if (typeof value == 'object')
-      for (const [key, part] of Object.entries(value)) walk(KEY.test(key) ? `${name}[${key}]` : '', part, `${written}[${key}]`)
+      for (const [key, part] of Object.entries(value))
+        walk(KEY.test(key) ? `${name}[${key}]` : '', part, `${written}[${key}]`)
     else add(name, value, written)
   }
   if (typeof fields == 'string') for (const [key, value] of new URLSearchParams(fields)) add(wrap(key), value, key)
   else if (fields)
-    for (const [key, value] of Object.entries(fields)) walk(KEY.test(key) || FIELD_NAME.test(key) ? wrap(key) : '', value, key)
+    for (const [key, value] of Object.entries(fields))
+      walk(KEY.test(key) || FIELD_NAME.test(key) ? wrap(key) : '', value, key)
   return params
 }

@@ -6,7 +6,8 @@
 // own property `__reactFiber$<random>`, and its root container with `__reactContainer$<random>`
 // (unchanged since React 17): the element reads those, and nothing else of React's.
 
-const markedBy = (node: Node, prefix: string): string | undefined => Object.keys(node).find((key) => key.startsWith(prefix))
+const markedBy = (node: Node, prefix: string): string | undefined =>
+  Object.keys(node).find((key) => key.startsWith(prefix))
 
 /**
  * Whether `element` sits in markup that React will hydrate but has not yet: it carries no mark of
@@ -18,7 +19,8 @@ export function awaitingHydration(element: Element): boolean {
   for (let node = element.parentNode; node; node = node.parentNode) {
     if (markedBy(node, '__reactContainer$')) return true
     const props = markedBy(node, '__reactProps$')
-    if (props) return !(node as unknown as Record<string, { dangerouslySetInnerHTML?: unknown }>)[props].dangerouslySetInnerHTML
+    if (props)
+      return !(node as unknown as Record<string, { dangerouslySetInnerHTML?: unknown }>)[props].dangerouslySetInnerHTML
   }
   return false
 }

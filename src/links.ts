@@ -11,7 +11,11 @@ import type { CheckoutError, CheckoutValues } from './types.js'
  * Puts the values on a link to the hosted checkout (keeping its other parameters) and remembers
  * the cid, so that a return can be checked against the ids this tab sent out.
  */
-export function decorateAndRemember(link: HTMLAnchorElement, values: CheckoutValues, fields?: Array<[string, string]>): void {
+export function decorateAndRemember(
+  link: HTMLAnchorElement,
+  values: CheckoutValues,
+  fields?: Array<[string, string]>,
+): void {
   // A click on a link with `ping` also posts to the ping URLs, which could name any site: the
   // payer's cid, name and email never ride on such a link.
   if (link.hasAttribute('ping')) return console.warn(`${LOG_PREFIX}${link.href}: a link with ping gets no values`)
@@ -35,7 +39,10 @@ function underPayUrl(link: HTMLAnchorElement, payUrl: string): boolean {
  */
 export function decorateLinks(root?: ParentNode): void {
   if (typeof document == 'undefined') return
-  for (const link of queryAll(root || fromDocument('documentElement'), 'a[data-moonclerk-link]') as HTMLAnchorElement[]) {
+  for (const link of queryAll(
+    root || fromDocument('documentElement'),
+    'a[data-moonclerk-link]',
+  ) as HTMLAnchorElement[]) {
     const seen = page.seenLinks
     // Only HTML links: an SVG <a> has an SVGAnimatedString for an href.
     if (seen.has(link) || !(link instanceof HTMLAnchorElement)) continue

@@ -6,7 +6,6 @@ import { page, type ScriptUrlPolicy } from './page.js'
 import { DEFAULTS } from './schema.js'
 import type { CheckoutError, LoadOptions, MoonclerkEmbedConstructor } from './types.js'
 
-
 type TrustedTypesWindow = { trustedTypes?: { createPolicy(name: string, rules: ScriptUrlPolicy): ScriptUrlPolicy } }
 
 /**
@@ -20,9 +19,11 @@ function scriptUrl(src: string): string {
   if (!types || typeof types.createPolicy != 'function') return src
   // Kept in the page state, which the page's other scripts cannot reach.
   const approved = page.approvedScripts
-  page.scriptPolicy = page.scriptPolicy || types.createPolicy('moonclerk-checkout', {
-    createScriptURL: (url) => (approved.has(url) ? url : invalid('embedSrc', url, 'a URL the loader checked')),
-  })
+  page.scriptPolicy =
+    page.scriptPolicy ||
+    types.createPolicy('moonclerk-checkout', {
+      createScriptURL: (url) => (approved.has(url) ? url : invalid('embedSrc', url, 'a URL the loader checked')),
+    })
   approved.add(src)
   return page.scriptPolicy.createScriptURL(src)
 }
@@ -55,7 +56,12 @@ function newScript(src: string, nonce?: string): HTMLScriptElement {
     // Another URL goes in as a plain string, which a page that requires Trusted Types refuses.
     script.src = url
   } catch {
-    invalid('embedSrc', src, "the page-wide embed.js URL (our script tag's, the global config's or configure()'s) on a page that requires Trusted Types")
+    invalid(
+      'embedSrc',
+      src,
+      "the page-wide embed.js URL (our script tag's, the global config's or configure()'s) " +
+        'on a page that requires Trusted Types',
+    )
   }
   script.async = true
   if (nonce && pageWide) script.setAttribute('nonce', nonce)
@@ -90,7 +96,10 @@ export async function loadEmbedScript(options: LoadOptions = {}): Promise<Mooncl
         settle(ready() ? undefined : checkoutError('embed-missing', src + ' defined no MoonclerkEmbed'))
       const onError = () => settle(checkoutError('script-load', src + ' failed to load'))
       // A timed-out tag stays: if it arrives late, the next attempt picks it up instead of adding another.
-      const timer = setTimeout(() => settle(checkoutError('script-timeout', `${src} took over ${timeoutMs} ms`)), timeoutMs)
+      const timer = setTimeout(
+        () => settle(checkoutError('script-timeout', `${src} took over ${timeoutMs} ms`)),
+        timeoutMs,
+      )
       script.addEventListener('load', onLoad)
       script.addEventListener('error', onError)
       if (ours) appendToHead(script)

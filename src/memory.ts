@@ -24,7 +24,10 @@ function remember(list: string, value: string): void {
   if (values[values.length - 1] == value) return
   try {
     // The latest 20 are plenty for one tab, and keep the entry small however often a SPA remounts.
-    sessionStorage.setItem(STORAGE_PREFIX + list, JSON.stringify([...values.filter((v) => v != value), value].slice(-20)))
+    sessionStorage.setItem(
+      STORAGE_PREFIX + list,
+      JSON.stringify([...values.filter((v) => v != value), value].slice(-20)),
+    )
   } catch {
     // Full or forbidden: cidMatches falls back to null, never to an error.
   }
@@ -45,5 +48,10 @@ export function rememberReturn(values: ReturnValues, source: ReturnDetail['sourc
   const key = values.checkoutToken || JSON.stringify(values)
   const repeated = remembered('returns').includes(key)
   remember('returns', key)
-  return { ...values, cidMatches: sent.length && values.customId ? sent.includes(values.customId) : null, repeated, source }
+  return {
+    ...values,
+    cidMatches: sent.length && values.customId ? sent.includes(values.customId) : null,
+    repeated,
+    source,
+  }
 }

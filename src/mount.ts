@@ -4,12 +4,29 @@ import { checkoutError, dispatch, LOG_PREFIX, reportError, warnAbout } from './e
 import { decorateAndRemember } from './links.js'
 import { loadEmbedScript } from './loader.js'
 import { fieldParams } from './fields.js'
-import { buildOpts, checkoutValues, checkToken, embeddable, embedFields, resolve, resolveCid, secureUrl, usableValues } from './opts.js'
+import {
+  buildOpts,
+  checkoutValues,
+  checkToken,
+  embeddable,
+  embedFields,
+  resolve,
+  resolveCid,
+  secureUrl,
+  usableValues,
+} from './opts.js'
 import { page } from './page.js'
 import { preconnect } from './preconnect.js'
 import { claimContainer, fallbackLink, hideFallback, type OnAbort } from './placeholder.js'
 import { DEFAULTS, PLACEHOLDER_SELECTOR } from './schema.js'
-import type { CheckoutError, CheckoutHandle, CheckoutOptions, CidValue, MoonclerkEmbedConstructor, MoonclerkOpts } from './types.js'
+import type {
+  CheckoutError,
+  CheckoutHandle,
+  CheckoutOptions,
+  CidValue,
+  MoonclerkEmbedConstructor,
+  MoonclerkOpts,
+} from './types.js'
 
 export const STATE_ATTRIBUTE = 'data-moonclerk-state'
 
@@ -58,7 +75,9 @@ function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle 
   if (element != placeholder) onAbort(() => element.remove())
   const resolved = checkoutOptions(placeholder, options)
   const token = String(resolved.token || '')
-  let checkout: Checkout | undefined, leave = noop, settle: [() => void, (error: unknown) => void]
+  let checkout: Checkout | undefined,
+    leave = noop,
+    settle: [() => void, (error: unknown) => void]
   const displayed = new Promise<void>((...both) => (settle = both))
   // The error event and the console already report it; an unawaited handle must not add an unhandled rejection.
   displayed.catch(noop)
@@ -66,7 +85,16 @@ function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle 
   const stay = () => {
     const life = lifetime()
     onAbort((leave = life.abort))
-    checkout = { placeholder, element, options: resolved, token, signal: life.signal, onAbort: life.onAbort, opts: null, park }
+    checkout = {
+      placeholder,
+      element,
+      options: resolved,
+      token,
+      signal: life.signal,
+      onAbort: life.onAbort,
+      opts: null,
+      park,
+    }
     setState(checkout, 'loading')
     life.onAbort(() => setState(checkout!))
     // The executor runs prepare() now, synchronously, and turns its throw into a rejection. The
@@ -121,12 +149,14 @@ function whenRendered(element: Element, onAbort: OnAbort, then: () => void) {
   onAbort(() => observer.disconnect())
 }
 
-/** Whether the browser draws `element`: a `display: none` ancestor (a hidden route, a closed panel) leaves it no box. */
+/** Whether the browser draws `element`: under `display: none` (a hidden route, a closed panel) it has no box. */
 const rendered = (element: Element) => element.getClientRects().length > 0
 
-/** The `data-moonclerk-state` attribute, for CSS: on the placeholder and the element that holds the checkout; none removes it. */
+/** `data-moonclerk-state`, for CSS: on the placeholder and the element that holds the checkout; none removes it. */
 const setState = ({ placeholder, element }: Checkout, state?: string) =>
-  [placeholder, element].forEach((el) => (state ? el.setAttribute(STATE_ATTRIBUTE, state) : el.removeAttribute(STATE_ATTRIBUTE)))
+  [placeholder, element].forEach((el) =>
+    state ? el.setAttribute(STATE_ATTRIBUTE, state) : el.removeAttribute(STATE_ATTRIBUTE),
+  )
 
 /**
  * Synchronous, so that a second mount of the same form sees this one's container: the fallback
@@ -171,7 +201,18 @@ function prepare(checkout: Checkout) {
   decorate(cid)
   // When the check fails, checked() decorates once more, which changes nothing.
   const embedOpts = (cid: CidValue | undefined) => (decorate(cid), checked(cid))
-  return { ...settings, payUrl, link, container, taken, lend, embedOpts, opts: typeof values.cid == 'function' ? undefined : opts, embed, load }
+  return {
+    ...settings,
+    payUrl,
+    link,
+    container,
+    taken,
+    lend,
+    embedOpts,
+    opts: typeof values.cid == 'function' ? undefined : opts,
+    embed,
+    load,
+  }
 }
 
 /** claimContainer(), and the claim made known to a later checkout of the same form, which may ask this one to park. */
@@ -209,7 +250,8 @@ async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
     if (holder && !rendered(holder.element)) holder.park()
     else if (!rendered(checkout.element)) return checkout.park()
     prepared = { ...prepared, ...claim(checkout) }
-    if (prepared.taken) throw checkoutError('duplicate-token', `id mc${checkout.token} is taken: one checkout per form and page`)
+    if (prepared.taken)
+      throw checkoutError('duplicate-token', `id mc${checkout.token} is taken: one checkout per form and page`)
     embed = prepared.load()
     embed.catch(noop)
   }
@@ -218,7 +260,10 @@ async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
 }
 
 /** Lazy modes fetch nothing of MoonClerk's before the payer shows intent. */
-function loadWhenWanted(checkout: Checkout, { embedUrl, payUrl, timeoutMs, load, link }: ReturnType<typeof resolve> & { payUrl: URL; link: HTMLAnchorElement }): Promise<MoonclerkEmbedConstructor> {
+function loadWhenWanted(
+  checkout: Checkout,
+  { embedUrl, payUrl, timeoutMs, load, link }: ReturnType<typeof resolve> & { payUrl: URL; link: HTMLAnchorElement },
+): Promise<MoonclerkEmbedConstructor> {
   const warm = () => {
     preconnect(embedUrl)
     preconnect(payUrl)
@@ -244,7 +289,12 @@ function loadWhenWanted(checkout: Checkout, { embedUrl, payUrl, timeoutMs, load,
   return embed
 }
 
-function display({ element, onAbort, options }: Checkout, { container, lend }: Prepared, MoonclerkEmbed: MoonclerkEmbedConstructor, opts: MoonclerkOpts): void {
+function display(
+  { element, onAbort, options }: Checkout,
+  { container, lend }: Prepared,
+  MoonclerkEmbed: MoonclerkEmbedConstructor,
+  opts: MoonclerkOpts,
+): void {
   // The fallback comes back if display() fails, and on destroy.
   const restore = hideFallback(element, container)
   onAbort(restore)
@@ -258,7 +308,10 @@ function display({ element, onAbort, options }: Checkout, { container, lend }: P
     if (!found || container.contains(found)) return
     giveBack()
     restore()
-    throw checkoutError('duplicate-token', `another element with id ${strayId}, earlier in the page, would receive MoonClerk's ${what}`)
+    throw checkoutError(
+      'duplicate-token',
+      `another element with id ${strayId}, earlier in the page, would receive MoonClerk's ${what}`,
+    )
   }
   strayFirst(id, 'checkout')
   try {
@@ -270,7 +323,9 @@ function display({ element, onAbort, options }: Checkout, { container, lend }: P
     onAbort(() => globals[id] == instance && !Reflect.deleteProperty(globals, id) && (globals[id] = undefined))
     instance.display()
     // MoonClerk's iframe comes without a title; screen readers announce it by this one.
-    container.querySelectorAll('iframe').forEach((frame) => frame.title || (frame.title = options.frameTitle || DEFAULTS.frameTitle))
+    container
+      .querySelectorAll('iframe')
+      .forEach((frame) => frame.title || (frame.title = options.frameTitle || DEFAULTS.frameTitle))
   } catch (error) {
     giveBack()
     restore()
@@ -306,12 +361,17 @@ function announce(checkout: Checkout, shown: Promise<void>): Promise<void> {
 const FORM_REFUSED = 'a <form> cannot hold a checkout: put the placeholder inside it, or around it'
 
 /**
- * A `<form>` (see FORM_REFUSED), or a `<script>` placeholder that is not our own script tag: injected markup, say. Skipped, with one
+ * A `<form>` (see FORM_REFUSED), or a `<script>` placeholder that is not our own script tag: injected
+ * markup, say. Skipped, with one
  * warning. (An explicit `mount(script)` is the site's own call: that script only reads placeholder attributes.)
  */
 function refusedPlaceholder(element: Element): boolean {
   const why =
-    element instanceof HTMLFormElement ? FORM_REFUSED : element instanceof HTMLScriptElement && !isOwnScript(element) ? 'ignored a <script> placeholder that is not ours' : ''
+    element instanceof HTMLFormElement
+      ? FORM_REFUSED
+      : element instanceof HTMLScriptElement && !isOwnScript(element)
+        ? 'ignored a <script> placeholder that is not ours'
+        : ''
   const warned = page.warned
   if (why && !warned.has(element) && warned.add(element)) console.warn(LOG_PREFIX + why)
   return !!why
@@ -323,7 +383,9 @@ export function placeholders(root?: ParentNode): Element[] {
   const found = queryAll(scope, PLACEHOLDER_SELECTOR)
   if (scope instanceof Element && matchesSelector(scope, PLACEHOLDER_SELECTOR)) found.unshift(scope)
   // A placeholder marked with a state but unknown here belongs to another copy of this library.
-  return found.filter((el) => page.handles.has(el) || (!refusedPlaceholder(el) && attributeOf(el, STATE_ATTRIBUTE) == null))
+  return found.filter(
+    (el) => page.handles.has(el) || (!refusedPlaceholder(el) && attributeOf(el, STATE_ATTRIBUTE) == null),
+  )
 }
 
 /** mount(), but a placeholder that cannot be mounted is reported and skipped: it never stops the others. */

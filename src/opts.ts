@@ -3,8 +3,15 @@ import { checkoutError } from './events.js'
 import { fieldParams, FIELDS } from './fields.js'
 import { attributeName, CHECKS, DEFAULTS, type OptionKey } from './schema.js'
 import type { ResolvedOptions } from './config.js'
-import type { CheckoutUrlOptions, CheckoutValues, CidSource, CidValue, LoadMode, MoonclerkOpts, OptsInput } from './types.js'
-
+import type {
+  CheckoutUrlOptions,
+  CheckoutValues,
+  CidSource,
+  CidValue,
+  LoadMode,
+  MoonclerkOpts,
+  OptsInput,
+} from './types.js'
 
 // MoonClerk's published embed.js concatenates values unencoded into its frame's URL, inside
 // markup: `"`, `<` and `>` would end that markup (script in the merchant's page); `&`, `#`, `+`
@@ -19,7 +26,8 @@ const EMBEDDABLE = 'free of " # % & + ; < >, control characters and end spaces t
 const LEFT_OUT_OF_EMBED = ': left out of the embedded checkout, the link carries it'
 
 /** What is wrong with an option's value, naming the option and its data attribute. */
-const problem = (key: OptionKey, value: unknown, expected: string) => `${key} (${attributeName(key)}) must be ${expected}, got ${JSON.stringify(value)}`
+const problem = (key: OptionKey, value: unknown, expected: string) =>
+  `${key} (${attributeName(key)}) must be ${expected}, got ${JSON.stringify(value)}`
 
 /** Throws `invalid-config` with this message: what pure functions do with a value they cannot use. */
 const refuse = (message: string): never => {
@@ -27,7 +35,8 @@ const refuse = (message: string): never => {
 }
 
 /** Throws an `invalid-config` error that names the option and its data attribute. */
-export const invalid = (key: OptionKey, value: unknown, expected: string): never => refuse(problem(key, value, expected))
+export const invalid = (key: OptionKey, value: unknown, expected: string): never =>
+  refuse(problem(key, value, expected))
 
 type CheckedKey = keyof typeof CHECKS
 
@@ -38,7 +47,8 @@ const passes = (key: CheckedKey, value: unknown) => value != null && CHECKS[key]
 const checked = <T>(key: CheckedKey, value: T): T => (passes(key, value) ? value : invalid(key, value, CHECKS[key][1]))
 
 /** A positive integer: a number, or a string of digits from an attribute. */
-export const positiveInteger = (key: 'amountCents' | 'timeoutMs' | 'confirmWithinMs', value: number | string): number => Number(checked(key, value))
+export const positiveInteger = (key: 'amountCents' | 'timeoutMs' | 'confirmWithinMs', value: number | string): number =>
+  Number(checked(key, value))
 
 export const checkToken = (token: string | undefined): string => checked('token', token)!
 
@@ -58,7 +68,10 @@ const PERCENT_ENCODED = /%[\da-f]{2}/i
  * through `warn`, and the checkout shows without them. Values that look percent-encoded get a
  * warning too: MoonClerk receives them as given, not decoded.
  */
-export function usableValues<T extends Omit<OptsInput, 'cid'> & { cid?: CidSource }>(options: T, warn: (message: string) => void): T {
+export function usableValues<T extends Omit<OptsInput, 'cid'> & { cid?: CidSource }>(
+  options: T,
+  warn: (message: string) => void,
+): T {
   const usable = { ...options }
   if (typeof options.cid == 'string' && !options.cid.trim()) {
     warn(`cid (${attributeName('cid')}) is empty: the checkout runs without a custom id`)
@@ -72,12 +85,18 @@ export function usableValues<T extends Omit<OptsInput, 'cid'> & { cid?: CidSourc
   for (const key of ['cid', 'name', 'email'] as const) {
     const value = options[key]
     if (typeof value == 'string' && PERCENT_ENCODED.test(value))
-      warn(`${key} (${attributeName(key)}) ${JSON.stringify(value)} looks percent-encoded: values are not decoded, pass them as they are`)
+      warn(
+        `${key} (${attributeName(key)}) ${JSON.stringify(value)} looks percent-encoded: ` +
+          'values are not decoded, pass them as they are',
+      )
   }
   return usable
 }
 
-/** `values` without a name or email that MoonClerk's embed.js would alter, each left out with a warning (the link still carries it). */
+/**
+ * `values` without a name or email that MoonClerk's embed.js would alter, each left out with a
+ * warning (the link still carries it).
+ */
 export function embeddable<T extends Omit<OptsInput, 'cid'>>(values: T, warn: (message: string) => void): T {
   const embeddable = { ...values }
   for (const key of ['name', 'email'] as const)
@@ -92,7 +111,8 @@ export function embeddable<T extends Omit<OptsInput, 'cid'>>(values: T, warn: (m
 export function checkoutValues({ cid, name, email, amountCents }: OptsInput): CheckoutValues {
   const values: CheckoutValues = {}
   if (cid != null) {
-    values.cid = typeof cid == 'number' ? (Number.isFinite(cid) ? String(cid) : invalid('cid', cid, 'a finite number')) : cid
+    values.cid =
+      typeof cid == 'number' ? (Number.isFinite(cid) ? String(cid) : invalid('cid', cid, 'a finite number')) : cid
     if (!values.cid.trim()) invalid('cid', cid, 'a non-empty string')
   }
   if (name) values.name = name
@@ -111,7 +131,8 @@ export async function resolveCid(cid: CidSource | undefined): Promise<CidValue |
     throw checkoutError('cid-unavailable', 'the cid function failed: ' + error)
   }
   // Going on without the id would lose the very payment it is meant to track.
-  if (value == null || !String(value).trim()) throw checkoutError('cid-unavailable', 'the cid function returned ' + JSON.stringify(value))
+  if (value == null || !String(value).trim())
+    throw checkoutError('cid-unavailable', 'the cid function returned ' + JSON.stringify(value))
   return value
 }
 
@@ -120,12 +141,21 @@ export async function resolveCid(cid: CidSource | undefined): Promise<CidValue |
  * (`warn`). MoonClerk documents no way to embed several values of one checkbox field, and an
  * object holds one value per name: the last is kept (`several` hears of the others).
  */
-export function embedFields(params: Array<[string, string]>, warn: (message: string) => void, several = warn): Record<string, string> | undefined {
+export function embedFields(
+  params: Array<[string, string]>,
+  warn: (message: string) => void,
+  several = warn,
+): Record<string, string> | undefined {
   const fields: Record<string, string> = {}
   for (const [name, value] of params)
-    if (UNSAFE_IN_EMBED.test(value)) warn(`${FIELDS}${name} must be ${EMBEDDABLE}, got ${JSON.stringify(value)}` + LEFT_OUT_OF_EMBED)
+    if (UNSAFE_IN_EMBED.test(value))
+      warn(`${FIELDS}${name} must be ${EMBEDDABLE}, got ${JSON.stringify(value)}` + LEFT_OUT_OF_EMBED)
     else {
-      if (name in fields) several(`${FIELDS}${name} has several values: the embedded checkout gets the last, ${JSON.stringify(value)}; the link carries them all`)
+      if (name in fields)
+        several(
+          `${FIELDS}${name} has several values: ` +
+            `the embedded checkout gets the last, ${JSON.stringify(value)}; the link carries them all`,
+        )
       fields[name] = value
     }
   // Nothing the embed can take, no opts.fields.
@@ -134,10 +164,14 @@ export function embedFields(params: Array<[string, string]>, warn: (message: str
 
 /** Pure: the stock snippet's `opts`, values unencoded, as MoonClerk expects them. */
 export function buildOpts(input: OptsInput): MoonclerkOpts {
-  const opts: MoonclerkOpts = { checkoutToken: checkToken(input.token), width: checked('width', String(input.width || DEFAULTS.width)) }
+  const opts: MoonclerkOpts = {
+    checkoutToken: checkToken(input.token),
+    width: checked('width', String(input.width || DEFAULTS.width)),
+  }
   if (input.height != null) opts.height = checked('height', input.height)
   Object.assign(opts, checkoutValues(input))
-  for (const key of ['cid', 'name', 'email'] as const) if (UNSAFE_IN_EMBED.test(opts[key] || '')) invalid(key, opts[key], EMBEDDABLE)
+  for (const key of ['cid', 'name', 'email'] as const)
+    if (UNSAFE_IN_EMBED.test(opts[key] || '')) invalid(key, opts[key], EMBEDDABLE)
   const fields = embedFields(fieldParams(input.fields, refuse), refuse, () => {})
   if (fields) opts.fields = fields
   return opts
@@ -157,7 +191,9 @@ export function secureUrl(key: OptionKey, value: string): URL {
   } catch {
     // Reported below, as any other unusable URL.
   }
-  return url && SECURE.test(url.protocol + url.hostname) ? url : invalid(key, value, 'an https: URL (http: only for localhost)')
+  return url && SECURE.test(url.protocol + url.hostname)
+    ? url
+    : invalid(key, value, 'an https: URL (http: only for localhost)')
 }
 
 /**
@@ -165,7 +201,11 @@ export function secureUrl(key: OptionKey, value: string): URL {
  * checkbox field has several values), keeping its other parameters. `href` is absolute: a link's
  * resolved `href`, or a pay URL that `secureUrl()` resolved.
  */
-export function withParams(href: string, params: Record<string, string | number | undefined>, fields: Array<[string, string]> = []): string {
+export function withParams(
+  href: string,
+  params: Record<string, string | number | undefined>,
+  fields: Array<[string, string]> = [],
+): string {
   const url = new URL(href)
   const query = url.searchParams
   for (const [key, value] of Object.entries(params)) if (value != null) query.set(key, String(value))
@@ -175,7 +215,10 @@ export function withParams(href: string, params: Record<string, string | number 
   return url.href
 }
 
-
 /** Pure: the hosted checkout's URL (MoonClerk's "linked checkout"), every value URL-encoded. */
 export const checkoutUrl = (token: string, options: CheckoutUrlOptions = {}): string =>
-  withParams(secureUrl('payUrl', (options.payUrl || DEFAULTS.payUrl) + checkToken(token)).href, checkoutValues(options), fieldParams(options.fields, refuse))
+  withParams(
+    secureUrl('payUrl', (options.payUrl || DEFAULTS.payUrl) + checkToken(token)).href,
+    checkoutValues(options),
+    fieldParams(options.fields, refuse),
+  )

@@ -1,7 +1,16 @@
 // What this copy of the library remembers about the page, in one place: each module reads and
 // writes its part here rather than in module variables of its own. Tests start every case from a
 // fresh page (`resetPage()`), instead of working around state left by the one before.
-import type { CheckoutHandle, CheckoutOptions, GlobalConfig, MoonclerkEmbedConstructor, ErrorDetail, PaidDetail, ReturnDetail, UnconfirmedDetail } from './types.js'
+import type {
+  CheckoutHandle,
+  CheckoutOptions,
+  GlobalConfig,
+  MoonclerkEmbedConstructor,
+  ErrorDetail,
+  PaidDetail,
+  ReturnDetail,
+  UnconfirmedDetail,
+} from './types.js'
 
 export type ScriptUrlPolicy = { createScriptURL(url: string): string }
 
@@ -24,7 +33,7 @@ const freshPage = () => ({
   configured: {} as GlobalConfig,
   /** The checkout of each mounted placeholder. */
   handles: new WeakMap<Element, CheckoutHandle>(),
-  /** The checkout that holds each form's place on the page (its container), by token: one that is not rendered gives way. */
+  /** The checkout holding each form's place on the page (its container), by token: one not rendered gives way. */
   holders: new Map<string, { element: Element; park(): void }>(),
   /** Placeholders start-up mounted: a page's own mount() with options takes them over. */
   mountedAtStart: new WeakSet<Element>(),
@@ -37,7 +46,7 @@ const freshPage = () => ({
   hinted: new Set<string>(),
   /** The constructed stylesheets added to the page, by their text: each once. */
   sheets: new Set<string>(),
-  /** Checkout links already decorated, and elements refused as placeholders (forms, foreign `<script>`s) already warned about. */
+  /** Checkout links already decorated; elements refused as placeholders (forms, foreign `<script>`s) warned about. */
   seenLinks: new WeakSet<Element>(),
   warned: new WeakSet<Element>(),
   /** The return reported on this page, for onReturn() listeners added after it. */

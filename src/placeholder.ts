@@ -24,7 +24,9 @@ const withoutQuery = (href: string) => href.split(/[?#]/)[0]
  */
 export function fallbackLink(element: HTMLElement, base: string, label: string, onAbort: OnAbort): HTMLAnchorElement {
   // Only HTML links: an SVG <a> (an icon's) has an SVGAnimatedString for an href.
-  const authorLink = [...element.querySelectorAll('a[href]')].find((a): a is HTMLAnchorElement => a instanceof HTMLAnchorElement && withoutQuery(a.href) == base)
+  const authorLink = [...element.querySelectorAll('a[href]')].find(
+    (a): a is HTMLAnchorElement => a instanceof HTMLAnchorElement && withoutQuery(a.href) == base,
+  )
   if (authorLink) {
     const authorHref = authorLink.getAttribute('href')!
     onAbort(() => withoutQuery(authorLink.href) == base && authorLink.setAttribute('href', authorHref))
@@ -51,7 +53,11 @@ export function fallbackLink(element: HTMLElement, base: string, label: string, 
  * loads, not an empty box of ours. It returns what gives the id back, for a failure; destroy does
  * the same.
  */
-export function claimContainer(element: HTMLElement, token: string, onAbort: OnAbort): { container: HTMLElement; taken: boolean; lend: () => () => void } {
+export function claimContainer(
+  element: HTMLElement,
+  token: string,
+  onAbort: OnAbort,
+): { container: HTMLElement; taken: boolean; lend: () => () => void } {
   const id = 'mc' + token
   // The token passed its check (letters and digits): safe in a selector.
   const claimed = fromDocument('querySelector').call(document, `[${CONTAINER}="${token}"]`) as HTMLElement | null

@@ -17,7 +17,8 @@ export const TAG = 'moonclerk-checkout'
  */
 export function define(options?: GlobalConfig): void {
   if (options) configure(options)
-  if (typeof customElements != 'undefined' && !customElements.get(TAG)) customElements.define(TAG, MoonClerkCheckoutElement)
+  if (typeof customElements != 'undefined' && !customElements.get(TAG))
+    customElements.define(TAG, MoonClerkCheckoutElement)
 }
 
 declare global {

@@ -1,7 +1,6 @@
 // The redirect URL, read without side effects: what came back, and the address without it.
 import type { ReturnParams, ReturnValues } from './types.js'
 
-
 // What MoonClerk's documentation suggests; merchants may name them anything (`returnParams`).
 export const DEFAULT_PARAMS: Record<keyof ReturnValues, string> = {
   customId: 'custom_id',
@@ -47,7 +46,10 @@ export function filterQueries(url: string, keep: (name: string, value: string) =
   // In this order: the query's parameters come before the fragment's.
   const result = path + part('?', filter(query))
   const [, anchor, hashQuery] = FRAGMENT_QUERY.exec(hash)!
-  return result + part('#', anchor != null ? anchor + part('?', filter(hashQuery)) : hash.includes('=') ? filter(hash) : hash)
+  return (
+    result +
+    part('#', anchor != null ? anchor + part('?', filter(hashQuery)) : hash.includes('=') ? filter(hash) : hash)
+  )
 }
 
 /**
@@ -91,7 +93,8 @@ export function parseReturn(url: string, names?: ReturnParams): { values: Return
  * Pure: what the form's redirect URL brought back, or `null` when it brought nothing. Reads the
  * query and a query in the fragment; the first of repeated parameters wins.
  */
-export const readReturn = (url: string = location.href, names?: ReturnParams): ReturnValues | null => parseReturn(url, names).values
+export const readReturn = (url: string = location.href, names?: ReturnParams): ReturnValues | null =>
+  parseReturn(url, names).values
 
 /** The names of the return's parameters, MoonClerk's unless the page names them. */
 export const returnParamNames = (names?: ReturnParams): string[] => Object.values({ ...DEFAULT_PARAMS, ...names })

@@ -54,7 +54,10 @@ function breakOut(url = ''): boolean {
 export function takeReturn(options: ReturnOptions & { url?: string }): ReturnDetail | null {
   const { values, unfilled } = parseReturn(options.url || location.href, options.returnParams)
   if (unfilled.length)
-    console.warn(`${LOG_PREFIX}no value for ${unfilled.join(', ')} in the return URL: no cid went into the checkout, or a placeholder is misspelled`)
+    console.warn(
+      `${LOG_PREFIX}no value for ${unfilled.join(', ')} in the return URL: ` +
+        'no cid went into the checkout, or a placeholder is misspelled',
+    )
   return values && !(options.breakOutOfFrame && breakOut(options.url)) ? rememberReturn(values) : null
 }
 
@@ -86,11 +89,14 @@ function successPage(options: HandleReturnOptions = {}) {
     // Our script tag's attribute is among the page's options; another script's is no one's.
     (element) => !(element instanceof HTMLScriptElement) && attributeOf(element, RETURN_ATTRIBUTE) != 'false',
   )
-  const fromElement: ReturnOptions = declaring.length ? readAttributes(declaring[0], ['confirmUrl', 'confirmWithinMs']) : {}
+  const fromElement: ReturnOptions = declaring.length
+    ? readAttributes(declaring[0], ['confirmUrl', 'confirmWithinMs'])
+    : {}
   const merged: ResolvedOptions & HandleReturnOptions = merge(pageOptions(), options)
   const fromMarkup = merged.confirmUrl == null && fromElement.confirmUrl != null
   if (fromMarkup) merged.confirmUrl = fromElement.confirmUrl
-  if (merged.confirmWithinMs == DEFAULTS.confirmWithinMs && fromElement.confirmWithinMs != null) merged.confirmWithinMs = fromElement.confirmWithinMs
+  if (merged.confirmWithinMs == DEFAULTS.confirmWithinMs && fromElement.confirmWithinMs != null)
+    merged.confirmWithinMs = fromElement.confirmWithinMs
   merged.expectReturn = !!(merged.expectReturn || options.expect || declaring.length)
   // <html> as well, so a page's CSS can follow the state wherever the page was declared.
   return { options: merged, fromMarkup, marks: [fromDocument('documentElement'), ...declaring] }
@@ -106,7 +112,9 @@ function returnFromMemory(options: ReturnOptions): ReturnDetail | null {
   const customId = lastSentCid()
   if (!customId)
     console.warn(
-      `${LOG_PREFIX}this success page got no values in its address, and this tab sent no cid into a checkout (paid in another tab, on another device?): customId is null`,
+      LOG_PREFIX +
+        'this success page got no values in its address, and this tab sent no cid into a checkout ' +
+        '(paid in another tab, on another device?): customId is null',
     )
   return rememberReturn({ customId, checkoutToken: null, paymentId: null, customerId: null }, 'memory')
 }
@@ -143,10 +151,12 @@ export function handleReturn(options?: HandleReturnOptions): ReturnDetail | null
  * Calls `listener` with every `moonclerk:return`, including one dispatched before it was added
  * (asynchronously, once). Returns the function that unsubscribes it.
  */
-export const onReturn = (listener: (detail: ReturnDetail) => void): (() => void) => listenSticky('moonclerk:return', [page.announced], listener)
+export const onReturn = (listener: (detail: ReturnDetail) => void): (() => void) =>
+  listenSticky('moonclerk:return', [page.announced], listener)
 
-/** Calls `listener` once the success page's payment is confirmed, also when that happened before. Returns the unsubscribe. */
-export const onPaid = (listener: (detail: PaidDetail) => void): (() => void) => listenSticky('moonclerk:paid', [page.paid], listener)
+/** Calls `listener` once the success page's payment is confirmed, also if it was before; returns the unsubscribe. */
+export const onPaid = (listener: (detail: PaidDetail) => void): (() => void) =>
+  listenSticky('moonclerk:paid', [page.paid], listener)
 
 /** The same for `moonclerk:unconfirmed`: the success page stopped asking without a payment. */
 export const onUnconfirmed = (listener: (detail: UnconfirmedDetail) => void): (() => void) =>

@@ -93,7 +93,12 @@ const flag = (value: string) => value != 'false'
 export const SCRIPT_PARSERS: Partial<Record<OptionKey, (value: string) => unknown>> = {
   // "customId=uid, checkoutToken=t"
   returnParams: (value) =>
-    Object.fromEntries(value.split(',').map((pair) => pair.split('=').map((part) => part.trim())).filter(([key, name]) => key && name)),
+    Object.fromEntries(
+      value
+        .split(',')
+        .map((pair) => pair.split('=').map((part) => part.trim()))
+        .filter(([key, name]) => key && name),
+    ),
   cleanReturnUrl: flag,
   breakOutOfFrame: flag,
   expectReturn: flag,
@@ -105,7 +110,8 @@ export const SCRIPT_PARSERS: Partial<Record<OptionKey, (value: string) => unknow
 export type PlaceholderKey = { [K in OptionKey]: (typeof WHERE)[K] extends `p${string}` ? K : never }[OptionKey]
 
 /** The options whose attribute may appear on a placeholder (`p`), or on our script tag (`s`). */
-export const keysOn = (where: 'p' | 's'): OptionKey[] => (Object.keys(WHERE) as OptionKey[]).filter((key) => WHERE[key].includes(where))
+export const keysOn = (where: 'p' | 's'): OptionKey[] =>
+  (Object.keys(WHERE) as OptionKey[]).filter((key) => WHERE[key].includes(where))
 
 /** `amountCents` → `amount-cents`: the element's attribute, and the data attribute after its prefix. */
 export const kebab = (key: string): string => key.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase())

@@ -39,7 +39,9 @@ const mountAtStart = (placeholder: Element) => {
  */
 function withoutThePagesNonce(script: Element | null): boolean {
   if (!(script instanceof HTMLScriptElement) || (script.async && !script.hasAttribute('async'))) return false
-  const nonces = [...fromDocument('scripts')].filter((other) => other != script && other.nonce).map((other) => other.nonce)
+  const nonces = [...fromDocument('scripts')]
+    .filter((other) => other != script && other.nonce)
+    .map((other) => other.nonce)
   return nonces.length > 0 && !nonces.includes(script.nonce)
 }
 

@@ -167,7 +167,7 @@ export interface PaidDetail {
 
 export interface UnconfirmedDetail {
   customId: string | null
-  /** `timeout`: still not paid after `confirmWithinMs`; `no-cid`: nothing to ask about; `error`: see `moonclerk:error`. */
+  /** `timeout`: not paid after `confirmWithinMs`; `no-cid`: nothing to ask about; `error`: see `moonclerk:error`. */
   reason: 'timeout' | 'no-cid' | 'error'
   /** The HTTP status that stopped the asking, for `error` with an answer. */
   status: number | null

@@ -14,7 +14,8 @@ start()
 if (!page.refused) define()
 
 // Calls made before this script arrived, from the site's own scripts (no inline snippet needed):
-//   var mc = window.MoonClerkCheckout; (mc && mc.push ? mc : (window.MoonClerkCheckout = [])).push((api) => api.mount('#pay'))
+//   var mc = window.MoonClerkCheckout
+//   ;(mc && mc.push ? mc : (window.MoonClerkCheckout = [])).push((api) => api.mount('#pay'))
 // That array becomes the API object itself: its calls run now, and later pushes run at once.
 type Queued = (api: unknown) => void
 if (typeof window == 'object' && !page.refused) {

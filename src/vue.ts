@@ -15,7 +15,9 @@ type Camel<K extends string> = K extends `${infer Head}-${infer Tail}` ? `${Head
  * The element's attributes in a Vue template (JSX's, but for `className` and `children`), and
  * `data-*` ones, which vue-tsc checks as `dataName` on a component.
  */
-export type MoonClerkCheckoutProps = CamelKeys<Omit<MoonClerkCheckoutAttributes, 'class' | 'className' | 'children'>> & {
+export type MoonClerkCheckoutProps = CamelKeys<
+  Omit<MoonClerkCheckoutAttributes, 'class' | 'className' | 'children'>
+> & {
   [data: `data${Capitalize<string>}`]: unknown
 }
 type CamelKeys<T> = { [K in keyof T as Camel<K & string>]: T[K] }

@@ -99,7 +99,7 @@ describe('checkoutMarkup: each markup as the README writes it', () => {
   const headOf = (html: string) => html.slice(0, html.indexOf('</head>'))
   const bodyOf = (html: string) => html.slice(html.indexOf('<body>'))
 
-  test('stock: MoonClerk\'s snippet with the stand-in\'s embed.js, nothing in <head>', () => {
+  test("stock: MoonClerk's snippet with the stand-in's embed.js, nothing in <head>", () => {
     const tags = page.checkoutMarkup('stock', URLS)
     expect(tags.checkout).toContain(`<div id="mc${token}"><a href="${URLS.payUrl}${token}">`)
     expect(tags.checkout).toContain(`s.src = "${URLS.embedSrc}";`)
@@ -109,14 +109,18 @@ describe('checkoutMarkup: each markup as the README writes it', () => {
 
   test('body-end: placeholder half-way, async library as the last element of <body>', () => {
     const html = pages['body-end']
-    expect(html).toContain(`<div data-moonclerk-checkout="${token}" data-moonclerk-cid="234"><a href="${URLS.payUrl}${token}">`)
+    expect(html).toContain(
+      `<div data-moonclerk-checkout="${token}" data-moonclerk-cid="234"><a href="${URLS.payUrl}${token}">`,
+    )
     expect(html).toMatch(new RegExp(`<script src="${URLS.library}" async [^>]*></script>\\n</body>`))
     expect(headOf(html)).not.toContain('<script')
   })
 
   test('head and preload: the async library in <head>; preload adds a preload of exactly the embed-src URL', () => {
     for (const markup of ['head', 'preload']) {
-      expect(headOf(pages[markup])).toContain(`<script src="${URLS.library}" async data-moonclerk-embed-src="${URLS.embedSrc}" data-moonclerk-pay-url="${URLS.payUrl}"></script>`)
+      expect(headOf(pages[markup])).toContain(
+        `<script src="${URLS.library}" async data-moonclerk-embed-src="${URLS.embedSrc}" data-moonclerk-pay-url="${URLS.payUrl}"></script>`,
+      )
       expect(bodyOf(pages[markup])).not.toContain('<script')
     }
     expect(headOf(pages.preload)).toContain(`<link rel="preload" as="script" href="${URLS.embedSrc}">`)
@@ -125,12 +129,14 @@ describe('checkoutMarkup: each markup as the README writes it', () => {
 
   test('one-tag: a classic (not async) script carrying the checkout, where the checkout goes', () => {
     const { checkout } = page.checkoutMarkup('one-tag', URLS)
-    expect(checkout).toMatch(new RegExp(`^<script src="${URLS.library}" data-moonclerk-checkout="${token}" data-moonclerk-cid="234" `))
+    expect(checkout).toMatch(
+      new RegExp(`^<script src="${URLS.library}" data-moonclerk-checkout="${token}" data-moonclerk-cid="234" `),
+    )
     expect(checkout).not.toMatch(/\basync\b|\bdefer\b/)
     expect(pages['one-tag'].match(/<script/g)).toHaveLength(1)
   })
 
-  test('none: the page alone, without a script or anything of MoonClerk\'s', () => {
+  test("none: the page alone, without a script or anything of MoonClerk's", () => {
     expect(pages.none).not.toContain('<script')
     expect(pages.none).not.toMatch(/moonclerk|mc8h7frjfytj/i)
     expect(pages.none).toContain('<section class="block pricing" id="checkout">')

@@ -13,7 +13,11 @@ interface Servers {
 }
 interface ServersModule {
   startServers(options?: { timeoutMs?: number }): Promise<Servers>
-  startLandingSite(options: { standInOrigin: string; cdnOrigin: string; timeoutMs?: number }): Promise<{ origin: string; close(): Promise<void> }>
+  startLandingSite(options: {
+    standInOrigin: string
+    cdnOrigin: string
+    timeoutMs?: number
+  }): Promise<{ origin: string; close(): Promise<void> }>
   servedEmbedRequests(env: { standInOrigin: string }): Promise<number | null>
 }
 // The bench is plain JavaScript without declarations: imported by URL, typed here.
@@ -40,7 +44,7 @@ test('the ready line gives the site and the stand-in; both answer; close() ends 
   await expect(fetch(`${servers.siteOrigin}/`)).rejects.toThrow()
 }, 20_000)
 
-test('the landing site (bench/landing-site.mjs) serves every page, gzip, naming the stand-in and the library\'s two origins', async () => {
+test("the landing site (bench/landing-site.mjs) serves every page, gzip, naming the stand-in and the library's two origins", async () => {
   const { startLandingSite } = (await import(serversModule)) as ServersModule
   const standIn = 'http://127.0.0.1:5001'
   const cdn = 'http://127.0.0.1:5002'
@@ -49,13 +53,21 @@ test('the landing site (bench/landing-site.mjs) serves every page, gzip, naming 
     expect(site.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     const get = async (path: string) => {
       const response = await fetch(site.origin + path)
-      return { status: response.status, encoding: response.headers.get('content-encoding'), text: await response.text() }
+      return {
+        status: response.status,
+        encoding: response.headers.get('content-encoding'),
+        text: await response.text(),
+      }
     }
     const stock = await get('/stock.html')
     expect(stock.encoding).toBe('gzip')
     expect(stock.text).toContain(`s.src = "${standIn}/assets/embed.js";`)
-    expect((await get('/preload-cdn.html')).text).toContain(`<script src="${cdn}/dist/moonclerk-checkout.umd.min.js" async`)
-    expect((await get('/one-tag-self.html')).text).toContain(`<script src="${site.origin}/dist/moonclerk-checkout.umd.min.js" data-moonclerk-checkout=`)
+    expect((await get('/preload-cdn.html')).text).toContain(
+      `<script src="${cdn}/dist/moonclerk-checkout.umd.min.js" async`,
+    )
+    expect((await get('/one-tag-self.html')).text).toContain(
+      `<script src="${site.origin}/dist/moonclerk-checkout.umd.min.js" data-moonclerk-checkout=`,
+    )
     expect((await get('/dist/moonclerk-checkout.umd.min.js')).text).toContain('MoonClerkCheckout')
     expect((await get('/none.html')).text).not.toContain('<script')
     expect((await get('/site.css')).status).toBe(200)

@@ -171,7 +171,12 @@ describe('verdictOf: PASS when the whole CI meets the goal, FAIL when none of it
 describe('variantOrder: each round rotates the variants by one', () => {
   const names = ['A', 'B', 'C']
   test('round 0 is the plain order, then B C A, C A B, and again', () => {
-    expect([0, 1, 2, 3].map((r) => stats.variantOrder(names, r).join(' '))).toEqual(['A B C', 'B C A', 'C A B', 'A B C'])
+    expect([0, 1, 2, 3].map((r) => stats.variantOrder(names, r).join(' '))).toEqual([
+      'A B C',
+      'B C A',
+      'C A B',
+      'A B C',
+    ])
   })
   test('over a multiple of the variant count, each variant runs first, and in each place, equally often', () => {
     for (const rounds of [3, 12]) {
@@ -190,7 +195,13 @@ describe('report: formatting and the goals on a fixed summary', () => {
     expect(withCI({ median: 1.0834, ci95: [1.0206, 1.14] })).toBe('1.083 [1.021–1.140]')
   })
   test('table: first column left-aligned, the others right-aligned, a rule under the head', () => {
-    expect(table([['name', 'ms'], ['a', 1.5], ['bbbbbb', 12]]).split('\n')).toEqual([
+    expect(
+      table([
+        ['name', 'ms'],
+        ['a', 1.5],
+        ['bbbbbb', 12],
+      ]).split('\n'),
+    ).toEqual([
       'name     ms', //
       '------  ---',
       'a       1.5',
@@ -214,10 +225,20 @@ describe('report: formatting and the goals on a fixed summary', () => {
     lazy: Object.fromEntries(
       ['visible', 'click'].map((mode) => [
         mode,
-        { maxEmbedBytesBeforeIntent: lazyBytes, maxEmbedRequestsBeforeIntent: 0, maxCheckoutBytesBeforeIntent: 0, maxCheckoutRequestsBeforeIntent: 0 },
+        {
+          maxEmbedBytesBeforeIntent: lazyBytes,
+          maxEmbedRequestsBeforeIntent: 0,
+          maxCheckoutBytesBeforeIntent: 0,
+          maxCheckoutRequestsBeforeIntent: 0,
+        },
       ]),
     ),
-    scan: { growth: [{ from: 10, to: 100, syncExponent: 0.5 }, { from: 100, to: 1000, syncExponent: exponent }] },
+    scan: {
+      growth: [
+        { from: 10, to: 100, syncExponent: 0.5 },
+        { from: 100, to: 1000, syncExponent: exponent },
+      ],
+    },
   })
   const verdicts = (s: ReturnType<typeof summary>) => judge(s.eager, s.lazy, s.scan).map((g) => g.verdict)
 
@@ -225,7 +246,11 @@ describe('report: formatting and the goals on a fixed summary', () => {
     const s = summary({ 1: [1.0, 1.05], 3: [0.97, 1.0], 10: [0.9, 0.98] })
     const goals = judge(s.eager, s.lazy, s.scan)
     expect(goals.map((g) => g.verdict)).toEqual(['PASS', 'INCONCLUSIVE', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS'])
-    expect(goals[0]).toEqual({ goal: 'time to last display(), 1 checkout: B/A ≤ 1.05', measured: 'median of round ratios 1.025 [1.000–1.050]', verdict: 'PASS' })
+    expect(goals[0]).toEqual({
+      goal: 'time to last display(), 1 checkout: B/A ≤ 1.05',
+      measured: 'median of round ratios 1.025 [1.000–1.050]',
+      verdict: 'PASS',
+    })
     expect(goals[6].goal).toBe('scan cost grows no faster than linearly (exponent 100 → 1000 ≤ 1.1)')
   })
   test('a second embed.js request, bytes before intent, or super-linear scan growth fail their goal', () => {

@@ -3,7 +3,6 @@ import { checkoutOptions, merge, pageOptions, readAttributes, rememberOwnScript 
 import { attributeName, DEFAULTS } from '../src/schema'
 import { html, scriptTag } from './helpers'
 
-
 describe('attribute names', () => {
   test.each([
     ['token', 'data-moonclerk-checkout'],
@@ -20,18 +19,30 @@ describe('attribute names', () => {
 
 test('readAttributes keeps values as given, empty ones too, and skips absent ones', () => {
   const el = html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="" data-moonclerk-amount-cents=" 12 "></div>')
-  expect(readAttributes(el, ['token', 'cid', 'amountCents', 'name'])).toStrictEqual({ token: 'a1', cid: '', amountCents: ' 12 ' })
+  expect(readAttributes(el, ['token', 'cid', 'amountCents', 'name'])).toStrictEqual({
+    token: 'a1',
+    cid: '',
+    amountCents: ' 12 ',
+  })
 })
 
 test('merge ignores __proto__, constructor and prototype keys (a config parsed from JSON, say)', () => {
-  const merged = merge(JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}, "prototype": 1, "cid": "7"}'))
+  const merged = merge(
+    JSON.parse(
+      '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}, "prototype": 1, "cid": "7"}',
+    ),
+  )
   expect(merged).toStrictEqual({ cid: '7' })
   expect(Object.getPrototypeOf(merged)).toBe(Object.prototype)
   expect(({} as Record<string, unknown>).polluted).toBeUndefined()
 })
 
 test('merge drops only those exact keys: names that contain them are kept', () => {
-  expect(merge({ constructorName: 'a', my_prototype: 'b', x__proto__: 'c' })).toStrictEqual({ constructorName: 'a', my_prototype: 'b', x__proto__: 'c' })
+  expect(merge({ constructorName: 'a', my_prototype: 'b', x__proto__: 'c' })).toStrictEqual({
+    constructorName: 'a',
+    my_prototype: 'b',
+    x__proto__: 'c',
+  })
 })
 
 test('merge: later sources win and undefined never hides a lower value', () => {
@@ -40,7 +51,14 @@ test('merge: later sources win and undefined never hides a lower value', () => {
 
 describe('precedence', () => {
   test('JS options > placeholder > script tag > global config > defaults', () => {
-    window.MoonClerkCheckoutConfig = { cid: 'global', name: 'Global', email: 'g@example.com', width: '300px', amountCents: 1, payUrl: '/g/' }
+    window.MoonClerkCheckoutConfig = {
+      cid: 'global',
+      name: 'Global',
+      email: 'g@example.com',
+      width: '300px',
+      amountCents: 1,
+      payUrl: '/g/',
+    }
     const script = scriptTag({ 'data-moonclerk-cid': 'script', 'data-moonclerk-name': 'Script' })
     rememberOwnScript(script)
     const el = html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="placeholder"></div>')
@@ -65,23 +83,45 @@ describe('precedence', () => {
 
   test('the script tag sets page-wide loading options; a placeholder cannot', () => {
     rememberOwnScript(
-      scriptTag({ 'data-moonclerk-embed-src': '/mc/embed.js', 'data-moonclerk-pay-url': '/mc/pay/', 'data-moonclerk-timeout': '500', nonce: 'n0nce' }),
+      scriptTag({
+        'data-moonclerk-embed-src': '/mc/embed.js',
+        'data-moonclerk-pay-url': '/mc/pay/',
+        'data-moonclerk-timeout': '500',
+        nonce: 'n0nce',
+      }),
     )
-    expect(pageOptions()).toMatchObject({ embedSrc: '/mc/embed.js', payUrl: '/mc/pay/', timeoutMs: '500', nonce: 'n0nce' })
+    expect(pageOptions()).toMatchObject({
+      embedSrc: '/mc/embed.js',
+      payUrl: '/mc/pay/',
+      timeoutMs: '500',
+      nonce: 'n0nce',
+    })
     const el = html('<div data-moonclerk-checkout="a1" data-moonclerk-embed-src="/evil.js"></div>')
     expect(checkoutOptions(el).embedSrc).toBe('/mc/embed.js')
   })
 
   test('our own <script> placeholder is its own page-wide source and placeholder', () => {
-    const script = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-amount-cents': '500', 'data-moonclerk-embed-src': '/mine.js' })
+    const script = scriptTag({
+      'data-moonclerk-checkout': 'a1',
+      'data-moonclerk-amount-cents': '500',
+      'data-moonclerk-embed-src': '/mine.js',
+    })
     rememberOwnScript(script)
     expect(checkoutOptions(script)).toMatchObject({ token: 'a1', amountCents: '500', embedSrc: '/mine.js' })
   })
 
-  test("another <script> gives no page-wide settings: injected markup cannot choose embed.js or the pay URL", () => {
+  test('another <script> gives no page-wide settings: injected markup cannot choose embed.js or the pay URL', () => {
     rememberOwnScript(scriptTag({}))
-    const injected = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-embed-src': 'data:text/javascript,alert(1)', 'data-moonclerk-pay-url': 'javascript:alert(1)//' })
-    expect(checkoutOptions(injected)).toMatchObject({ token: 'a1', embedSrc: DEFAULTS.embedSrc, payUrl: DEFAULTS.payUrl })
+    const injected = scriptTag({
+      'data-moonclerk-checkout': 'a1',
+      'data-moonclerk-embed-src': 'data:text/javascript,alert(1)',
+      'data-moonclerk-pay-url': 'javascript:alert(1)//',
+    })
+    expect(checkoutOptions(injected)).toMatchObject({
+      token: 'a1',
+      embedSrc: DEFAULTS.embedSrc,
+      payUrl: DEFAULTS.payUrl,
+    })
   })
 })
 
@@ -129,8 +169,14 @@ describe('cidFromUrl', () => {
   })
 
   test('on the script tag: present means the cid parameter, a value names it, "false" turns it off', () => {
-    expect(readAttributes(scriptTag({ 'data-moonclerk-cid-from-url': '' }), ['cidFromUrl'])).toStrictEqual({ cidFromUrl: true })
-    expect(readAttributes(scriptTag({ 'data-moonclerk-cid-from-url': 'ref' }), ['cidFromUrl'])).toStrictEqual({ cidFromUrl: 'ref' })
-    expect(readAttributes(scriptTag({ 'data-moonclerk-cid-from-url': 'false' }), ['cidFromUrl'])).toStrictEqual({ cidFromUrl: false })
+    expect(readAttributes(scriptTag({ 'data-moonclerk-cid-from-url': '' }), ['cidFromUrl'])).toStrictEqual({
+      cidFromUrl: true,
+    })
+    expect(readAttributes(scriptTag({ 'data-moonclerk-cid-from-url': 'ref' }), ['cidFromUrl'])).toStrictEqual({
+      cidFromUrl: 'ref',
+    })
+    expect(readAttributes(scriptTag({ 'data-moonclerk-cid-from-url': 'false' }), ['cidFromUrl'])).toStrictEqual({
+      cidFromUrl: false,
+    })
   })
 })

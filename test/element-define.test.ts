@@ -13,7 +13,8 @@ test('a server-rendered element upgrades with the embedSrc and payUrl given to d
   const scripts = captureScripts()
   // The global config an app sets in its own module, too late to be read first, is below define()'s.
   window.MoonClerkCheckoutConfig = { embedSrc: 'https://cdn.other.example/embed.js', frameTitle: 'Pay' }
-  document.body.innerHTML = '<moonclerk-checkout token="a1"><a href="https://pay.shop.example/pay/a1">Pay</a></moonclerk-checkout>'
+  document.body.innerHTML =
+    '<moonclerk-checkout token="a1"><a href="https://pay.shop.example/pay/a1">Pay</a></moonclerk-checkout>'
   expect(customElements.get(TAG)).toBeUndefined()
   define({ embedSrc: 'https://cdn.shop.example/embed.js', payUrl: 'https://pay.shop.example/pay/' })
   expect(scripts.map((script) => script.src)).toStrictEqual(['https://cdn.shop.example/embed.js'])

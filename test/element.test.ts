@@ -25,12 +25,21 @@ test('defining again, or after another copy of the library, keeps the first defi
 })
 
 test('mounts on connect with its attributes, in light DOM', async () => {
-  const el = element('token="8h7frjfytj" cid="234" name="Leon Bridges" email="leon@example.com" amount-cents="1000" width="480px"')
+  const el = element(
+    'token="8h7frjfytj" cid="234" name="Leon Bridges" email="leon@example.com" amount-cents="1000" width="480px"',
+  )
   expect(el.shadowRoot).toBeNull()
   arrive(scripts[0])
   await el.displayed
   expect(FakeEmbed.displayed).toStrictEqual([
-    { checkoutToken: '8h7frjfytj', width: '480px', cid: '234', name: 'Leon Bridges', email: 'leon@example.com', amount_cents: 1000 },
+    {
+      checkoutToken: '8h7frjfytj',
+      width: '480px',
+      cid: '234',
+      name: 'Leon Bridges',
+      email: 'leon@example.com',
+      amount_cents: 1000,
+    },
   ])
   expect(el.opts).toStrictEqual(FakeEmbed.displayed[0])
   expect(el.querySelector<HTMLIFrameElement>('#mc8h7frjfytj iframe')!.title).toBe('MoonClerk checkout')
@@ -118,12 +127,15 @@ const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve))
 test('server-rendered markup that React has yet to hydrate stays as the server wrote it; the element mounts once React has hydrated it', async () => {
   const root = document.createElement('div')
   Object.assign(root, { [REACT_ROOT]: {} })
-  root.innerHTML = '<main><moonclerk-checkout token="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></moonclerk-checkout></main>'
+  root.innerHTML =
+    '<main><moonclerk-checkout token="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></moonclerk-checkout></main>'
   document.body.replaceChildren(root)
   const el = root.querySelector('moonclerk-checkout') as MoonClerkCheckoutElement
   await nextFrame()
   await nextFrame()
-  expect(root.innerHTML).toBe('<main><moonclerk-checkout token="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></moonclerk-checkout></main>')
+  expect(root.innerHTML).toBe(
+    '<main><moonclerk-checkout token="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></moonclerk-checkout></main>',
+  )
   expect(scripts).toHaveLength(0)
   Object.assign(el, { [REACT_NODE]: {} })
   await nextFrame()

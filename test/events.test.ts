@@ -8,7 +8,9 @@ test('onError hears the errors dispatched before it subscribed, once each and in
   vi.spyOn(console, 'error').mockImplementation(() => {})
   const scripts = captureScripts()
   window.MoonClerkCheckoutConfig = { embedSrc: EMBED_SRC }
-  html('<div id="a" data-moonclerk-checkout="a1"></div><div id="b" data-moonclerk-checkout="bad token"></div><div id="c" data-moonclerk-checkout="c3"></div>')
+  html(
+    '<div id="a" data-moonclerk-checkout="a1"></div><div id="b" data-moonclerk-checkout="bad token"></div><div id="c" data-moonclerk-checkout="c3"></div>',
+  )
   mount('#a')
   mount('#b')
   fail(scripts[0])

@@ -6,8 +6,10 @@ const params = (fields: Parameters<typeof fieldParams>[0]) => {
   return { params: fieldParams(fields, (message) => warnings.push(message)), warnings }
 }
 
-test('an object: one name per value, address parts nested, a checkbox field\'s values repeated with []', () => {
-  expect(params({ hat_size: 'L', seats: 2, address: { line1: '123 Main St', state: 'NY' }, interests: ['sports', 'music'] })).toStrictEqual({
+test("an object: one name per value, address parts nested, a checkbox field's values repeated with []", () => {
+  expect(
+    params({ hat_size: 'L', seats: 2, address: { line1: '123 Main St', state: 'NY' }, interests: ['sports', 'music'] }),
+  ).toStrictEqual({
     params: [
       ['fields[hat_size]', 'L'],
       ['fields[seats]', '2'],
@@ -21,7 +23,9 @@ test('an object: one name per value, address parts nested, a checkbox field\'s v
 })
 
 test('the query form a CMS author types: keys with or without fields[…], values decoded as in any query', () => {
-  expect(params('hat_size=L&fields[nickname]=Jimmy&address[line1]=123%20Main+St&interests[]=sports').params).toStrictEqual([
+  expect(
+    params('hat_size=L&fields[nickname]=Jimmy&address[line1]=123%20Main+St&interests[]=sports').params,
+  ).toStrictEqual([
     ['fields[hat_size]', 'L'],
     ['fields[nickname]', 'Jimmy'],
     ['fields[address][line1]', '123 Main St'],
@@ -30,7 +34,15 @@ test('the query form a CMS author types: keys with or without fields[…], value
 })
 
 test('what cannot be a field is left out, each with a warning that says why; the rest stays', () => {
-  expect(params({ ok: 'yes', 'hat size': 'L', flag: true as unknown as string, seats: Infinity, gone: undefined as unknown as string })).toStrictEqual({
+  expect(
+    params({
+      ok: 'yes',
+      'hat size': 'L',
+      flag: true as unknown as string,
+      seats: Infinity,
+      gone: undefined as unknown as string,
+    }),
+  ).toStrictEqual({
     params: [['fields[ok]', 'yes']],
     warnings: [
       'fields (data-moonclerk-fields): "hat size" is no field name such as hat_size or address[line1]: left out',
@@ -38,7 +50,10 @@ test('what cannot be a field is left out, each with a warning that says why; the
       'fields (data-moonclerk-fields): fields[seats] must be a string or a number, got Infinity: left out',
     ],
   })
-  expect(params('a[b=1&=2&c=3')).toMatchObject({ params: [['fields[c]', '3']], warnings: [expect.stringContaining('"a[b"'), expect.stringContaining('""')] })
+  expect(params('a[b=1&=2&c=3')).toMatchObject({
+    params: [['fields[c]', '3']],
+    warnings: [expect.stringContaining('"a[b"'), expect.stringContaining('""')],
+  })
 })
 
 test("MoonClerk's own names as an object's keys, as its documentation writes them", () => {
@@ -69,6 +84,8 @@ test('no fields, no parameters', () => {
 test("an object key that only ends like MoonClerk's names is no field name: left out, with a warning", () => {
   expect(params({ 'xfields[a]': '1', ok: 'yes' })).toStrictEqual({
     params: [['fields[ok]', 'yes']],
-    warnings: ['fields (data-moonclerk-fields): "xfields[a]" is no field name such as hat_size or address[line1]: left out'],
+    warnings: [
+      'fields (data-moonclerk-fields): "xfields[a]" is no field name such as hat_size or address[line1]: left out',
+    ],
   })
 })

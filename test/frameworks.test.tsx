@@ -20,7 +20,9 @@ import { arrive, captureScripts, FakeEmbed, EMBED_SRC, settle } from './helpers'
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
-      'moonclerk-checkout': MoonClerkCheckoutAttributes & HTMLAttributes<MoonClerkCheckoutElement> & RefAttributes<MoonClerkCheckoutElement>
+      'moonclerk-checkout': MoonClerkCheckoutAttributes &
+        HTMLAttributes<MoonClerkCheckoutElement> &
+        RefAttributes<MoonClerkCheckoutElement>
     }
   }
 }
@@ -179,8 +181,22 @@ describe('<moonclerk-checkout> from React', () => {
       element = ref.current
       return (
         <>
-          <moonclerk-checkout ref={ref} token="a1" cid={5} amount-cents={1000} load="click" className="pay" style={{ minHeight: 400 }} suppressHydrationWarning />
-          <moonclerk-checkout ref={(el) => void seen.push(el)} token="b2" id="second" onClick={(event) => void event.currentTarget.displayed} />
+          <moonclerk-checkout
+            ref={ref}
+            token="a1"
+            cid={5}
+            amount-cents={1000}
+            load="click"
+            className="pay"
+            style={{ minHeight: 400 }}
+            suppressHydrationWarning
+          />
+          <moonclerk-checkout
+            ref={(el) => void seen.push(el)}
+            token="b2"
+            id="second"
+            onClick={(event) => void event.currentTarget.displayed}
+          />
         </>
       )
     }
@@ -216,7 +232,7 @@ describe('<moonclerk-checkout> from React', () => {
   })
 })
 
-test('the examples tested here are the README\'s, verbatim but for the package specifier', () => {
+test("the examples tested here are the README's, verbatim but for the package specifier", () => {
   const readme = readFileSync('README.md', 'utf8')
   const section = readme.slice(readme.indexOf('\n## Frameworks\n')).split(/\n##+ /)[1]
   const blocks = Array.from(section.matchAll(/```\w*\n([\s\S]*?)```/g), (match) => match[1])
@@ -227,6 +243,8 @@ test('the examples tested here are the README\'s, verbatim but for the package s
     ['test/frameworks/react.tsx'],
     ['test/frameworks/vue.ts', 'test/vue/Checkout.ts'],
     ['test/frameworks.test.tsx'],
+    // Built and run in a Next.js 16 production build by e2e/next.spec.ts.
+    ['e2e/next/app/define-element.tsx'],
     ['test/vue/vite.config.ts'],
     ['test/vue/env.d.ts'],
     ['test/vue/CheckoutElement.vue'],
@@ -238,7 +256,14 @@ test('the examples tested here are the README\'s, verbatim but for the package s
   const lines = (code: string) =>
     code
       .split('\n')
-      .map((line) => line.trim().replace(/from '(?:\.\.\/)+src\/(\w+)'/, (_, entry) => `from 'moonclerk-checkout${entry == 'index' ? '' : '/' + entry}'`))
+      .map((line) =>
+        line
+          .trim()
+          .replace(
+            /from '(?:\.\.\/)+src\/(\w+)'/,
+            (_, entry) => `from 'moonclerk-checkout${entry == 'index' ? '' : '/' + entry}'`,
+          ),
+      )
       .filter((line) => line && !line.startsWith('// @ts-expect-error'))
   blocks.forEach((block, i) => {
     for (const file of homes[i]) {

@@ -63,7 +63,8 @@ export function html(markup: string): HTMLElement {
 /** Every moonclerk:* event that reaches `document`, in order. */
 export function recordEvents(): Array<{ type: string; target: EventTarget | null; detail: any }> {
   const events: Array<{ type: string; target: EventTarget | null; detail: any }> = []
-  const record = (event: Event) => events.push({ type: event.type, target: event.target, detail: (event as CustomEvent).detail })
+  const record = (event: Event) =>
+    events.push({ type: event.type, target: event.target, detail: (event as CustomEvent).detail })
   beforeEach(() => {
     events.length = 0
     for (const type of ['moonclerk:display', 'moonclerk:error']) document.addEventListener(type, record)

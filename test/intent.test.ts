@@ -30,7 +30,8 @@ const click = (target: Element, init: MouseEventInit = {}) => {
   target.dispatchEvent(event)
   return event.defaultPrevented
 }
-const hints = () => Array.from(document.head.querySelectorAll('link[rel=preconnect]')).map((link) => link.getAttribute('href'))
+const hints = () =>
+  Array.from(document.head.querySelectorAll('link[rel=preconnect]')).map((link) => link.getAttribute('href'))
 
 let scripts: HTMLScriptElement[]
 beforeEach(() => {
@@ -46,10 +47,13 @@ const setUp = (handle: CheckoutHandle) =>
 
 /** A placeholder in `mode`, embed.js and the pay URL on other origins, once the mode is set up (`wait`). */
 const lazy = async (mode: string, { extra = '', wait = true } = {}) => {
-  const handle = mount(html(`<div data-moonclerk-checkout="a1" data-moonclerk-load="${mode}" data-moonclerk-cid="9" ${extra}></div>`), {
-    embedSrc: EMBED_SRC,
-    payUrl: 'https://pay.example/pay/',
-  })
+  const handle = mount(
+    html(`<div data-moonclerk-checkout="a1" data-moonclerk-load="${mode}" data-moonclerk-cid="9" ${extra}></div>`),
+    {
+      embedSrc: EMBED_SRC,
+      payUrl: 'https://pay.example/pay/',
+    },
+  )
   if (wait) await setUp(handle)
   return handle
 }
@@ -106,7 +110,7 @@ describe('load="visible"', () => {
   })
 
   test('destroy stops observing', async () => {
-    (await lazy('visible')).destroy()
+    ;(await lazy('visible')).destroy()
     expect(FakeObserver.last!.disconnected).toBe(true)
   })
 })
@@ -203,9 +207,14 @@ describe('load="click"', () => {
   })
 
   test("an author's link keeps working with modified clicks and loses the button look on destroy", () => {
-    const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-load="click"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>'), {
-      embedSrc: EMBED_SRC,
-    })
+    const handle = mount(
+      html(
+        '<div data-moonclerk-checkout="a1" data-moonclerk-load="click"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>',
+      ),
+      {
+        embedSrc: EMBED_SRC,
+      },
+    )
     const link = handle.element!.querySelector('a')!
     handle.destroy()
     expect(link.hasAttribute('data-moonclerk-button')).toBe(false)
@@ -219,8 +228,14 @@ describe('warm-up', () => {
       embedSrc: 'https://warm-cdn.example/assets/embed.js',
       payUrl: 'https://warm-app.example/pay/',
     })
-    mount(document.body.lastElementChild!, { embedSrc: 'https://warm-cdn.example/assets/embed.js', payUrl: 'https://warm-app.example/pay/' })
-    expect(hints().filter((href) => href!.includes('warm-'))).toStrictEqual(['https://warm-cdn.example', 'https://warm-app.example'])
+    mount(document.body.lastElementChild!, {
+      embedSrc: 'https://warm-cdn.example/assets/embed.js',
+      payUrl: 'https://warm-app.example/pay/',
+    })
+    expect(hints().filter((href) => href!.includes('warm-'))).toStrictEqual([
+      'https://warm-cdn.example',
+      'https://warm-app.example',
+    ])
   })
 
   test.each(['visible', 'click'])('%s: nothing before intent, then preconnect on pointer or focus', async (mode) => {
@@ -242,12 +257,19 @@ describe('accessibility', () => {
 
   test('the title is configurable and an existing one is kept', async () => {
     vi.spyOn(FakeEmbed.prototype, 'display').mockImplementation(function (this: FakeEmbed) {
-      document.getElementById('mc' + this.opts.checkoutToken)!.innerHTML = '<iframe></iframe><iframe title="Card details"></iframe>'
+      document.getElementById('mc' + this.opts.checkoutToken)!.innerHTML =
+        '<iframe></iframe><iframe title="Card details"></iframe>'
     })
-    const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-frame-title="Donate to the shelter"></div>'), { embedSrc: EMBED_SRC })
+    const handle = mount(
+      html('<div data-moonclerk-checkout="a1" data-moonclerk-frame-title="Donate to the shelter"></div>'),
+      { embedSrc: EMBED_SRC },
+    )
     arrive(scripts[0])
     await handle.displayed
-    expect(Array.from(handle.element!.querySelectorAll('iframe')).map((frame) => frame.title)).toStrictEqual(['Donate to the shelter', 'Card details'])
+    expect(Array.from(handle.element!.querySelectorAll('iframe')).map((frame) => frame.title)).toStrictEqual([
+      'Donate to the shelter',
+      'Card details',
+    ])
   })
 })
 
@@ -262,7 +284,9 @@ test('an unknown load mode is an invalid-config error naming the attribute', asy
 
 describe('button style, warm-up hints, range', () => {
   const buttonSheets = () =>
-    document.adoptedStyleSheets.filter((sheet) => [...sheet.cssRules].some((rule) => rule.cssText.includes('[data-moonclerk-button]')))
+    document.adoptedStyleSheets.filter((sheet) =>
+      [...sheet.cssRules].some((rule) => rule.cssText.includes('[data-moonclerk-button]')),
+    )
 
   test('click mode: the link gets an empty data-moonclerk-button, styled by one adopted sheet however many checkouts', async () => {
     const first = await lazy('click')
@@ -280,7 +304,10 @@ describe('button style, warm-up hints, range', () => {
   })
 
   test('no hint for the page’s own origin', async () => {
-    mount(html('<div data-moonclerk-checkout="a1"></div>'), { embedSrc: '/own/embed.js', payUrl: 'https://pay.example/pay/' })
+    mount(html('<div data-moonclerk-checkout="a1"></div>'), {
+      embedSrc: '/own/embed.js',
+      payUrl: 'https://pay.example/pay/',
+    })
     await settle()
     expect(hints()).not.toContain('https://shop.example')
     expect(hints()).toHaveLength(1)
@@ -290,7 +317,10 @@ describe('button style, warm-up hints, range', () => {
     await lazy('visible')
     await settle()
     const observer = FakeObserver.last!
-    observer.callback([{ isIntersecting: false }, { isIntersecting: true }] as IntersectionObserverEntry[], observer as unknown as IntersectionObserver)
+    observer.callback(
+      [{ isIntersecting: false }, { isIntersecting: true }] as IntersectionObserverEntry[],
+      observer as unknown as IntersectionObserver,
+    )
     await settle()
     expect(scripts).toHaveLength(1)
   })

@@ -38,8 +38,11 @@ export const planEntry = (id: string, state: string, overrides: Partial<LedgerEn
 /** The outcomes as toStrictEqual() expects them. */
 export const BUSY = { outcome: 'busy' } as const
 export const DONE = { outcome: 'done' } as const
-export const claimedAfter = (previousState: string | null) =>
-  ({ outcome: 'claimed', claim: expect.any(String), previousState })
+export const claimedAfter = (previousState: string | null) => ({
+  outcome: 'claimed',
+  claim: expect.any(String),
+  previousState,
+})
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -212,7 +215,7 @@ function recordTests(setUp: SetUp) {
     }
   })
 
-  test('a record without a cid is claimed and committed, and is nobody\'s', async () => {
+  test("a record without a cid is claimed and committed, and is nobody's", async () => {
     const { ledger } = await setUp()
     await grant(ledger, paymentEntry('1001', { customId: null }))
     expect(await ledger.claim(paymentEntry('1001', { customId: null }), HOUR)).toStrictEqual(DONE)
@@ -250,15 +253,24 @@ function raceTests(setUp: SetUp) {
       const claimedCounts = outcomes.map((pair) => pair.filter((result) => result.outcome === 'claimed').length)
       const notOnce = claimedCounts.filter((count) => count !== 1)
       expect(notOnce, `records claimed other than once (${state})`).toStrictEqual([])
-      expect(outcomes.flat().filter((result) => result.outcome !== 'claimed').map((result) => result.outcome))
-        .toStrictEqual(Array(RACE_KEYS).fill('busy'))
+      expect(
+        outcomes
+          .flat()
+          .filter((result) => result.outcome !== 'claimed')
+          .map((result) => result.outcome),
+      ).toStrictEqual(Array(RACE_KEYS).fill('busy'))
       // Each winner commits through its own ledger.
-      await Promise.all(outcomes.map(async (pair, index) => {
-        const winner = pair.findIndex((result) => result.outcome === 'claimed')
-        await ledgers[winner]!.commit(entries[index]!, claimOf(pair[winner]!))
-      }))
+      await Promise.all(
+        outcomes.map(async (pair, index) => {
+          const winner = pair.findIndex((result) => result.outcome === 'claimed')
+          await ledgers[winner]!.commit(entries[index]!, claimOf(pair[winner]!))
+        }),
+      )
     }
-    const replays = await raceAll(ledgers, ids.map((id) => planEntry(id, 'past_due')))
+    const replays = await raceAll(
+      ledgers,
+      ids.map((id) => planEntry(id, 'past_due')),
+    )
     expect(new Set(replays.flat().map((result) => result.outcome))).toStrictEqual(new Set(['done']))
   }, 60_000)
 

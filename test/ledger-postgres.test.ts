@@ -81,12 +81,19 @@ function postgresTests() {
       await ledger.close()
       const { rows } = await admin.query(
         `SELECT table_name, column_name, data_type FROM information_schema.columns
-         WHERE table_schema = $1 AND data_type = 'bigint' ORDER BY column_name`, [schema])
-      expect(rows.map((row) => `${row.table_name}.${row.column_name}`))
-        .toStrictEqual(['moonclerk_ledger.changed_at', 'moonclerk_ledger.lease_until'])
+         WHERE table_schema = $1 AND data_type = 'bigint' ORDER BY column_name`,
+        [schema],
+      )
+      expect(rows.map((row) => `${row.table_name}.${row.column_name}`)).toStrictEqual([
+        'moonclerk_ledger.changed_at',
+        'moonclerk_ledger.lease_until',
+      ])
       const indexes = await admin.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY 1', [schema])
-      expect(indexes.rows.map((row) => row.indexname))
-        .toStrictEqual(['moonclerk_cursors_pkey', 'moonclerk_ledger_custom_id', 'moonclerk_ledger_pkey'])
+      expect(indexes.rows.map((row) => row.indexname)).toStrictEqual([
+        'moonclerk_cursors_pkey',
+        'moonclerk_ledger_custom_id',
+        'moonclerk_ledger_pkey',
+      ])
     })
 
     test('ten instances starting at once on an empty database all create and use the tables', async () => {

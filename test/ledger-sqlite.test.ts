@@ -131,8 +131,9 @@ describe('sqlite: two threads, two connections, one file', () => {
     expect(new Set(round(3))).toStrictEqual(new Set(['done+done']))
     // What the threads committed is in the file.
     const ledger = sqliteLedger(file)
-    expect(await ledger.claim({ kind: 'plan', id: ids[0]!, state: 'active', paid: true, customId: null }, HOUR))
-      .toStrictEqual({ outcome: 'done' })
+    expect(
+      await ledger.claim({ kind: 'plan', id: ids[0]!, state: 'active', paid: true, customId: null }, HOUR),
+    ).toStrictEqual({ outcome: 'done' })
     expect(await ledger.paidFor(`user-${ids[199]}`)).toStrictEqual({ kind: 'plan' })
     await ledger.close()
   }, 60_000)

@@ -20,13 +20,17 @@ test('marked links get the page-wide cid and prefill values, keeping their own p
   decorateLinks()
   await settle()
   expect(href('#plain')).toBe('https://app.moonclerk.com/pay/8h7frjfytj?cid=234&name=Leon+Bridges')
-  expect(href('#utm')).toBe('https://app.moonclerk.com/pay/8h7frjfytj?utm_source=mail&cid=234&name=Leon+Bridges&amount_cents=500#top')
+  expect(href('#utm')).toBe(
+    'https://app.moonclerk.com/pay/8h7frjfytj?utm_source=mail&cid=234&name=Leon+Bridges&amount_cents=500#top',
+  )
   expect(href('#other')).toBe('https://app.moonclerk.com/pay/8h7frjfytj')
 })
 
 test("a link's own attributes win; the script tag's defaults apply; decorating twice changes nothing", async () => {
   rememberOwnScript(scriptTag({ 'data-moonclerk-cid': 'page', 'data-moonclerk-pay-url': '/pay/' }))
-  html('<a href="/pay/a1" data-moonclerk-link data-moonclerk-cid="own">Pay</a><a href="/pay/b2" data-moonclerk-link>Pay</a>')
+  html(
+    '<a href="/pay/a1" data-moonclerk-link data-moonclerk-cid="own">Pay</a><a href="/pay/b2" data-moonclerk-link>Pay</a>',
+  )
   decorateLinks()
   decorateLinks()
   await settle()
@@ -48,7 +52,9 @@ test('a marked link that does not go to the hosted checkout is left alone, with 
   expect(href('#lookalike')).toBe('https://app.moonclerk.com.evil.example/pay/a1')
   expect(href('#path')).toBe('https://app.moonclerk.com/admin/a1')
   expect(warned).toHaveBeenCalledTimes(3)
-  expect(warned.mock.calls[0][0]).toBe('[moonclerk-checkout] https://evil.example/c is not under https://app.moonclerk.com/pay/: left alone')
+  expect(warned.mock.calls[0][0]).toBe(
+    '[moonclerk-checkout] https://evil.example/c is not under https://app.moonclerk.com/pay/: left alone',
+  )
   expect(handleReturn({ url: '/thanks?custom_id=planted&checkout_token=t' })!.cidMatches).toBeNull()
 })
 
@@ -67,12 +73,23 @@ test('a cid that cannot be had leaves the link working and says why', async () =
   decorateLinks()
   await settle()
   expect(href('a')).toBe('https://app.moonclerk.com/pay/a1')
-  expect(events).toMatchObject([{ type: 'moonclerk:error', detail: { token: 'a1', reason: 'cid-unavailable', message: '<a#pay> (form a1): the cid function failed: Error: 401' } }])
+  expect(events).toMatchObject([
+    {
+      type: 'moonclerk:error',
+      detail: {
+        token: 'a1',
+        reason: 'cid-unavailable',
+        message: '<a#pay> (form a1): the cid function failed: Error: 401',
+      },
+    },
+  ])
 })
 
 test('a mounted checkout records its cid for the double check', async () => {
   const scripts = captureScripts()
-  const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="mounted-1"></div>'), { embedSrc: EMBED_SRC })
+  const handle = mount(html('<div data-moonclerk-checkout="a1" data-moonclerk-cid="mounted-1"></div>'), {
+    embedSrc: EMBED_SRC,
+  })
   arrive(scripts[0])
   await handle.displayed
   expect(handleReturn({ url: '/thanks?custom_id=mounted-1' })!.cidMatches).toBe(true)
@@ -82,7 +99,9 @@ test('a mounted checkout records its cid for the double check', async () => {
 // Without a DOM, decorateLinks() does nothing: test/ssr.test.ts runs it in Node.
 test('decorates only the links under the root it is given', async () => {
   window.MoonClerkCheckoutConfig = { cid: '234' }
-  html('<section><a id="inside" href="https://app.moonclerk.com/pay/a1" data-moonclerk-link>Pay</a></section><a id="outside" href="https://app.moonclerk.com/pay/b2" data-moonclerk-link>Pay</a>')
+  html(
+    '<section><a id="inside" href="https://app.moonclerk.com/pay/a1" data-moonclerk-link>Pay</a></section><a id="outside" href="https://app.moonclerk.com/pay/b2" data-moonclerk-link>Pay</a>',
+  )
   decorateLinks(document.querySelector('section')!)
   await settle()
   expect(href('#inside')).toBe('https://app.moonclerk.com/pay/a1?cid=234')
@@ -91,7 +110,9 @@ test('decorates only the links under the root it is given', async () => {
 
 test('a link leaves out what a template rendered unusable, with a warning, and keeps the rest', async () => {
   const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
-  html('<a id="pay" href="https://app.moonclerk.com/pay/8h7frjfytj" data-moonclerk-link data-moonclerk-cid="" data-moonclerk-amount-cents="10.00" data-moonclerk-name="Leon">Pay</a>')
+  html(
+    '<a id="pay" href="https://app.moonclerk.com/pay/8h7frjfytj" data-moonclerk-link data-moonclerk-cid="" data-moonclerk-amount-cents="10.00" data-moonclerk-name="Leon">Pay</a>',
+  )
   decorateLinks()
   await settle()
   expect(href('#pay')).toBe('https://app.moonclerk.com/pay/8h7frjfytj?name=Leon')
@@ -102,8 +123,10 @@ test('a link leaves out what a template rendered unusable, with a warning, and k
   expect(events).toStrictEqual([])
 })
 
-test('a link takes custom fields from its data attribute, as MoonClerk\'s parameters', async () => {
-  html('<a id="pay" href="https://app.moonclerk.com/pay/8h7frjfytj" data-moonclerk-link data-moonclerk-fields="hat_size=L&interests[]=sports&interests[]=music">Pay</a>')
+test("a link takes custom fields from its data attribute, as MoonClerk's parameters", async () => {
+  html(
+    '<a id="pay" href="https://app.moonclerk.com/pay/8h7frjfytj" data-moonclerk-link data-moonclerk-fields="hat_size=L&interests[]=sports&interests[]=music">Pay</a>',
+  )
   decorateLinks()
   await settle()
   expect([...new URL(href('#pay')).searchParams]).toStrictEqual([
@@ -132,7 +155,7 @@ test('an unusable pay URL (not https:) decorates no link: each is left alone wit
   expect(warned).toHaveBeenCalledTimes(1)
 })
 
-test('a link without a cid leaves the tab\'s memory of cids untouched', async () => {
+test("a link without a cid leaves the tab's memory of cids untouched", async () => {
   html('<a href="https://app.moonclerk.com/pay/a1" data-moonclerk-link data-moonclerk-name="Leon">Pay</a>')
   decorateLinks()
   await settle()

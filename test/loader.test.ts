@@ -8,7 +8,11 @@ afterEach(() => vi.useRealTimers())
 test('concurrent calls add one script and share one result', async () => {
   const scripts = captureScripts()
   const src = EMBED_SRC
-  const loads = [loadEmbedScript({ embedSrc: src }), loadEmbedScript({ embedSrc: src }), loadEmbedScript({ embedSrc: src })]
+  const loads = [
+    loadEmbedScript({ embedSrc: src }),
+    loadEmbedScript({ embedSrc: src }),
+    loadEmbedScript({ embedSrc: src }),
+  ]
   expect(scripts).toHaveLength(1)
   expect(scripts[0].src).toBe(src)
   expect(scripts[0].async).toBe(true)
@@ -62,7 +66,11 @@ test('a page that requires Trusted Types refuses another URL: invalid-config, an
   const scripts = captureScripts()
   configure({ embedSrc: EMBED_SRC })
   // As Chromium does under require-trusted-types-for 'script': a plain string as a script's src throws.
-  vi.stubGlobal('trustedTypes', { createPolicy: (_: string, rules: { createScriptURL(url: string): string }) => ({ createScriptURL: (url: string) => ({ trusted: rules.createScriptURL(url), toString: () => url }) }) })
+  vi.stubGlobal('trustedTypes', {
+    createPolicy: (_: string, rules: { createScriptURL(url: string): string }) => ({
+      createScriptURL: (url: string) => ({ trusted: rules.createScriptURL(url), toString: () => url }),
+    }),
+  })
   const setter = vi.spyOn(HTMLScriptElement.prototype, 'src', 'set')
   setter.mockImplementation(function (this: HTMLScriptElement, value: string) {
     if (typeof value == 'string') throw new TypeError("This document requires 'TrustedScriptURL' assignment.")
@@ -101,7 +109,10 @@ test('loaded without defining MoonclerkEmbed rejects with embed-missing', async 
   const scripts = captureScripts()
   const load = loadEmbedScript({ embedSrc: EMBED_SRC })
   arrive(scripts[0], false)
-  await expect(load).rejects.toMatchObject({ reason: 'embed-missing', message: `${scripts[0].src} defined no MoonclerkEmbed` })
+  await expect(load).rejects.toMatchObject({
+    reason: 'embed-missing',
+    message: `${scripts[0].src} defined no MoonclerkEmbed`,
+  })
 })
 
 test('without a nonce the script has no nonce attribute', () => {
@@ -193,8 +204,16 @@ test('under Trusted Types the src goes through one policy named moonclerk-checko
     expect(scripts.map((script) => script.src)).toStrictEqual([EMBED_SRC, 'https://cdn.example/2/embed.js'])
     // Were the policy reached, it would still refuse any URL the loader did not check and load,
     // and the URL given to one call was never approved: only the page-wide one.
-    for (const url of ['data:text/javascript,alert(1)', 'javascript:alert(1)', 'http://cdn.example/embed.js', 'https://evil.example/x.js', EMBED_SRC])
-      expect(() => rules!.createScriptURL(url), url).toThrow(/embedSrc \(data-moonclerk-embed-src\) must be a URL the loader checked/)
+    for (const url of [
+      'data:text/javascript,alert(1)',
+      'javascript:alert(1)',
+      'http://cdn.example/embed.js',
+      'https://evil.example/x.js',
+      EMBED_SRC,
+    ])
+      expect(() => rules!.createScriptURL(url), url).toThrow(
+        /embedSrc \(data-moonclerk-embed-src\) must be a URL the loader checked/,
+      )
     expect(rules!.createScriptURL(scripts[1].src)).toBe(scripts[1].src)
     expect(Object.getOwnPropertySymbols(window)).toHaveLength(globalsBefore)
   } finally {
@@ -210,18 +229,23 @@ test.each([
   ['//cdn.example:99999/embed.js'],
 ])('refuses the embed.js URL %s with invalid-config, and adds no script', async (embedSrc) => {
   const scripts = captureScripts()
-  await expect(loadEmbedScript({ embedSrc })).rejects.toMatchObject({ reason: 'invalid-config', message: expect.stringMatching(/^embedSrc .* must be an https: URL \(http: only for localhost\)/) })
+  await expect(loadEmbedScript({ embedSrc })).rejects.toMatchObject({
+    reason: 'invalid-config',
+    message: expect.stringMatching(/^embedSrc .* must be an https: URL \(http: only for localhost\)/),
+  })
   expect(scripts).toHaveLength(0)
 })
 
-test.each(['http://localhost:4321/assets/embed.js', 'http://127.0.0.1/embed.js', 'http://127.8.9.10/embed.js', 'http://[::1]:8080/embed.js'])(
-  'takes http: on this machine, for development: %s',
-  (embedSrc) => {
-    const scripts = captureScripts()
-    loadEmbedScript({ embedSrc })
-    expect(scripts[0].src).toBe(new URL(embedSrc).href)
-  },
-)
+test.each([
+  'http://localhost:4321/assets/embed.js',
+  'http://127.0.0.1/embed.js',
+  'http://127.8.9.10/embed.js',
+  'http://[::1]:8080/embed.js',
+])('takes http: on this machine, for development: %s', (embedSrc) => {
+  const scripts = captureScripts()
+  loadEmbedScript({ embedSrc })
+  expect(scripts[0].src).toBe(new URL(embedSrc).href)
+})
 
 test('an element named MoonclerkEmbed (<img name=…> shows through window) does not pass for MoonClerk', async () => {
   const scripts = captureScripts()

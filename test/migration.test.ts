@@ -11,7 +11,9 @@ import { arrive, captureScripts, EMBED_SRC } from './helpers'
 const readme = readFileSync('README.md', 'utf8')
 const section = readme.slice(readme.indexOf('## Moving from the stock snippet'), readme.indexOf('## Server companion'))
 const MARK = '<!-- with moonclerk-checkout -->'
-const blocks = [...section.matchAll(/```html\n([^]*?)```/g)].map((match) => match[1]).filter((block) => block.startsWith(MARK))
+const blocks = [...section.matchAll(/```html\n([^]*?)```/g)]
+  .map((match) => match[1])
+  .filter((block) => block.startsWith(MARK))
 
 let scripts: HTMLScriptElement[]
 beforeEach(() => {
@@ -41,14 +43,18 @@ test('1. the plain snippet, replaced: the stock container and link, marked', asy
   expect(document.querySelectorAll('#mc8h7frjfytj iframe')).toHaveLength(1)
 })
 
-test('3. a WordPress shortcode, marked: the checkout shows, the shortcode\'s link is kept in place', async () => {
+test("3. a WordPress shortcode, marked: the checkout shows, the shortcode's link is kept in place", async () => {
   const [handle] = await run(blocks[1])
   expect(handle.opts).toStrictEqual({ checkoutToken: '8h7frjfytj', width: '100%' })
   expect(document.querySelector('div.button > a[target="_blank"]')).not.toBeNull()
 })
 
 test.each([
-  ['signed in', { 'user.id': '234', 'user.name': 'Leon Bridges', 'user.email': 'leon@example.com' }, { cid: '234', name: 'Leon Bridges', email: 'leon@example.com' }],
+  [
+    'signed in',
+    { 'user.id': '234', 'user.name': 'Leon Bridges', 'user.email': 'leon@example.com' },
+    { cid: '234', name: 'Leon Bridges', email: 'leon@example.com' },
+  ],
   ['signed out', { 'user.id': '', 'user.name': '', 'user.email': '' }, {}],
 ])('4. a template, %s: values as they are, empty ones absent', async (_, user, values) => {
   vi.spyOn(console, 'warn').mockImplementation(() => {})
@@ -66,7 +72,9 @@ test('5. a success page: the return goes to the server to be confirmed, and the 
   try {
     await run(blocks[3])
     handleReturn({ url: 'https://shop.example/thanks?custom_id=234&checkout_token=tok_1' })
-    await vi.waitFor(() => expect(document.getElementById('status')!.textContent).toBe('Thank you: your payment is confirmed.'))
+    await vi.waitFor(() =>
+      expect(document.getElementById('status')!.textContent).toBe('Thank you: your payment is confirmed.'),
+    )
     expect(posted).toMatchObject([['/api/confirm', { customId: '234', checkoutToken: 'tok_1' }]])
   } finally {
     vi.unstubAllGlobals()

@@ -25,7 +25,14 @@ describe('a displayed checkout', () => {
     const handle = mount(el)
     arrive(scripts[0])
     await handle.displayed
-    const expected = { checkoutToken: '8h7frjfytj', width: '480px', cid: '234', name: 'Leon Bridges', email: 'leon@example.com', amount_cents: 1000 }
+    const expected = {
+      checkoutToken: '8h7frjfytj',
+      width: '480px',
+      cid: '234',
+      name: 'Leon Bridges',
+      email: 'leon@example.com',
+      amount_cents: 1000,
+    }
     expect(FakeEmbed.displayed).toStrictEqual([expected])
     expect(handle.opts).toStrictEqual(expected)
     expect((window as any).mc8h7frjfytj).toBeInstanceOf(FakeEmbed)
@@ -40,11 +47,15 @@ describe('a displayed checkout', () => {
     arrive(scripts[0])
     await handle.displayed
     expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
-    expect(events).toStrictEqual([{ type: 'moonclerk:display', target: el, detail: { token: 'a1', opts: handle.opts } }])
+    expect(events).toStrictEqual([
+      { type: 'moonclerk:display', target: el, detail: { token: 'a1', opts: handle.opts } },
+    ])
   })
 
   test("keeps the author's id and content; the fallback is hidden, never moved, while the checkout shows", async () => {
-    const { el, scripts } = page('<section id="pay" data-moonclerk-checkout="a1"><p>Pay by card</p> or by bank</section>')
+    const { el, scripts } = page(
+      '<section id="pay" data-moonclerk-checkout="a1"><p>Pay by card</p> or by bank</section>',
+    )
     const paragraph = el.querySelector('p')!
     const text = el.childNodes[1]
     const handle = mount(el)
@@ -67,7 +78,8 @@ describe('a displayed checkout', () => {
   })
 
   test("a placeholder whose id is mc<token> (the stock snippet's markup) keeps it while MoonClerk loads, lends it to the library's container only while the checkout shows, and gets it back", async () => {
-    const markup = '<div id="mc8h7frjfytj" data-moonclerk-checkout="8h7frjfytj"><a href="https://app.moonclerk.com/pay/8h7frjfytj">My Payment Form</a></div>'
+    const markup =
+      '<div id="mc8h7frjfytj" data-moonclerk-checkout="8h7frjfytj"><a href="https://app.moonclerk.com/pay/8h7frjfytj">My Payment Form</a></div>'
     const { el, scripts } = page(markup)
     const authorLink = linkOf(el)
     const handle = mount(el)
@@ -101,19 +113,24 @@ describe('a displayed checkout', () => {
         arrive(script)
       },
     ],
-  ])("after a failure (%s) the stock snippet's element has its id, around its link, and no other element has it", async (_, outcome) => {
-    const { el, scripts } = page('<div id="mca1" class="button" data-moonclerk-checkout="a1"><a href="https://app.moonclerk.com/pay/a1">Pay now</a></div>')
-    vi.spyOn(console, 'error').mockImplementation(() => {})
-    const handle = mount(el)
-    outcome(scripts[0])
-    await expect(handle.displayed).rejects.toThrow()
-    expect(el.id).toBe('mca1')
-    expect(document.querySelectorAll('#mca1')).toHaveLength(1)
-    expect(linkOf(el).hidden).toBe(false)
-    handle.destroy()
-    expect(el.id).toBe('mca1')
-    expect(el.innerHTML).toBe('<a href="https://app.moonclerk.com/pay/a1">Pay now</a>')
-  })
+  ])(
+    "after a failure (%s) the stock snippet's element has its id, around its link, and no other element has it",
+    async (_, outcome) => {
+      const { el, scripts } = page(
+        '<div id="mca1" class="button" data-moonclerk-checkout="a1"><a href="https://app.moonclerk.com/pay/a1">Pay now</a></div>',
+      )
+      vi.spyOn(console, 'error').mockImplementation(() => {})
+      const handle = mount(el)
+      outcome(scripts[0])
+      await expect(handle.displayed).rejects.toThrow()
+      expect(el.id).toBe('mca1')
+      expect(document.querySelectorAll('#mca1')).toHaveLength(1)
+      expect(linkOf(el).hidden).toBe(false)
+      handle.destroy()
+      expect(el.id).toBe('mca1')
+      expect(el.innerHTML).toBe('<a href="https://app.moonclerk.com/pay/a1">Pay now</a>')
+    },
+  )
 
   test('destroy() leaves what a framework changed meanwhile: a new id, a link to another form', async () => {
     // React's <div id={'mc' + token}><a href={payUrl + token}>, re-rendered from a1 to b2 before the effect's cleanup.
@@ -144,11 +161,15 @@ describe('a displayed checkout', () => {
     handle.destroy()
     expect(getComputedStyle(link).display).toBe('inline-block')
     expect(getComputedStyle(icon).display).toBe('inline-block')
-    expect(el.innerHTML).toBe('<a class="button" href="https://app.moonclerk.com/pay/a1">Pay now</a><svg class="icon"></svg>')
+    expect(el.innerHTML).toBe(
+      '<a class="button" href="https://app.moonclerk.com/pay/a1">Pay now</a><svg class="icon"></svg>',
+    )
   })
 
   test('an SVG icon in the fallback is hidden too, and shown again', async () => {
-    const { el, scripts } = page('<div data-moonclerk-checkout="a1"><svg width="16" height="16"></svg><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>')
+    const { el, scripts } = page(
+      '<div data-moonclerk-checkout="a1"><svg width="16" height="16"></svg><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>',
+    )
     const icon = el.querySelector('svg')!
     const handle = mount(el)
     arrive(scripts[0])
@@ -210,7 +231,9 @@ describe('a displayed checkout', () => {
 
 describe('the fallback link', () => {
   test('is added with the values URL-encoded, before anything has loaded', async () => {
-    const { el } = page('<div data-moonclerk-checkout="8h7frjfytj" data-moonclerk-cid="2 4&5" data-moonclerk-name="Leon Bridges"></div>')
+    const { el } = page(
+      '<div data-moonclerk-checkout="8h7frjfytj" data-moonclerk-cid="2 4&5" data-moonclerk-name="Leon Bridges"></div>',
+    )
     mount(el)
     await settle()
     expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/8h7frjfytj?cid=2+4%265&name=Leon+Bridges')
@@ -276,7 +299,11 @@ describe('errors', () => {
 
   test.each([
     ['invalid-config', '<div data-moonclerk-checkout="8h7-x"></div>', /data-moonclerk-checkout/],
-    ['invalid-config', '<div data-moonclerk-checkout="a1" data-moonclerk-embed-src="x" data-moonclerk-load="soon"></div>', /data-moonclerk-load.*"soon"/],
+    [
+      'invalid-config',
+      '<div data-moonclerk-checkout="a1" data-moonclerk-embed-src="x" data-moonclerk-load="soon"></div>',
+      /data-moonclerk-load.*"soon"/,
+    ],
   ])('%s for %s', async (reason, markup, message) => {
     const { el, error, logged, event } = await failure(markup)
     expect(error.reason).toBe(reason)
@@ -291,16 +318,25 @@ describe('errors', () => {
   })
 
   test('invalid-config for a bad timeout, naming the script attribute, before embed.js is requested; the link leads to the form', async () => {
-    const { error, el, scripts } = await failure('<div id="pay" data-moonclerk-checkout="a1"></div>', () => {}, { timeoutMs: 'soon', cid: '5' })
-    expect(error.message).toBe('<div#pay> (form a1): timeoutMs (data-moonclerk-timeout) must be a positive integer, got "soon"')
+    const { error, el, scripts } = await failure('<div id="pay" data-moonclerk-checkout="a1"></div>', () => {}, {
+      timeoutMs: 'soon',
+      cid: '5',
+    })
+    expect(error.message).toBe(
+      '<div#pay> (form a1): timeoutMs (data-moonclerk-timeout) must be a positive integer, got "soon"',
+    )
     expect(scripts).toHaveLength(0)
     expect(linkOf(el).href).toBe('https://app.moonclerk.com/pay/a1')
   })
 
   test.each([
-    ['throws', () => {
-      throw new Error('offline')
-    }, /the cid function failed: Error: offline/],
+    [
+      'throws',
+      () => {
+        throw new Error('offline')
+      },
+      /the cid function failed: Error: offline/,
+    ],
     ['rejects', () => Promise.reject(new Error('403')), /failed: Error: 403/],
     ['returns empty', () => '', /returned ""/],
     ['returns only spaces', () => '   ', /returned "   "/],
@@ -324,19 +360,27 @@ describe('errors', () => {
   })
 
   test('several checkouts failing on one load: each reports an error of its own, naming only itself, the shared failure as cause', async () => {
-    const { scripts } = page('<div id="pa" data-moonclerk-checkout="a1"></div><div id="pb" data-moonclerk-checkout="b2"></div><div id="pc" data-moonclerk-checkout="c3"></div>')
+    const { scripts } = page(
+      '<div id="pa" data-moonclerk-checkout="a1"></div><div id="pb" data-moonclerk-checkout="b2"></div><div id="pc" data-moonclerk-checkout="c3"></div>',
+    )
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const handles = mountAll()
     fail(scripts[0])
     const errors = await Promise.all(handles.map((handle) => handle.displayed.catch((error) => error)))
     expect(errors.map((error) => error.message)).toStrictEqual(
-      [['pa', 'a1'], ['pb', 'b2'], ['pc', 'c3']].map(([id, token]) => `<div#${id}> (form ${token}): ${scripts[0].src} failed to load`),
+      [
+        ['pa', 'a1'],
+        ['pb', 'b2'],
+        ['pc', 'c3'],
+      ].map(([id, token]) => `<div#${id}> (form ${token}): ${scripts[0].src} failed to load`),
     )
     expect(errors.map((error) => error.reason)).toStrictEqual(['script-load', 'script-load', 'script-load'])
     expect(new Set(errors).size).toBe(3)
     expect(errors[0].cause).toMatchObject({ reason: 'script-load', message: `${scripts[0].src} failed to load` })
     expect(errors[1].cause).toBe(errors[0].cause)
-    expect(events.filter((e) => e.type == 'moonclerk:error').map((e) => e.detail.message)).toStrictEqual(errors.map((error) => error.message))
+    expect(events.filter((e) => e.type == 'moonclerk:error').map((e) => e.detail.message)).toStrictEqual(
+      errors.map((error) => error.message),
+    )
   })
 
   test.each([
@@ -346,17 +390,28 @@ describe('errors', () => {
     ['payUrl', { payUrl: 'http://pay.example/' }],
   ])('invalid-config for an unusable %s, before any request, and no link to it', async (key, options) => {
     const { error, el, scripts } = await failure('<div data-moonclerk-checkout="a1"></div>', () => {}, options)
-    expect(error).toMatchObject({ reason: 'invalid-config', message: expect.stringContaining(`${key} (data-moonclerk-`) })
+    expect(error).toMatchObject({
+      reason: 'invalid-config',
+      message: expect.stringContaining(`${key} (data-moonclerk-`),
+    })
     expect(error.message).toContain('must be an https: URL (http: only for localhost)')
     expect(scripts).toHaveLength(0)
     expect(document.head.querySelectorAll('link[rel=preconnect]')).toHaveLength(0)
-    expect(Array.from(el.querySelectorAll('a'), (a) => a.getAttribute('href'))).not.toContainEqual(expect.stringMatching(/^(javascript|http):/))
+    expect(Array.from(el.querySelectorAll('a'), (a) => a.getAttribute('href'))).not.toContainEqual(
+      expect.stringMatching(/^(javascript|http):/),
+    )
   })
 
-  test('a cid that MoonClerk\'s embed.js would alter is invalid-config, and the link carries it exactly', async () => {
+  test("a cid that MoonClerk's embed.js would alter is invalid-config, and the link carries it exactly", async () => {
     const cid = 'a&b#c+d%'
-    const { error, el, scripts } = await failure('<div data-moonclerk-checkout="a1"></div>', () => {}, { cid, email: 'leon+tag@example.com' })
-    expect(error).toMatchObject({ reason: 'invalid-config', message: expect.stringContaining('cid (data-moonclerk-cid) must be free of') })
+    const { error, el, scripts } = await failure('<div data-moonclerk-checkout="a1"></div>', () => {}, {
+      cid,
+      email: 'leon+tag@example.com',
+    })
+    expect(error).toMatchObject({
+      reason: 'invalid-config',
+      message: expect.stringContaining('cid (data-moonclerk-cid) must be free of'),
+    })
     // A value known at mount is checked before anything is requested.
     expect(scripts).toHaveLength(0)
     const link = new URL(linkOf(el).href)
@@ -395,12 +450,17 @@ describe('errors', () => {
   })
 
   test('duplicate-token for a second checkout of the same form; the first still displays', async () => {
-    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div id="second" data-moonclerk-checkout="a1" data-moonclerk-cid="77"></div>')
+    const { el, scripts } = page(
+      '<div data-moonclerk-checkout="a1"></div><div id="second" data-moonclerk-checkout="a1" data-moonclerk-cid="77"></div>',
+    )
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const [first, second] = mountAll()
     arrive(scripts[0])
     await first.displayed
-    await expect(second.displayed).rejects.toMatchObject({ reason: 'duplicate-token', message: expect.stringMatching(/^<div#second> \(form a1\): id mca1 is taken/) })
+    await expect(second.displayed).rejects.toMatchObject({
+      reason: 'duplicate-token',
+      message: expect.stringMatching(/^<div#second> \(form a1\): id mca1 is taken/),
+    })
     expect(el.querySelector('iframe')).not.toBeNull()
     expect(document.querySelectorAll('#mca1')).toHaveLength(1)
     // The payer of the second one keeps a link that still tracks them.
@@ -408,7 +468,9 @@ describe('errors', () => {
   })
 
   test("a second checkout of a stock snippet's form while the first still loads: duplicate-token, though the first has not taken the id yet", async () => {
-    const { el, scripts } = page('<div id="mca1" data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>')
+    const { el, scripts } = page(
+      '<div id="mca1" data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>',
+    )
     vi.spyOn(console, 'error').mockImplementation(() => {})
     const first = mount(el)
     const second = mount('#again')
@@ -423,7 +485,9 @@ describe('errors', () => {
   })
 
   test('a checkout that is not rendered (a route kept hidden) gives its place to the same form where the payer is, and waits', async () => {
-    const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-cid="1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div><div id="again" data-moonclerk-checkout="a1" data-moonclerk-cid="2"></div>')
+    const { el, scripts } = page(
+      '<div data-moonclerk-checkout="a1" data-moonclerk-cid="1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div><div id="again" data-moonclerk-checkout="a1" data-moonclerk-cid="2"></div>',
+    )
     const first = mount(el)
     arrive(scripts[0])
     await first.displayed
@@ -442,7 +506,9 @@ describe('errors', () => {
   })
 
   test('a second checkout of a form that is not rendered itself (a closed tab panel) waits, without an error', async () => {
-    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>')
+    const { el, scripts } = page(
+      '<div data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>',
+    )
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const first = mount(el)
     notRendered(document.querySelector('#again')!)
@@ -456,7 +522,9 @@ describe('errors', () => {
   })
 
   test('a second checkout of a form requests nothing: not even an embed.js of its own', async () => {
-    const { el, scripts } = page('<div data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>')
+    const { el, scripts } = page(
+      '<div data-moonclerk-checkout="a1"></div><div id="again" data-moonclerk-checkout="a1"></div>',
+    )
     vi.spyOn(console, 'error').mockImplementation(() => {})
     mount(el)
     const second = mount('#again', { embedSrc: 'https://other-cdn.example/embed.js' })
@@ -465,7 +533,9 @@ describe('errors', () => {
   })
 
   test("the stock snippet's container kept inside a placeholder lends its id, and gets it back", async () => {
-    const { el, scripts } = page('<section data-moonclerk-checkout="a1"><div id="mca1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div></section>')
+    const { el, scripts } = page(
+      '<section data-moonclerk-checkout="a1"><div id="mca1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div></section>',
+    )
     const stock = el.querySelector('div')!
     const handle = mount(el)
     arrive(scripts[0])
@@ -542,13 +612,18 @@ describe('one embed.js per page', () => {
   })
 
   test('mountAll scans only under its root, the root included', () => {
-    const { el } = page('<section data-moonclerk-checkout="a1"><div data-moonclerk-checkout="b2"></div></section><div data-moonclerk-checkout="c3"></div>')
+    const { el } = page(
+      '<section data-moonclerk-checkout="a1"><div data-moonclerk-checkout="b2"></div></section><div data-moonclerk-checkout="c3"></div>',
+    )
     expect(mountAll(el).map((h) => h.element)).toStrictEqual([el, el.firstElementChild])
   })
 
   test("a <script data-moonclerk-checkout> that is not the library's own is ignored, with one warning", () => {
     const { scripts } = page('<div data-moonclerk-checkout="a1"></div>')
-    const injected = scriptTag({ 'data-moonclerk-checkout': 'b2', 'data-moonclerk-embed-src': 'data:text/javascript,alert(1)' })
+    const injected = scriptTag({
+      'data-moonclerk-checkout': 'b2',
+      'data-moonclerk-embed-src': 'data:text/javascript,alert(1)',
+    })
     document.body.append(injected)
     const warned = vi.spyOn(console, 'warn').mockImplementation(() => {})
     expect(mountAll().map((h) => h.element)).toStrictEqual([document.querySelector('div')])
@@ -560,14 +635,17 @@ describe('one embed.js per page', () => {
   })
 
   test('leaves placeholders that another copy of the library mounted', () => {
-    page('<div data-moonclerk-checkout="a1" data-moonclerk-state="displayed"></div><div data-moonclerk-checkout="b2"></div>')
+    page(
+      '<div data-moonclerk-checkout="a1" data-moonclerk-state="displayed"></div><div data-moonclerk-checkout="b2"></div>',
+    )
     expect(mountAll()).toHaveLength(1)
   })
 })
 
 describe('destroy', () => {
   test('undoes everything, and the element can be mounted again', async () => {
-    const markup = '<div id="pay" data-moonclerk-checkout="a1" data-moonclerk-cid="5"><a href="https://app.moonclerk.com/pay/a1">Pay</a> or call us</div>'
+    const markup =
+      '<div id="pay" data-moonclerk-checkout="a1" data-moonclerk-cid="5"><a href="https://app.moonclerk.com/pay/a1">Pay</a> or call us</div>'
     const { el, scripts } = page(markup)
     const before = document.body.innerHTML
     const handle = mount(el)
@@ -604,7 +682,13 @@ describe('destroy', () => {
     arrive(scripts[0])
     handle.destroy()
     giveCid('late-8')
-    const outcome = await Promise.race([handle.displayed.then(() => 'settled', () => 'settled'), settle().then(() => 'pending')])
+    const outcome = await Promise.race([
+      handle.displayed.then(
+        () => 'settled',
+        () => 'settled',
+      ),
+      settle().then(() => 'pending'),
+    ])
     expect(outcome).toBe('pending')
     expect(FakeEmbed.created).toHaveLength(0)
     expect(events).toHaveLength(0)
@@ -621,7 +705,13 @@ describe('destroy', () => {
     await settle()
     handle.destroy()
     outcome(scripts[0])
-    const settled = await Promise.race([handle.displayed.then(() => 'settled', () => 'settled'), settle().then(() => 'pending')])
+    const settled = await Promise.race([
+      handle.displayed.then(
+        () => 'settled',
+        () => 'settled',
+      ),
+      settle().then(() => 'pending'),
+    ])
     expect(settled).toBe('pending')
     expect(FakeEmbed.created).toHaveLength(0)
     expect(events).toHaveLength(0)
@@ -669,7 +759,11 @@ describe('the one-tag replacement', () => {
   test('a <script> placeholder mounts in an element right after it, removed on destroy', async () => {
     const scripts = captureScripts()
     document.body.innerHTML = '<p>before</p><p>after</p>'
-    const script = scriptTag({ 'data-moonclerk-checkout': 'a1', 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': '42' })
+    const script = scriptTag({
+      'data-moonclerk-checkout': 'a1',
+      'data-moonclerk-embed-src': EMBED_SRC,
+      'data-moonclerk-cid': '42',
+    })
     document.body.firstElementChild!.after(script)
     rememberOwnScript(script)
     const handle = mount(script)
@@ -703,53 +797,90 @@ describe('templates that render empty or odd values: the checkout shows without 
   }
 
   test('an empty cid attribute counts as absent, with a warning: the stock snippet would show the checkout too', async () => {
-    const { opts, warnings, el } = await shown('<div id="pay" data-moonclerk-checkout="a1" data-moonclerk-cid=""></div>')
+    const { opts, warnings, el } = await shown(
+      '<div id="pay" data-moonclerk-checkout="a1" data-moonclerk-cid=""></div>',
+    )
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%' })
-    expect(warnings).toStrictEqual(['[moonclerk-checkout] <div#pay> (form a1): cid (data-moonclerk-cid) is empty: the checkout runs without a custom id'])
+    expect(warnings).toStrictEqual([
+      '[moonclerk-checkout] <div#pay> (form a1): cid (data-moonclerk-cid) is empty: the checkout runs without a custom id',
+    ])
     expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
   })
 
   test.each([
-    ['amount-cents', '10.00', 'amountCents (data-moonclerk-amount-cents) must be a positive integer, got "10.00": left out'],
+    [
+      'amount-cents',
+      '10.00',
+      'amountCents (data-moonclerk-amount-cents) must be a positive integer, got "10.00": left out',
+    ],
     ['amount-cents', '0', 'amountCents (data-moonclerk-amount-cents) must be a positive integer, got "0": left out'],
     ['amount-cents', '-5', 'amountCents (data-moonclerk-amount-cents) must be a positive integer, got "-5": left out'],
-    ['width', '100%;color:red', 'width (data-moonclerk-width) must be a CSS length such as 100% or 600px, got "100%;color:red": left out'],
-    ['height', '80vh', 'height (data-moonclerk-height) must be a number of pixels or a percentage, got "80vh": left out'],
-    ['height', '500" onload="alert(1)', 'height (data-moonclerk-height) must be a number of pixels or a percentage, got "500\\" onload=\\"alert(1)": left out'],
-  ])('data-moonclerk-%s="%s" is left out, with a warning naming the element and the attribute', async (attribute, value, warning) => {
-    const placeholder = document.createElement('div')
-    placeholder.setAttribute('data-moonclerk-checkout', 'a1')
-    placeholder.setAttribute('data-moonclerk-' + attribute, value)
-    const { opts, warnings, link } = await shown(placeholder.outerHTML)
-    expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%' })
-    expect(warnings).toStrictEqual(['[moonclerk-checkout] <div> (form a1): ' + warning])
-    expect(link.searchParams.has('amount_cents')).toBe(false)
-  })
+    [
+      'width',
+      '100%;color:red',
+      'width (data-moonclerk-width) must be a CSS length such as 100% or 600px, got "100%;color:red": left out',
+    ],
+    [
+      'height',
+      '80vh',
+      'height (data-moonclerk-height) must be a number of pixels or a percentage, got "80vh": left out',
+    ],
+    [
+      'height',
+      '500" onload="alert(1)',
+      'height (data-moonclerk-height) must be a number of pixels or a percentage, got "500\\" onload=\\"alert(1)": left out',
+    ],
+  ])(
+    'data-moonclerk-%s="%s" is left out, with a warning naming the element and the attribute',
+    async (attribute, value, warning) => {
+      const placeholder = document.createElement('div')
+      placeholder.setAttribute('data-moonclerk-checkout', 'a1')
+      placeholder.setAttribute('data-moonclerk-' + attribute, value)
+      const { opts, warnings, link } = await shown(placeholder.outerHTML)
+      expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%' })
+      expect(warnings).toStrictEqual(['[moonclerk-checkout] <div> (form a1): ' + warning])
+      expect(link.searchParams.has('amount_cents')).toBe(false)
+    },
+  )
 
   test('a name or email embed.js would alter is left out of the embed, with a warning; the link carries it', async () => {
-    const { opts, warnings, link } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"></div>', { name: 'A&B', email: 'leon+tag@example.com' })
+    const { opts, warnings, link } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"></div>', {
+      name: 'A&B',
+      email: 'leon+tag@example.com',
+    })
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
     expect(warnings).toHaveLength(2)
     expect(warnings[1]).toBe(
       '[moonclerk-checkout] <div> (form a1): email (data-moonclerk-email) must be free of " # % & + ; < >, control characters and end spaces to be embedded, got "leon+tag@example.com": left out of the embedded checkout, the link carries it',
     )
-    expect([link.searchParams.get('name'), link.searchParams.get('email')]).toStrictEqual(['A&B', 'leon+tag@example.com'])
+    expect([link.searchParams.get('name'), link.searchParams.get('email')]).toStrictEqual([
+      'A&B',
+      'leon+tag@example.com',
+    ])
   })
 
   test('values that look percent-encoded get a warning: they go to MoonClerk as given', async () => {
-    const { opts, warnings } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-name="Leon%20Bridges" data-moonclerk-cid="7"></div>')
-    expect(warnings[0]).toBe('[moonclerk-checkout] <div> (form a1): name (data-moonclerk-name) "Leon%20Bridges" looks percent-encoded: values are not decoded, pass them as they are')
+    const { opts, warnings } = await shown(
+      '<div data-moonclerk-checkout="a1" data-moonclerk-name="Leon%20Bridges" data-moonclerk-cid="7"></div>',
+    )
+    expect(warnings[0]).toBe(
+      '[moonclerk-checkout] <div> (form a1): name (data-moonclerk-name) "Leon%20Bridges" looks percent-encoded: values are not decoded, pass them as they are',
+    )
     // `%` is among what embed.js would alter: the name is left out of the embed too.
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: '7' })
   })
 
   test('a percent sign that starts no %XX escape gets no percent-encoded warning', async () => {
-    const { warnings } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-name="50%a off" data-moonclerk-cid="7"></div>')
+    const { warnings } = await shown(
+      '<div data-moonclerk-checkout="a1" data-moonclerk-name="50%a off" data-moonclerk-cid="7"></div>',
+    )
     expect(warnings.filter((w) => w.includes('percent-encoded'))).toStrictEqual([])
   })
 
   test('height and a numeric width reach MoonClerk as given', async () => {
-    const { opts, warnings } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-height="100%"></div>', { width: 600 })
+    const { opts, warnings } = await shown('<div data-moonclerk-checkout="a1" data-moonclerk-height="100%"></div>', {
+      width: 600,
+    })
     expect(opts).toStrictEqual({ checkoutToken: 'a1', width: '600', height: '100%' })
     expect(warnings).toStrictEqual([])
   })
@@ -757,7 +888,9 @@ describe('templates that render empty or odd values: the checkout shows without 
 
 describe('custom fields', () => {
   test('from the data attribute: opts.fields for the embed, fields[…] parameters on the link', async () => {
-    const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-fields="hat_size=L&address[line1]=123 Main St"></div>')
+    const { el, scripts } = page(
+      '<div data-moonclerk-checkout="a1" data-moonclerk-fields="hat_size=L&address[line1]=123 Main St"></div>',
+    )
     const handle = mount(el, { cid: '7' })
     expect([...new URL(linkOf(el).href).searchParams]).toStrictEqual([
       ['cid', '7'],
@@ -793,7 +926,9 @@ describe('custom fields', () => {
 describe('the third trust pass', () => {
   test('a stray id=frame-mc<token> earlier in the page (which the published embed.js resizes): duplicate-token, the fallback back', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
-    const { el, scripts } = page('<div id="frame-mca1"></div><div data-moonclerk-checkout="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>')
+    const { el, scripts } = page(
+      '<div id="frame-mca1"></div><div data-moonclerk-checkout="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>',
+    )
     const handle = mount(el.nextElementSibling!)
     // As the published embed.js does: its frame, named frame-mc<token>, in the container.
     window.MoonclerkEmbed = class {
@@ -806,14 +941,19 @@ describe('the third trust pass', () => {
     } as never
     scripts[0].dispatchEvent(new Event('load'))
     const error = await handle.displayed.catch((reason) => reason)
-    expect([error.reason, error.message]).toStrictEqual(['duplicate-token', expect.stringMatching(/another element with id frame-mca1/)])
+    expect([error.reason, error.message]).toStrictEqual([
+      'duplicate-token',
+      expect.stringMatching(/another element with id frame-mca1/),
+    ])
     expect(document.querySelectorAll('iframe')).toHaveLength(0)
     expect(linkOf(el.nextElementSibling!).hidden).toBe(false)
   })
 
   test('an element with id mc<token> inserted earlier in the page before display(): duplicate-token, not a checkout rendered into it', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {})
-    const { el, scripts } = page('<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>')
+    const { el, scripts } = page(
+      '<div data-moonclerk-checkout="a1" data-moonclerk-cid="7"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div>',
+    )
     const handle = mount(el)
     // A sanitizer keeps plain ids: a comment's `<div id="mca1" hidden>`, rendered in meanwhile.
     const stray = document.createElement('div')
@@ -833,7 +973,9 @@ describe('the third trust pass', () => {
 
   test('a <form> is no placeholder: mountAll skips it with a warning and mounts the others; mount(form) says why', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    page('<form data-moonclerk-checkout="a1"><input name="hasAttribute"></form><div id="b" data-moonclerk-checkout="b2"></div>')
+    page(
+      '<form data-moonclerk-checkout="a1"><input name="hasAttribute"></form><div id="b" data-moonclerk-checkout="b2"></div>',
+    )
     const handles = mountAll()
     expect(handles.map((handle) => handle.element!.id)).toStrictEqual(['b'])
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/a <form> cannot hold a checkout/))

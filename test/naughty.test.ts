@@ -37,10 +37,17 @@ test('as cid, name and email: MoonClerk gets them exactly, even through its publ
       continue
     }
     accepted++
-    expect(opts, JSON.stringify(value)).toStrictEqual({ checkoutToken: 'a1', width: '100%', cid: value, name: value, email: value })
+    expect(opts, JSON.stringify(value)).toStrictEqual({
+      checkoutToken: 'a1',
+      width: '100%',
+      cid: value,
+      name: value,
+      email: value,
+    })
     const { frames, query } = throughPublishedEmbed(opts)
     expect(frames, JSON.stringify(value)).toBe(1)
-    for (const key of ['cid', 'name', 'email']) expect(query.getAll(key), `${key} ${JSON.stringify(value)}`).toStrictEqual([value])
+    for (const key of ['cid', 'name', 'email'])
+      expect(query.getAll(key), `${key} ${JSON.stringify(value)}`).toStrictEqual([value])
   }
   // Much of the list is ordinary text in many scripts, which passes; the rest holds markup, quotes or control characters.
   expect(accepted).toBeGreaterThan(200)

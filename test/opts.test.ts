@@ -6,7 +6,13 @@ import { buildOpts, checkoutUrl } from '../src/opts'
 describe('buildOpts', () => {
   test('returns exactly the stock snippet opts, values unencoded', () => {
     expect(
-      buildOpts({ token: '8h7frjfytj', cid: '2-4757546-456', name: 'Leon Bridges', email: 'leon@example.com', amountCents: 1000 }),
+      buildOpts({
+        token: '8h7frjfytj',
+        cid: '2-4757546-456',
+        name: 'Leon Bridges',
+        email: 'leon@example.com',
+        amountCents: 1000,
+      }),
     ).toStrictEqual({
       checkoutToken: '8h7frjfytj',
       width: '100%',
@@ -19,7 +25,10 @@ describe('buildOpts', () => {
 
   test('adds only what is given; width defaults to 100%', () => {
     expect(buildOpts({ token: 'abc123' })).toStrictEqual({ checkoutToken: 'abc123', width: '100%' })
-    expect(buildOpts({ token: 'abc123', width: '480px', name: '', email: '' })).toStrictEqual({ checkoutToken: 'abc123', width: '480px' })
+    expect(buildOpts({ token: 'abc123', width: '480px', name: '', email: '' })).toStrictEqual({
+      checkoutToken: 'abc123',
+      width: '480px',
+    })
   })
 
   test('a numeric cid becomes a string, an attribute amount an integer', () => {
@@ -28,7 +37,11 @@ describe('buildOpts', () => {
 
   test('keeps values exactly as given when they mean the same encoded or not: letters, digits, spaces inside, most punctuation', () => {
     const value = "O'Brien ü 日本 🎉 -._~ @ ! $ ' ( ) * , : = / ? [ ] \\ ^ ` { | }"
-    expect(buildOpts({ token: 'a1', cid: value, name: value, email: value })).toMatchObject({ cid: value, name: value, email: value })
+    expect(buildOpts({ token: 'a1', cid: value, name: value, email: value })).toMatchObject({
+      cid: value,
+      name: value,
+      email: value,
+    })
   })
 
   // MoonClerk's published embed.js puts values unencoded into its frame's URL, inside markup.
@@ -52,7 +65,9 @@ describe('buildOpts', () => {
   ])('refuses %s, in cid, name and email', (_, value) => {
     for (const key of ['cid', 'name', 'email'])
       expect(() => buildOpts({ token: 'a1', [key]: value }), key).toThrow(
-        new RegExp(`^${key} \\(data-moonclerk-${key}\\) must be free of " # % & \\+ ; < >, control characters and end spaces`),
+        new RegExp(
+          `^${key} \\(data-moonclerk-${key}\\) must be free of " # % & \\+ ; < >, control characters and end spaces`,
+        ),
       )
   })
 
@@ -66,9 +81,14 @@ describe('buildOpts', () => {
     expect(buildOpts({ token: 'a1', width: width as string }).width).toBe(String(width))
   })
 
-  test.each(['100%;position:fixed', '100%" onload="x', 'calc(100% - 2em)', 'wide', '-100px', '1e2'])('refuses the width %j, which MoonClerk would write into a style attribute', (width) => {
-    expect(() => buildOpts({ token: 'a1', width })).toThrow(/^width \(data-moonclerk-width\) must be a CSS length such as 100% or 600px/)
-  })
+  test.each(['100%;position:fixed', '100%" onload="x', 'calc(100% - 2em)', 'wide', '-100px', '1e2'])(
+    'refuses the width %j, which MoonClerk would write into a style attribute',
+    (width) => {
+      expect(() => buildOpts({ token: 'a1', width })).toThrow(
+        /^width \(data-moonclerk-width\) must be a CSS length such as 100% or 600px/,
+      )
+    },
+  )
 
   test.each([
     [{ token: '' }, /token \(data-moonclerk-checkout\) must be letters and digits, got ""/],
@@ -95,20 +115,28 @@ describe('buildOpts', () => {
 })
 
 describe('buildOpts: custom fields', () => {
-  test('as opts.fields, keyed by MoonClerk\'s parameter names', () => {
-    expect(buildOpts({ token: 'a1', fields: { hat_size: 'L', address: { line1: '123 Main St' } } }).fields).toStrictEqual({
+  test("as opts.fields, keyed by MoonClerk's parameter names", () => {
+    expect(
+      buildOpts({ token: 'a1', fields: { hat_size: 'L', address: { line1: '123 Main St' } } }).fields,
+    ).toStrictEqual({
       'fields[hat_size]': 'L',
       'fields[address][line1]': '123 Main St',
     })
   })
 
   test('several values of one checkbox field: an object holds one, the last', () => {
-    expect(buildOpts({ token: 'a1', fields: { interests: ['sports', 'music'] } }).fields).toStrictEqual({ 'fields[interests][]': 'music' })
+    expect(buildOpts({ token: 'a1', fields: { interests: ['sports', 'music'] } }).fields).toStrictEqual({
+      'fields[interests][]': 'music',
+    })
   })
 
   test('a value embed.js would alter, or a name that is no field name, is invalid-config', () => {
-    expect(() => buildOpts({ token: 'a1', fields: { hat_size: 'L&XL' } })).toThrow(/^fields \(data-moonclerk-fields\): fields\[hat_size\] must be free of/)
-    expect(() => buildOpts({ token: 'a1', fields: 'a]=1' })).toThrow('fields (data-moonclerk-fields): "a]" is no field name')
+    expect(() => buildOpts({ token: 'a1', fields: { hat_size: 'L&XL' } })).toThrow(
+      /^fields \(data-moonclerk-fields\): fields\[hat_size\] must be free of/,
+    )
+    expect(() => buildOpts({ token: 'a1', fields: 'a]=1' })).toThrow(
+      'fields (data-moonclerk-fields): "a]" is no field name',
+    )
   })
 
   test('no fields, no opts.fields', () => {
@@ -118,7 +146,9 @@ describe('buildOpts: custom fields', () => {
 
 describe('checkoutUrl', () => {
   test('is the hosted checkout with every value URL-encoded', () => {
-    expect(checkoutUrl('8h7frjfytj', { cid: '234', name: 'Leon Bridges', email: 'leon@example.com', amountCents: 1000 })).toBe(
+    expect(
+      checkoutUrl('8h7frjfytj', { cid: '234', name: 'Leon Bridges', email: 'leon@example.com', amountCents: 1000 }),
+    ).toBe(
       'https://app.moonclerk.com/pay/8h7frjfytj?cid=234&name=Leon+Bridges&email=leon%40example.com&amount_cents=1000',
     )
   })
@@ -133,10 +163,15 @@ describe('checkoutUrl', () => {
     expect(checkoutUrl('a1', { payUrl: 'http://127.0.0.1:9/pay/' })).toBe('http://127.0.0.1:9/pay/a1')
   })
 
-  test('seeds custom fields as MoonClerk documents them: fields[key], address parts, a checkbox\'s repeated []', () => {
+  test("seeds custom fields as MoonClerk documents them: fields[key], address parts, a checkbox's repeated []", () => {
     const url = checkoutUrl('a1', {
       cid: '1',
-      fields: { hat_size: 'L & XL', seats: 2, address: { line1: '123 Main St', country_code: 'US' }, interests: ['sports', 'music'] },
+      fields: {
+        hat_size: 'L & XL',
+        seats: 2,
+        address: { line1: '123 Main St', country_code: 'US' },
+        interests: ['sports', 'music'],
+      },
     })
     expect([...new URL(url).searchParams]).toStrictEqual([
       ['cid', '1'],
@@ -151,7 +186,9 @@ describe('checkoutUrl', () => {
   })
 
   test('takes fields in the query form too, with or without fields[…] around each key', () => {
-    const url = checkoutUrl('a1', { fields: 'hat_size=L&fields[address][line1]=123 Main St&interests[]=sports&interests[]=music' })
+    const url = checkoutUrl('a1', {
+      fields: 'hat_size=L&fields[address][line1]=123 Main St&interests[]=sports&interests[]=music',
+    })
     expect([...new URL(url).searchParams]).toStrictEqual([
       ['fields[hat_size]', 'L'],
       ['fields[address][line1]', '123 Main St'],
@@ -173,13 +210,17 @@ describe('checkoutUrl', () => {
   })
 
   test('a custom field given as undefined (from plain JavaScript) is left out', () => {
-    expect(checkoutUrl('a1', { fields: { hat_size: undefined as unknown as string, seats: 2 } })).toBe('https://app.moonclerk.com/pay/a1?fields%5Bseats%5D=2')
+    expect(checkoutUrl('a1', { fields: { hat_size: undefined as unknown as string, seats: 2 } })).toBe(
+      'https://app.moonclerk.com/pay/a1?fields%5Bseats%5D=2',
+    )
   })
 
   test.each(['http://shop.example/pay/', 'web+https://shop.example/pay/', 'web+http://localhost/pay/'])(
     'refuses the pay URL %s, naming payUrl: https only, http only on this machine',
     (payUrl) => {
-      expect(() => checkoutUrl('a1', { payUrl })).toThrow(/^payUrl \(data-moonclerk-pay-url\) must be an https: URL \(http: only for localhost\)/)
+      expect(() => checkoutUrl('a1', { payUrl })).toThrow(
+        /^payUrl \(data-moonclerk-pay-url\) must be an https: URL \(http: only for localhost\)/,
+      )
     },
   )
 })

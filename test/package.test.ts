@@ -7,10 +7,34 @@ import { join } from 'node:path'
 import { expect, test } from 'vitest'
 
 test('npm pack ships dist, README, LICENSE and CHANGELOG only', () => {
-  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+  const [pack] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  )
   const files: string[] = pack.files.map((file: { path: string }) => file.path).sort()
-  expect(files.filter((file) => !file.startsWith('dist/'))).toStrictEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'])
-  for (const built of ['moonclerk-checkout.mjs', 'auto.mjs', 'element.mjs', 'define.mjs', 'moonclerk-checkout.umd.js', 'moonclerk-checkout.umd.min.js', 'types/index.d.ts', 'types/define.d.ts', 'types/vue.d.ts', 'react.mjs', 'types/react.d.ts', 'server.mjs', 'types/server/index.d.ts'])
+  expect(files.filter((file) => !file.startsWith('dist/'))).toStrictEqual([
+    'CHANGELOG.md',
+    'LICENSE',
+    'README.md',
+    'package.json',
+  ])
+  for (const built of [
+    'moonclerk-checkout.mjs',
+    'auto.mjs',
+    'element.mjs',
+    'define.mjs',
+    'moonclerk-checkout.umd.js',
+    'moonclerk-checkout.umd.min.js',
+    'types/index.d.ts',
+    'types/define.d.ts',
+    'types/vue.d.ts',
+    'react.mjs',
+    'types/react.d.ts',
+    'server.mjs',
+    'types/server/index.d.ts',
+  ])
     expect(files).toContain('dist/' + built)
   expect(files.filter((file) => /test|spec|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toStrictEqual([])
 }, 30_000)
@@ -21,7 +45,8 @@ test('only dist/react.mjs imports React; it imports the main entry rather than b
   const dist = readdirSync('dist').filter((file) => /\.m?js$/.test(file))
   expect(dist).toContain('react.mjs')
   const namesReact = /["']react(-dom)?(\/[\w/-]*)?["']/
-  for (const file of dist.filter((file) => file != 'react.mjs')) expect(readFileSync(join('dist', file), 'utf8'), file).not.toMatch(namesReact)
+  for (const file of dist.filter((file) => file != 'react.mjs'))
+    expect(readFileSync(join('dist', file), 'utf8'), file).not.toMatch(namesReact)
   const react = readFileSync('dist/react.mjs', 'utf8')
   expect(react.startsWith("'use client';\n"), 'the directive comes first').toBe(true)
   const imports = Array.from(react.matchAll(/^import .* from '([^']+)';$/gm), (match) => match[1]).sort()
@@ -39,15 +64,22 @@ test('only dist/react.mjs imports React; it imports the main entry rather than b
 // "exports". And `moonclerk-checkout/vue` (types only) costs nothing to an app without Vue.
 test('typesVersions maps every subpath of "exports" to its types, for moduleResolution node10', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
-  const subpaths = Object.entries(pkg.exports as Record<string, { types?: string }>).filter(([subpath]) => subpath != '.' && subpath != './package.json')
-  expect(pkg.typesVersions).toStrictEqual({ '*': Object.fromEntries(subpaths.map(([subpath, entry]) => [subpath.slice(2), [entry.types]])) })
+  const subpaths = Object.entries(pkg.exports as Record<string, { types?: string }>).filter(
+    ([subpath]) => subpath != '.' && subpath != './package.json',
+  )
+  expect(pkg.typesVersions).toStrictEqual({
+    '*': Object.fromEntries(subpaths.map(([subpath, entry]) => [subpath.slice(2), [entry.types]])),
+  })
 })
 
 test('the packed types resolve for an app under moduleResolution node10, node16 and bundler', () => {
   const app = mkdtempSync(join(tmpdir(), 'moonclerk-checkout-app-'))
   try {
     const [pack] = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
     )
     mkdirSync(join(app, 'node_modules'))
     execFileSync('tar', ['-xzf', join(app, pack.filename), '-C', join(app, 'node_modules')])
@@ -79,10 +111,26 @@ test('the packed types resolve for an app under moduleResolution node10, node16 
       ].join('\n'),
     )
     const tsc = join(process.cwd(), 'node_modules/typescript/bin/tsc')
-    for (const [module, moduleResolution] of [['esnext', 'node10'], ['node16', 'node16'], ['esnext', 'bundler']]) {
+    for (const [module, moduleResolution] of [
+      ['esnext', 'node10'],
+      ['node16', 'node16'],
+      ['esnext', 'bundler'],
+    ]) {
       // No @types, no Vue and no React here; skipLibCheck, as apps have it.
-      const compilerOptions = { module, moduleResolution, strict: true, noEmit: true, skipLibCheck: true, noUncheckedSideEffectImports: true, types: [], lib: ['es2022', 'dom'] }
-      writeFileSync(join(app, `tsconfig.${moduleResolution}.json`), JSON.stringify({ compilerOptions, files: ['app.ts'] }))
+      const compilerOptions = {
+        module,
+        moduleResolution,
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        noUncheckedSideEffectImports: true,
+        types: [],
+        lib: ['es2022', 'dom'],
+      }
+      writeFileSync(
+        join(app, `tsconfig.${moduleResolution}.json`),
+        JSON.stringify({ compilerOptions, files: ['app.ts'] }),
+      )
       const run = spawnSync('node', [tsc, '-p', `tsconfig.${moduleResolution}.json`], { cwd: app, encoding: 'utf8' })
       expect(run.stdout + run.stderr, moduleResolution).toBe('')
       expect(run.status, moduleResolution).toBe(0)

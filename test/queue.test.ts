@@ -5,9 +5,13 @@ import { settle } from './helpers'
 test('queued calls run once the library is there, later pushes at once, a throwing call does not stop the rest', async () => {
   vi.spyOn(console, 'error').mockImplementation(() => {})
   const calls: unknown[] = []
-  const queue: Array<(api: unknown) => void> = [(api) => calls.push(['first', api]), () => {
-    throw new Error('broken call')
-  }, () => calls.push('third')]
+  const queue: Array<(api: unknown) => void> = [
+    (api) => calls.push(['first', api]),
+    () => {
+      throw new Error('broken call')
+    },
+    () => calls.push('third'),
+  ]
   ;(window as unknown as { MoonClerkCheckout: unknown }).MoonClerkCheckout = queue
   await import('../src/umd')
   await settle()
@@ -24,7 +28,9 @@ test('an element named MoonClerkCheckout (<img name=…> shows through window) i
   vi.resetModules()
   await import('../src/umd')
   await settle()
-  const api = (window as unknown as { MoonClerkCheckout: { mount?: unknown; push(call: (api: unknown) => void): void } }).MoonClerkCheckout
+  const api = (
+    window as unknown as { MoonClerkCheckout: { mount?: unknown; push(call: (api: unknown) => void): void } }
+  ).MoonClerkCheckout
   expect(api).not.toBe(img)
   expect(typeof api.mount).toBe('function')
   expect('mount' in img).toBe(false)

@@ -26,11 +26,21 @@ const frames = () => document.querySelectorAll('iframe')
 const stock = (cid: string) => ({ checkoutToken: 'a1', width: '100%', cid })
 
 /** A host in the document, and a root that renders into it, in act(). */
-function render(node: ReactNode): { host: HTMLElement; root: Root; update(node: ReactNode): Promise<void>; unmount(): Promise<void> } {
+function render(node: ReactNode): {
+  host: HTMLElement
+  root: Root
+  update(node: ReactNode): Promise<void>
+  unmount(): Promise<void>
+} {
   const host = document.body.appendChild(document.createElement('div'))
   const root = createRoot(host)
   act(() => root.render(node))
-  return { host, root, update: (next) => act(async () => root.render(next)), unmount: () => act(async () => root.unmount()) }
+  return {
+    host,
+    root,
+    update: (next) => act(async () => root.render(next)),
+    unmount: () => act(async () => root.unmount()),
+  }
 }
 
 /** Renders as a server does: no window, no document. */
@@ -55,7 +65,9 @@ describe('on the server', () => {
     expect(serverRender(<MoonClerkCheckout token="a1" payUrl="https://pay.example/p/" label="Donate" />)).toBe(
       '<div><a href="https://pay.example/p/a1">Donate</a></div>',
     )
-    expect(serverRender(<MoonClerkCheckout token="a1">Loading the checkout…</MoonClerkCheckout>)).toBe('<div>Loading the checkout…</div>')
+    expect(serverRender(<MoonClerkCheckout token="a1">Loading the checkout…</MoonClerkCheckout>)).toBe(
+      '<div>Loading the checkout…</div>',
+    )
   })
 
   test('hydrates without a mismatch, then mounts and shows the checkout', async () => {
@@ -133,11 +145,22 @@ describe('in the browser', () => {
 
   test('a changed cid mounts afresh; fields equal by value, changed callbacks or className do not', async () => {
     const first = vi.fn()
-    const { host, update, unmount } = render(<MoonClerkCheckout token="a1" cid="5" fields={{ size: 'L' }} onDisplay={first} />)
+    const { host, update, unmount } = render(
+      <MoonClerkCheckout token="a1" cid="5" fields={{ size: 'L' }} onDisplay={first} />,
+    )
     arrive(scripts[0])
     await settle()
     const later = vi.fn()
-    await update(<MoonClerkCheckout token="a1" cid="5" fields={{ size: 'L' }} onDisplay={later} onError={() => {}} className="pay" />)
+    await update(
+      <MoonClerkCheckout
+        token="a1"
+        cid="5"
+        fields={{ size: 'L' }}
+        onDisplay={later}
+        onError={() => {}}
+        className="pay"
+      />,
+    )
     await settle()
     expect(FakeEmbed.created).toHaveLength(1)
     expect(host.firstElementChild!.className).toBe('pay')
@@ -243,7 +266,15 @@ test('its props are typed', () => {
     // @ts-expect-error the ref is a handle's
     <MoonClerkCheckout token="a1" ref={useRef<HTMLDivElement>(null)} />,
   ]
-  const right: MoonClerkCheckoutProps = { token: 'a1', cid: async () => 5, fields: { size: 'L' }, width: 600, height: '700', load: 'click', frameTitle: 'Pay' }
+  const right: MoonClerkCheckoutProps = {
+    token: 'a1',
+    cid: async () => 5,
+    fields: { size: 'L' },
+    width: 600,
+    height: '700',
+    load: 'click',
+    frameTitle: 'Pay',
+  }
   void wrong
   void right
 })

@@ -20,23 +20,37 @@ function section(start: string, after = 0): string {
 const firstCells = (text: string, table: string) => {
   const from = text.indexOf(table)
   expect(from, table).toBeGreaterThanOrEqual(0)
-  const rows = text.slice(from).split('\n\n')[1].split('\n').filter((line) => line.startsWith('|'))
+  const rows = text
+    .slice(from)
+    .split('\n\n')[1]
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
   return rows.map((row) => row.split('|')[1]).join(' ')
 }
 
 const attributes = section('## Attributes')
 const placeholderTable = firstCells(attributes, 'On a placeholder')
 const scriptTable = firstCells(attributes, "On the library's own `<script>` tag")
-const elementTable = firstCells(section('### Attributes', readme.indexOf('## The `<moonclerk-checkout>` element')), '### Attributes')
+const elementTable = firstCells(
+  section('### Attributes', readme.indexOf('## The `<moonclerk-checkout>` element')),
+  '### Attributes',
+)
 const globalConfig = section('## Global config')
 
 describe('the README documents every option', () => {
-  test.each(keysOn('p'))('%s in the placeholder attributes', (key) => expect(placeholderTable).toContain('`' + attributeName(key) + '`'))
-  test.each(keysOn('s'))('%s in the script tag attributes', (key) => expect(scriptTable).toContain('`' + attributeName(key) + '`'))
+  test.each(keysOn('p'))('%s in the placeholder attributes', (key) =>
+    expect(placeholderTable).toContain('`' + attributeName(key) + '`'),
+  )
+  test.each(keysOn('s'))('%s in the script tag attributes', (key) =>
+    expect(scriptTable).toContain('`' + attributeName(key) + '`'),
+  )
   test('nonce in the script tag attributes', () => expect(scriptTable).toContain('`nonce`'))
-  test.each(keysOn('p'))('%s in the element attributes', (key) => expect(elementTable).toContain('`' + kebab(key) + '`'))
-  test.each((Object.keys(WHERE) as OptionKey[]).filter((key) => !['token', 'label', 'nonce'].includes(key)))('%s in the global config', (key) =>
-    expect(globalConfig).toMatch(new RegExp(`^\\s+${key}:`, 'm')),
+  test.each(keysOn('p'))('%s in the element attributes', (key) =>
+    expect(elementTable).toContain('`' + kebab(key) + '`'),
+  )
+  test.each((Object.keys(WHERE) as OptionKey[]).filter((key) => !['token', 'label', 'nonce'].includes(key)))(
+    '%s in the global config',
+    (key) => expect(globalConfig).toMatch(new RegExp(`^\\s+${key}:`, 'm')),
   )
   test.each(Object.entries(DEFAULTS))('the default of %s, %s', (key, value) =>
     expect(key == 'timeoutMs' || key == 'label' ? attributes + globalConfig : attributes).toContain(String(value)),

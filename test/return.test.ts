@@ -28,20 +28,33 @@ describe('readReturn (pure)', () => {
   })
 
   test('only the first 8,192 characters of an address are read', () => {
-    expect(readReturn('https://shop.example/thanks?ref=' + 'a'.repeat(8100) + '&custom_id=1')).toStrictEqual({ ...NONE, customId: '1' })
+    expect(readReturn('https://shop.example/thanks?ref=' + 'a'.repeat(8100) + '&custom_id=1')).toStrictEqual({
+      ...NONE,
+      customId: '1',
+    })
     expect(readReturn('https://shop.example/thanks?ref=' + 'a'.repeat(8200) + '&custom_id=1')).toBeNull()
     // A `?` inside a value is no place to cut.
-    expect(readReturn('https://shop.example/thanks?ref=' + 'a'.repeat(8130) + '&custom_id=abc?' + 'd'.repeat(100))).toBeNull()
+    expect(
+      readReturn('https://shop.example/thanks?ref=' + 'a'.repeat(8130) + '&custom_id=abc?' + 'd'.repeat(100)),
+    ).toBeNull()
     // The parameter the cap falls in is left out, not cut to another cid.
-    expect(readReturn('https://shop.example/thanks?checkout_token=t&custom_id=' + '7'.repeat(9000))).toStrictEqual({ ...NONE, checkoutToken: 't' })
+    expect(readReturn('https://shop.example/thanks?checkout_token=t&custom_id=' + '7'.repeat(9000))).toStrictEqual({
+      ...NONE,
+      checkoutToken: 't',
+    })
   })
 
   test('a placeholder or spaces with line breaks around them still count as absent', () => {
-    expect(readReturn('https://shop.example/thanks?custom_id=%0A%20{{custom_id}}%20%0A&checkout_token=t')).toStrictEqual({ ...NONE, checkoutToken: 't' })
+    expect(
+      readReturn('https://shop.example/thanks?custom_id=%0A%20{{custom_id}}%20%0A&checkout_token=t'),
+    ).toStrictEqual({ ...NONE, checkoutToken: 't' })
   })
 
   test('a line break inside the fragment stays part of the value', () => {
-    expect(readReturn('https://shop.example/thanks#/done?custom_id=1%0A2&checkout_token=t\nu')).toMatchObject({ customId: '1\n2', checkoutToken: 't\nu' })
+    expect(readReturn('https://shop.example/thanks#/done?custom_id=1%0A2&checkout_token=t\nu')).toMatchObject({
+      customId: '1\n2',
+      checkoutToken: 't\nu',
+    })
   })
 
   test('reads the documented parameters from the query', () => {
@@ -54,7 +67,10 @@ describe('readReturn (pure)', () => {
   })
 
   test('reads customer_id, of the older redirect instructions for plans', () => {
-    expect(readReturn('https://shop.example/thanks?custom_id=234&customer_id=77')).toMatchObject({ customId: '234', customerId: '77' })
+    expect(readReturn('https://shop.example/thanks?custom_id=234&customer_id=77')).toMatchObject({
+      customId: '234',
+      customerId: '77',
+    })
   })
 
   test('null when the URL brings nothing back', () => {
@@ -68,7 +84,11 @@ describe('readReturn (pure)', () => {
 
   test('reads a query in the fragment, as hash-routed hosts have it', () => {
     expect(readReturn('https://shop.example/#/thanks?custom_id=7')).toStrictEqual({ ...NONE, customId: '7' })
-    expect(readReturn('https://shop.example/#custom_id=7&checkout_token=t1')).toStrictEqual({ ...NONE, customId: '7', checkoutToken: 't1' })
+    expect(readReturn('https://shop.example/#custom_id=7&checkout_token=t1')).toStrictEqual({
+      ...NONE,
+      customId: '7',
+      checkoutToken: 't1',
+    })
   })
 
   test('the merchant chooses the names', () => {
@@ -102,14 +122,30 @@ describe('readReturn (pure)', () => {
   })
 
   test('rule: a value that cannot be decoded is kept raw', () => {
-    expect(readReturn('?custom_id=100%25&checkout_token=%E0%A4%A')).toStrictEqual({ ...NONE, customId: '100%', checkoutToken: '%E0%A4%A' })
+    expect(readReturn('?custom_id=100%25&checkout_token=%E0%A4%A')).toStrictEqual({
+      ...NONE,
+      customId: '100%',
+      checkoutToken: '%E0%A4%A',
+    })
     expect(readReturn('?custom_id=%zz+1')!.customId).toBe('%zz+1')
   })
 
   test('never throws on odd input; a value longer than the address cap is left out, never cut', () => {
-    expect(readReturn(`?checkout_token=t&custom_id=${'x'.repeat(100_000)}`)).toStrictEqual({ ...NONE, checkoutToken: 't' })
+    expect(readReturn(`?checkout_token=t&custom_id=${'x'.repeat(100_000)}`)).toStrictEqual({
+      ...NONE,
+      checkoutToken: 't',
+    })
     expect(readReturn(`?custom_id=${'x'.repeat(100_000)}`)).toBeNull()
-    for (const url of ['', '?', '#', '?&&=&=x', '??custom_id=1', '?custom_id', '?__proto__=1&constructor=2', '%%%?%%%#%%%'])
+    for (const url of [
+      '',
+      '?',
+      '#',
+      '?&&=&=x',
+      '??custom_id=1',
+      '?custom_id',
+      '?__proto__=1&constructor=2',
+      '%%%?%%%#%%%',
+    ])
       expect(() => readReturn(url)).not.toThrow()
     expect(readReturn('?constructor=1')).toBeNull()
   })
@@ -132,7 +168,14 @@ describe('handleReturn and the moonclerk:return event', () => {
   test('dispatches on document (heard on window) with cidMatches null when this tab sent no cid', () => {
     history.replaceState(null, '', '/thanks?custom_id=234&checkout_token=t1')
     const detail = handleReturn()
-    expect(detail).toStrictEqual({ ...NONE, customId: '234', checkoutToken: 't1', cidMatches: null, repeated: false, source: 'url' })
+    expect(detail).toStrictEqual({
+      ...NONE,
+      customId: '234',
+      checkoutToken: 't1',
+      cidMatches: null,
+      repeated: false,
+      source: 'url',
+    })
     expect(heard).toStrictEqual([detail])
   })
 
@@ -229,7 +272,12 @@ describe('handleReturn and the moonclerk:return event', () => {
     window.MoonClerkCheckoutConfig = { returnParams: { customId: 'uid' } }
     history.replaceState(null, '', '/thanks?uid=8&t=x1&ref=mail#done')
     expect(handleReturn()).toMatchObject({ customId: '8', checkoutToken: null })
-    rememberOwnScript(scriptTag({ 'data-moonclerk-return-params': 'customId = uid, checkoutToken=t, bogus', 'data-moonclerk-clean-url': '' }))
+    rememberOwnScript(
+      scriptTag({
+        'data-moonclerk-return-params': 'customId = uid, checkoutToken=t, bogus',
+        'data-moonclerk-clean-url': '',
+      }),
+    )
     expect(handleReturn()).toMatchObject({ customId: '8', checkoutToken: 'x1' })
     expect(location.pathname + location.search + location.hash).toBe('/thanks?ref=mail#done')
   })
@@ -333,7 +381,9 @@ describe('in a same-origin frame', () => {
   test('handleReturn({ url, breakOutOfFrame }) sends the outer window to the url it was given', () => {
     const top = frame()
     vi.spyOn(window, 'parent', 'get').mockReturnValue(top)
-    expect(handleReturn({ url: 'https://shop.example/spa#/thanks?custom_id=1&checkout_token=f4', breakOutOfFrame: true })).toBeNull()
+    expect(
+      handleReturn({ url: 'https://shop.example/spa#/thanks?custom_id=1&checkout_token=f4', breakOutOfFrame: true }),
+    ).toBeNull()
     expect(top.location.href).toBe('https://shop.example/spa#/thanks?custom_id=1&checkout_token=f4')
   })
 
@@ -352,15 +402,15 @@ describe('in a same-origin frame', () => {
     expect(merchant.location.href).toBe('https://shop.example/thanks?custom_id=1&checkout_token=f5')
   })
 
-  test.each(['javascript:alert(document.domain)//?custom_id=1&checkout_token=f7', 'https://evil.example/?custom_id=1&checkout_token=f7'])(
-    'breakOutOfFrame with a url off this site (%s): nothing is navigated, the return is reported here',
-    (url) => {
-      const top = frame()
-      vi.spyOn(window, 'parent', 'get').mockReturnValue(top)
-      expect(handleReturn({ url, breakOutOfFrame: true })).toMatchObject({ customId: '1', checkoutToken: 'f7' })
-      expect(top.location.href).toBe('https://shop.example/checkout')
-    },
-  )
+  test.each([
+    'javascript:alert(document.domain)//?custom_id=1&checkout_token=f7',
+    'https://evil.example/?custom_id=1&checkout_token=f7',
+  ])('breakOutOfFrame with a url off this site (%s): nothing is navigated, the return is reported here', (url) => {
+    const top = frame()
+    vi.spyOn(window, 'parent', 'get').mockReturnValue(top)
+    expect(handleReturn({ url, breakOutOfFrame: true })).toMatchObject({ customId: '1', checkoutToken: 'f7' })
+    expect(top.location.href).toBe('https://shop.example/checkout')
+  })
 
   test("a framer's sandbox forbids moving its window: the return is reported here, nothing throws", () => {
     const sandboxed = frame()
@@ -371,7 +421,9 @@ describe('in a same-origin frame', () => {
       },
     })
     vi.spyOn(window, 'parent', 'get').mockReturnValue(sandboxed)
-    expect(handleReturn({ url: '/thanks?custom_id=1&checkout_token=f8', breakOutOfFrame: true })).toMatchObject({ checkoutToken: 'f8' })
+    expect(handleReturn({ url: '/thanks?custom_id=1&checkout_token=f8', breakOutOfFrame: true })).toMatchObject({
+      checkoutToken: 'f8',
+    })
   })
 
   test('framed only by another site: the return is reported in this frame', () => {

@@ -46,7 +46,10 @@ async function pay(token: string, cid: string) {
 
 /** Adds a payment or a plan to the stand-in's API, as if MoonClerk had made it; returns it. */
 async function seed(kind: 'payment' | 'customer', fields: Record<string, unknown>) {
-  const response = await fetch(`${standIn.origin}/__standin/seed`, { method: 'POST', body: JSON.stringify({ [kind]: fields }) })
+  const response = await fetch(`${standIn.origin}/__standin/seed`, {
+    method: 'POST',
+    body: JSON.stringify({ [kind]: fields }),
+  })
   expect(response.status).toBe(201)
   return ((await response.json()) as Record<string, Record<string, unknown> & { id: number }>)[kind]
 }
@@ -73,18 +76,30 @@ test('a made-up checkout token is not confirmed', async () => {
 
 test('a recurring plan is confirmed through its customer record', async () => {
   const { checkoutToken, customId } = await pay(PLAN, 'plan-user-7')
-  expect(await confirmCheckout({ checkoutToken, customId }, options())).toMatchObject({ kind: 'plan', record: { custom_id: 'plan-user-7' } })
+  expect(await confirmCheckout({ checkoutToken, customId }, options())).toMatchObject({
+    kind: 'plan',
+    record: { custom_id: 'plan-user-7' },
+  })
 })
 
 test('5xx answers are retried with backoff', async () => {
   const { checkoutToken, customId } = await pay(ONE_TIME, 'retry-user')
   const returned = { checkoutToken, customId }
-  await fetch(`${standIn.origin}/__standin/api-faults`, { method: 'POST', body: JSON.stringify({ status: 503, times: 2 }) })
+  await fetch(`${standIn.origin}/__standin/api-faults`, {
+    method: 'POST',
+    body: JSON.stringify({ status: 503, times: 2 }),
+  })
   expect(await confirmCheckout(returned, options())).toMatchObject({ kind: 'payment' })
-  await fetch(`${standIn.origin}/__standin/api-faults`, { method: 'POST', body: JSON.stringify({ status: 502, times: 5 }) })
+  await fetch(`${standIn.origin}/__standin/api-faults`, {
+    method: 'POST',
+    body: JSON.stringify({ status: 502, times: 5 }),
+  })
   const gaveUp = /gave up after 2 attempts in \d+ ms \(502/
   await expect(confirmCheckout(returned, { ...options(), retries: 1 })).rejects.toThrow(gaveUp)
-  await fetch(`${standIn.origin}/__standin/api-faults`, { method: 'POST', body: JSON.stringify({ status: 502, times: 0 }) })
+  await fetch(`${standIn.origin}/__standin/api-faults`, {
+    method: 'POST',
+    body: JSON.stringify({ status: 502, times: 0 }),
+  })
 })
 
 test('a wrong key fails at once, and the key appears in no message', async () => {
@@ -95,7 +110,6 @@ test('a wrong key fails at once, and the key appears in no message', async () =>
   expect(error.status).toBe(401)
   expect(String(error) + JSON.stringify(error)).not.toContain('wrong-key-should-not-leak')
 })
-
 
 describe('what confirmCheckout counts as confirmed', () => {
   test('a customId is required: a return without one is a TypeError, before any request', async () => {
@@ -114,28 +128,51 @@ describe('what confirmCheckout counts as confirmed', () => {
     ['successful but fully refunded', { status: 'successful', amount: 1000, amount_refunded: 1000 }],
   ])('a %s payment is not confirmed', async (label, fields) => {
     const token = `tok-${label.replace(/\W/g, '')}`
-    const payment = await seed('payment', { ...fields, custom_id: 'u-' + token, form_id: ONE_TIME_FORM, checkout: { token } })
+    const payment = await seed('payment', {
+      ...fields,
+      custom_id: 'u-' + token,
+      form_id: ONE_TIME_FORM,
+      checkout: { token },
+    })
     expect(await confirmCheckout({ checkoutToken: token, customId: 'u-' + token }, options())).toBeNull()
     expect(await confirmCheckout({ paymentId: payment.id, customId: 'u-' + token }, options())).toBeNull()
   })
 
   test('a partly refunded payment is still confirmed', async () => {
-    const payment = await seed('payment', { amount: 1000, amount_refunded: 300, custom_id: 'u-partly', checkout: { token: 'tok-partly' } })
-    expect(await confirmCheckout({ checkoutToken: 'tok-partly', customId: 'u-partly' }, options())).toMatchObject({ record: { id: payment.id } })
+    const payment = await seed('payment', {
+      amount: 1000,
+      amount_refunded: 300,
+      custom_id: 'u-partly',
+      checkout: { token: 'tok-partly' },
+    })
+    expect(await confirmCheckout({ checkoutToken: 'tok-partly', customId: 'u-partly' }, options())).toMatchObject({
+      record: { id: payment.id },
+    })
   })
 
   test.each(['canceled', 'past_due'])('a plan whose subscription is %s is not confirmed', async (status) => {
-    const plan = await seed('customer', { custom_id: 'plan-' + status, checkout: { token: 'tok-plan-' + status }, subscription: { status } })
-    expect(await confirmCheckout({ checkoutToken: 'tok-plan-' + status, customId: 'plan-' + status }, options())).toBeNull()
+    const plan = await seed('customer', {
+      custom_id: 'plan-' + status,
+      checkout: { token: 'tok-plan-' + status },
+      subscription: { status },
+    })
+    expect(
+      await confirmCheckout({ checkoutToken: 'tok-plan-' + status, customId: 'plan-' + status }, options()),
+    ).toBeNull()
     expect(await confirmCheckout({ customerId: plan.id, customId: 'plan-' + status }, options())).toBeNull()
   })
 
   test("formId pins the form: another form's payment or plan is not confirmed", async () => {
     const once = await pay(ONE_TIME, 'form-user')
     const plan = await pay(PLAN, 'form-plan-user')
-    const confirm = (returned: { checkoutToken?: string; paymentId?: string; customerId?: string }, customId: string, formId: number) =>
-      confirmCheckout({ ...returned, customId }, { ...options(), formId })
-    expect(await confirm({ checkoutToken: once.checkoutToken }, 'form-user', ONE_TIME_FORM)).toMatchObject({ kind: 'payment' })
+    const confirm = (
+      returned: { checkoutToken?: string; paymentId?: string; customerId?: string },
+      customId: string,
+      formId: number,
+    ) => confirmCheckout({ ...returned, customId }, { ...options(), formId })
+    expect(await confirm({ checkoutToken: once.checkoutToken }, 'form-user', ONE_TIME_FORM)).toMatchObject({
+      kind: 'payment',
+    })
     expect(await confirm({ checkoutToken: once.checkoutToken }, 'form-user', PLAN_FORM)).toBeNull()
     expect(await confirm({ paymentId: once.paymentId }, 'form-user', PLAN_FORM)).toBeNull()
     expect(await confirm({ customerId: plan.customerId }, 'form-plan-user', ONE_TIME_FORM)).toBeNull()
@@ -146,7 +183,10 @@ describe('what confirmCheckout counts as confirmed', () => {
     const once = await pay(ONE_TIME, 'price-user')
     const plan = await pay(PLAN, 'price-plan-user')
     const confirm = (returned: { checkoutToken: string; customId: string }, amountCents: number) =>
-      confirmCheckout({ checkoutToken: returned.checkoutToken, customId: returned.customId }, { ...options(), formId: returned == once ? ONE_TIME_FORM : PLAN_FORM, amountCents })
+      confirmCheckout(
+        { checkoutToken: returned.checkoutToken, customId: returned.customId },
+        { ...options(), formId: returned == once ? ONE_TIME_FORM : PLAN_FORM, amountCents },
+      )
     expect(await confirm(once, 1000)).toMatchObject({ kind: 'payment', record: { amount: 1000 } })
     expect(await confirm(once, 100)).toBeNull()
     expect(await confirm(plan, 1500)).toMatchObject({ kind: 'plan' })
@@ -158,16 +198,28 @@ describe('what confirmCheckout counts as confirmed', () => {
     const once = await pay(ONE_TIME, 'old-page-user')
     const plan = await pay(PLAN, 'old-plan-user')
     const fetchSpy = vi.fn(fetch)
-    const confirmed = await confirmCheckout({ paymentId: once.paymentId, customId: 'old-page-user' }, { ...options(), fetch: fetchSpy })
-    expect(confirmed).toMatchObject({ kind: 'payment', record: { id: Number(once.paymentId), custom_id: 'old-page-user' } })
-    expect(fetchSpy.mock.calls.map(([url]) => new URL(String(url)).pathname)).toStrictEqual([`/payments/${once.paymentId}`])
-    expect(await confirmCheckout({ customerId: Number(plan.customerId), customId: 'old-plan-user' }, options())).toMatchObject({ kind: 'plan' })
+    const confirmed = await confirmCheckout(
+      { paymentId: once.paymentId, customId: 'old-page-user' },
+      { ...options(), fetch: fetchSpy },
+    )
+    expect(confirmed).toMatchObject({
+      kind: 'payment',
+      record: { id: Number(once.paymentId), custom_id: 'old-page-user' },
+    })
+    expect(fetchSpy.mock.calls.map(([url]) => new URL(String(url)).pathname)).toStrictEqual([
+      `/payments/${once.paymentId}`,
+    ])
+    expect(
+      await confirmCheckout({ customerId: Number(plan.customerId), customId: 'old-plan-user' }, options()),
+    ).toMatchObject({ kind: 'plan' })
     expect(await confirmCheckout({ paymentId: once.paymentId, customId: 'someone-else' }, options())).toBeNull()
     expect(await confirmCheckout({ customerId: once.paymentId, customId: 'old-page-user' }, options())).toBeNull()
     expect(await confirmCheckout({ paymentId: 999_999_999, customId: 'old-page-user' }, options())).toBeNull()
     // An unfilled placeholder, or a path in disguise, is no id: no request for it.
     for (const paymentId of ['{{payment_id}}', '../customers']) {
-      expect(await confirmCheckout({ paymentId, customId: 'old-page-user' }, { ...options(), fetch: fetchSpy })).toBeNull()
+      expect(
+        await confirmCheckout({ paymentId, customId: 'old-page-user' }, { ...options(), fetch: fetchSpy }),
+      ).toBeNull()
     }
     expect(fetchSpy).toHaveBeenCalledTimes(1)
   })
@@ -176,13 +228,21 @@ describe('what confirmCheckout counts as confirmed', () => {
     const once = await pay(ONE_TIME, 'all-keys')
     const plan = await pay(PLAN, 'all-plan-keys')
     const detail = { ...once, customerId: null, cidMatches: true, repeated: false }
-    expect(await confirmCheckout(detail, options())).toMatchObject({ kind: 'payment', record: { custom_id: 'all-keys' } })
-    expect(await confirmCheckout({ ...plan, paymentId: null }, options())).toMatchObject({ kind: 'plan', record: { custom_id: 'all-plan-keys' } })
+    expect(await confirmCheckout(detail, options())).toMatchObject({
+      kind: 'payment',
+      record: { custom_id: 'all-keys' },
+    })
+    expect(await confirmCheckout({ ...plan, paymentId: null }, options())).toMatchObject({
+      kind: 'plan',
+      record: { custom_id: 'all-plan-keys' },
+    })
     expect(await confirmCheckout({ ...detail, checkoutToken: plan.checkoutToken }, options())).toBeNull()
-    await expect(confirmCheckout({ ...detail, customerId: plan.customerId }, options())).rejects.toThrow(/a paymentId or a customerId, not both/)
-    await expect(confirmCheckout({ checkoutToken: '', paymentId: null, customId: 'all-keys' }, options())).rejects.toThrow(
-      /needs the checkoutToken, paymentId or customerId/,
+    await expect(confirmCheckout({ ...detail, customerId: plan.customerId }, options())).rejects.toThrow(
+      /a paymentId or a customerId, not both/,
     )
+    await expect(
+      confirmCheckout({ checkoutToken: '', paymentId: null, customId: 'all-keys' }, options()),
+    ).rejects.toThrow(/needs the checkoutToken, paymentId or customerId/)
   })
 
   test('isPaid says the same about what confirmCheckout returns', async () => {
@@ -213,7 +273,9 @@ describe('apiBase: https, or http on a loopback host only', () => {
   ])('%s is a TypeError naming apiBase, before any request', async (apiBase) => {
     const fetchSpy = emptyApi()
     await expect(confirmCheckout(returned, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).rejects.toThrow(TypeError)
-    await expect(confirmCheckout(returned, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).rejects.toThrow(/^apiBase must be/)
+    await expect(confirmCheckout(returned, { apiKey: API_KEY, apiBase, fetch: fetchSpy })).rejects.toThrow(
+      /^apiBase must be/,
+    )
     expect(fetchSpy).not.toHaveBeenCalled()
   })
 
@@ -235,10 +297,14 @@ test('a redirect from the API is an error at once, and the key never reaches whe
   const elsewhere: Array<string | undefined> = []
   const target = http.createServer((req, res) => {
     elsewhere.push(req.headers.authorization)
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"payment":{"id":1,"custom_id":"x","status":"successful","amount_refunded":0}}')
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end('{"payment":{"id":1,"custom_id":"x","status":"successful","amount_refunded":0}}')
   })
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve))
-  const redirector = http.createServer((req, res) => res.writeHead(302, { Location: `http://127.0.0.1:${(target.address() as AddressInfo).port}${req.url}` }).end())
+  const redirector = http.createServer((req, res) =>
+    res.writeHead(302, { Location: `http://127.0.0.1:${(target.address() as AddressInfo).port}${req.url}` }).end(),
+  )
   await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve))
   try {
     const error = await confirmCheckout(
@@ -265,16 +331,35 @@ describe('the API client against a scripted API', () => {
       const url = new URL(String(input))
       urls.push(url)
       const body = answer(url)
-      return typeof body == 'number' ? new Response('', { status: body, statusText: body == 403 ? 'Forbidden' : 'Oops' }) : new Response(JSON.stringify(body))
+      return typeof body == 'number'
+        ? new Response('', { status: body, statusText: body == 403 ? 'Forbidden' : 'Oops' })
+        : new Response(JSON.stringify(body))
     })
-    return { urls, fetch: fetchSpy as unknown as typeof fetch, api: { apiKey: API_KEY, fetch: fetchSpy as unknown as typeof fetch } }
+    return {
+      urls,
+      fetch: fetchSpy as unknown as typeof fetch,
+      api: { apiKey: API_KEY, fetch: fetchSpy as unknown as typeof fetch },
+    }
   }
-  const paid = (fields: Record<string, unknown>) => ({ id: 5, custom_id: 'u1', status: 'successful', amount: 1000, amount_refunded: 0, checkout: { token: 'ck1' }, ...fields })
-  const rowsOf = (n: number) => Array.from({ length: n }, (_, i) => paid({ id: 1000 + i, checkout: { token: 'other' } }))
+  const paid = (fields: Record<string, unknown>) => ({
+    id: 5,
+    custom_id: 'u1',
+    status: 'successful',
+    amount: 1000,
+    amount_refunded: 0,
+    checkout: { token: 'ck1' },
+    ...fields,
+  })
+  const rowsOf = (n: number) =>
+    Array.from({ length: n }, (_, i) => paid({ id: 1000 + i, checkout: { token: 'other' } }))
 
   test('the key is required, and the message names the call', async () => {
-    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, undefined as never)).rejects.toThrow(/^confirmCheckout needs the MoonClerk API key/)
-    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, { apiKey: '' })).rejects.toThrow(/^confirmCheckout needs the MoonClerk API key/)
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, undefined as never)).rejects.toThrow(
+      /^confirmCheckout needs the MoonClerk API key/,
+    )
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, { apiKey: '' })).rejects.toThrow(
+      /^confirmCheckout needs the MoonClerk API key/,
+    )
   })
 
   test("MoonClerk's own API is the default base", async () => {
@@ -285,7 +370,10 @@ describe('the API client against a scripted API', () => {
 
   test('a 4xx answer is an error at once, naming the path and the status', async () => {
     const { urls, api } = scripted(() => 403)
-    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, api)).rejects.toMatchObject({ status: 403, message: 'MoonClerk API /payments/5: 403 Forbidden' })
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, api)).rejects.toMatchObject({
+      status: 403,
+      message: 'MoonClerk API /payments/5: 403 Forbidden',
+    })
     expect(urls).toHaveLength(1)
   })
 
@@ -293,7 +381,9 @@ describe('the API client against a scripted API', () => {
     const timeouts = vi.spyOn(globalThis, 'setTimeout')
     let calls = 0
     const { api } = scripted(() => (++calls < 3 ? 500 : { payment: paid({}) }))
-    expect(await confirmCheckout({ customId: 'u1', paymentId: 5 }, { ...api, retries: 2 })).toMatchObject({ kind: 'payment' })
+    expect(await confirmCheckout({ customId: 'u1', paymentId: 5 }, { ...api, retries: 2 })).toMatchObject({
+      kind: 'payment',
+    })
     expect(calls).toBe(3)
     expect(timeouts.mock.calls.map(([, ms]) => ms).filter((ms) => ms == 250 || ms == 500)).toStrictEqual([250, 500])
   })
@@ -323,14 +413,23 @@ describe('the API client against a scripted API', () => {
 
   test('an empty paymentId counts as absent: the checkout token is used', async () => {
     const { urls, api } = scripted((url) => (url.pathname == '/payments' ? { payments: [paid({})] } : {}))
-    expect(await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1', paymentId: '' }, api)).toMatchObject({ kind: 'payment' })
+    expect(await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1', paymentId: '' }, api)).toMatchObject({
+      kind: 'payment',
+    })
     expect(urls.map((url) => url.pathname)).toStrictEqual(['/payments'])
   })
 
   test('pages through full pages of 100 until the match, with count and offset', async () => {
-    const { urls, api } = scripted((url) => ({ payments: url.searchParams.get('offset') == '0' ? rowsOf(100) : [...rowsOf(3), paid({})] }))
-    expect(await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1' }, api)).toMatchObject({ kind: 'payment', record: { id: 5 } })
-    expect(urls.map((url) => [url.pathname, url.searchParams.get('count'), url.searchParams.get('offset')])).toStrictEqual([
+    const { urls, api } = scripted((url) => ({
+      payments: url.searchParams.get('offset') == '0' ? rowsOf(100) : [...rowsOf(3), paid({})],
+    }))
+    expect(await confirmCheckout({ customId: 'u1', checkoutToken: 'ck1' }, api)).toMatchObject({
+      kind: 'payment',
+      record: { id: 5 },
+    })
+    expect(
+      urls.map((url) => [url.pathname, url.searchParams.get('count'), url.searchParams.get('offset')]),
+    ).toStrictEqual([
       ['/payments', '100', '0'],
       ['/payments', '100', '100'],
     ])
@@ -361,7 +460,9 @@ describe('the API client against a scripted API', () => {
   test('pins are checked: amountCents a whole number from 0, formId not empty', async () => {
     const { api } = scripted(() => ({ payment: paid({ amount: 0 }) }))
     const returned = { customId: 'u1', paymentId: 5 }
-    await expect(confirmCheckout(returned, { ...api, amountCents: -1 })).rejects.toThrow('amountCents must be a whole number of cents')
+    await expect(confirmCheckout(returned, { ...api, amountCents: -1 })).rejects.toThrow(
+      'amountCents must be a whole number of cents',
+    )
     await expect(confirmCheckout(returned, { ...api, formId: '' })).rejects.toThrow('formId must not be empty')
     // A free payment ($0, nothing refunded) is paid.
     expect(await confirmCheckout(returned, { ...api, amountCents: 0 })).toMatchObject({ kind: 'payment' })
@@ -370,7 +471,9 @@ describe('the API client against a scripted API', () => {
   test('a return that is no object, or whose customId is no string, is a TypeError', async () => {
     const { api } = scripted(() => ({ payment: paid({}) }))
     await expect(confirmCheckout(null as never, api)).rejects.toThrow(/^confirmCheckout needs the customId/)
-    await expect(confirmCheckout({ customId: 5 as never, paymentId: 5 }, api)).rejects.toThrow(/^confirmCheckout needs the customId/)
+    await expect(confirmCheckout({ customId: 5 as never, paymentId: 5 }, api)).rejects.toThrow(
+      /^confirmCheckout needs the customId/,
+    )
   })
 
   test('a plan without a price is not confirmed at a pinned price', async () => {
@@ -386,7 +489,9 @@ describe('the API client against a scripted API', () => {
 
   test.each(['http://evillocalhost/', 'http://127.0.0.1.evil/'])('%s is refused', async (apiBase) => {
     const { urls, api } = scripted(() => ({}))
-    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, { ...api, apiBase })).rejects.toThrow(/^apiBase must be/)
+    await expect(confirmCheckout({ customId: 'u1', paymentId: 5 }, { ...api, apiBase })).rejects.toThrow(
+      /^apiBase must be/,
+    )
     expect(urls).toStrictEqual([])
   })
 
@@ -639,8 +744,9 @@ describe('sharp edges of the API client', () => {
       expect(error).toMatchObject({
         status: 0,
         retryable: true,
+        // The attempt gets what is left of the deadline: 300 ms, less what a loaded machine took to start it.
         message: expect.stringMatching(
-          /^MoonClerk API \/payments\/5: gave up after 1 attempt in \d+ ms \(no answer within 300 ms\)$/,
+          /^MoonClerk API \/payments\/5: gave up after 1 attempt in \d+ ms \(no answer within (2\d\d|300) ms\)$/,
         ),
       })
       expect(urls).toHaveLength(1)

@@ -148,12 +148,12 @@ declare const hook: MoonClerkWebhook
 if (hook.kind == 'payment') {
   const data: Expect<Equal<typeof hook.data, MoonClerkPayment>> = true
   const object: 'payment' = hook.object
-  void data, object
+  ;(void data, object)
 } else {
   const data: MoonClerkCustomer = hook.data
   const object: 'customer' = hook.object
   const status: string | undefined = data.subscription?.status
-  void object, status
+  ;(void object, status)
 }
 if (hook.object == 'customer') {
   const kind: 'plan' = hook.kind

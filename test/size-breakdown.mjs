@@ -35,11 +35,24 @@ export async function build(stubbed, { minify = true } = {}) {
     name: 'stubs',
     load: (id) => STUBS[stubbed.find((name) => path.basename(id) == name + '.ts')] || null,
   }
-  const compile = typescript({ include: ['src/**/*.ts'], filterRoot: '.', compilerOptions: { declaration: false, declarationDir: undefined } })
+  const compile = typescript({
+    include: ['src/**/*.ts'],
+    filterRoot: '.',
+    compilerOptions: { declaration: false, declarationDir: undefined },
+  })
   const bundle = await rollup({ input: 'src/umd.ts', plugins: [stubs, compile] })
   // As rollup.config.mjs builds dist/moonclerk-checkout.umd.min.js.
-  const plugins = minify ? [terser({ ecma: 2019, module: false, compress: { passes: 3 }, format: { comments: false } })] : []
-  const { output } = await bundle.generate({ format: 'iife', name: 'MoonClerkCheckout', extend: true, freeze: false, inlineDynamicImports: true, plugins })
+  const plugins = minify
+    ? [terser({ ecma: 2019, module: false, compress: { passes: 3 }, format: { comments: false } })]
+    : []
+  const { output } = await bundle.generate({
+    format: 'iife',
+    name: 'MoonClerkCheckout',
+    extend: true,
+    freeze: false,
+    inlineDynamicImports: true,
+    plugins,
+  })
   return output[0].code
 }
 
@@ -52,8 +65,14 @@ export const ROWS = [
   ['… and without <moonclerk-checkout>', ['fields', 'element', 'registration']],
   ['… and without the queue of early calls', ['fields', 'element', 'registration', 'umd']],
   ['… and without the load modes visible and click', ['fields', 'element', 'registration', 'umd', 'intent']],
-  ['… and without returns (moonclerk:return, cidMatches)', ['fields', 'element', 'registration', 'umd', 'intent', 'return', 'return-url']],
-  ['… and without <a data-moonclerk-link>', ['fields', 'element', 'registration', 'umd', 'intent', 'return', 'return-url', 'links']],
+  [
+    '… and without returns (moonclerk:return, cidMatches)',
+    ['fields', 'element', 'registration', 'umd', 'intent', 'return', 'return-url'],
+  ],
+  [
+    '… and without <a data-moonclerk-link>',
+    ['fields', 'element', 'registration', 'umd', 'intent', 'return', 'return-url', 'links'],
+  ],
 ]
 
 // Run as `npm run size`; imported by the size test, it measures nothing.

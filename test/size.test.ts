@@ -120,5 +120,6 @@ test("npm run size builds every row: each row's stubs export what the modules st
     build: (stubbed: string[], options: { minify: boolean }) => Promise<string>
   }
   // Unminified: a missing export fails rollup itself, and terser would only add time.
-  for (const [row, stubbed] of ROWS) await expect(build(stubbed, { minify: false }), row).resolves.toContain('MoonClerkCheckout')
+  for (const [row, stubbed] of ROWS)
+    await expect(build(stubbed, { minify: false }), row).resolves.toContain('MoonClerkCheckout')
 }, 60_000)

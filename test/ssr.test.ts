@@ -25,18 +25,35 @@ test('no DOM: importing every entry is harmless, mount returns an inert handle',
 })
 
 // Skipped by `npm run mutate` (MUTATE=1): it tests dist/, which mutants of src/ never change.
-test.skipIf(process.env.MUTATE === '1')('no DOM: every built entry in dist/ imports without throwing (needs `npm run build`)', async () => {
-  const exported: Record<string, string[]> = {
-    'moonclerk-checkout.mjs': ['mount', 'mountAll', 'readReturn', 'start'],
-    'auto.mjs': [],
-    'element.mjs': ['MoonClerkCheckoutElement'],
-    'define.mjs': ['TAG', 'define'],
-    'server.mjs': ['CidError', 'MoonClerkApiError', 'WebhookError', 'confirmCheckout', 'hashCid', 'openCid', 'parseWebhook', 'sealCid'],
-  }
-  for (const [entry, names] of Object.entries(exported)) {
-    const module = await import(new URL(`../dist/${entry}`, import.meta.url).href)
-    expect(Object.keys(module).filter((name) => names.includes(name)).sort(), entry).toStrictEqual([...names].sort())
-  }
-  const { mount } = await import(new URL('../dist/moonclerk-checkout.mjs', import.meta.url).href)
-  expect(mount('#x').element).toBeNull()
-})
+test.skipIf(process.env.MUTATE === '1')(
+  'no DOM: every built entry in dist/ imports without throwing (needs `npm run build`)',
+  async () => {
+    const exported: Record<string, string[]> = {
+      'moonclerk-checkout.mjs': ['mount', 'mountAll', 'readReturn', 'start'],
+      'auto.mjs': [],
+      'element.mjs': ['MoonClerkCheckoutElement'],
+      'define.mjs': ['TAG', 'define'],
+      'server.mjs': [
+        'CidError',
+        'MoonClerkApiError',
+        'WebhookError',
+        'confirmCheckout',
+        'hashCid',
+        'openCid',
+        'parseWebhook',
+        'sealCid',
+      ],
+    }
+    for (const [entry, names] of Object.entries(exported)) {
+      const module = await import(new URL(`../dist/${entry}`, import.meta.url).href)
+      expect(
+        Object.keys(module)
+          .filter((name) => names.includes(name))
+          .sort(),
+        entry,
+      ).toStrictEqual([...names].sort())
+    }
+    const { mount } = await import(new URL('../dist/moonclerk-checkout.mjs', import.meta.url).href)
+    expect(mount('#x').element).toBeNull()
+  },
+)

@@ -4,10 +4,19 @@
 import { describe, expect, test } from 'vitest'
 import { standInModule } from './standin-harness'
 
-const { addMonth, customerObject, formObject, isoDate, paymentObject, stripeFee } = await standInModule('api-objects.mjs')
+const { addMonth, customerObject, formObject, isoDate, paymentObject, stripeFee } =
+  await standInModule('api-objects.mjs')
 
 const DATE = '2014-04-09T10:11:12Z'
-const common = { date: DATE, amountCents: 1000, name: 'Ada', email: 'ada@example.com', customId: 'u1', formId: 234101, checkoutToken: 'TOK' }
+const common = {
+  date: DATE,
+  amountCents: 1000,
+  name: 'Ada',
+  email: 'ada@example.com',
+  customId: 'u1',
+  formId: 234101,
+  checkoutToken: 'TOK',
+}
 
 describe('API objects', () => {
   test('dates are ISO 8601 in UTC to the second; a month later keeps the day', () => {
@@ -56,7 +65,11 @@ describe('API objects', () => {
     })
     expect(customer.management_url).toMatch(/^http:\/\/127\.0\.0\.1:9\/manage\/[A-Za-z0-9]{10}$/)
     const payment = paymentObject({ ...common, id: 100002, customer })
-    expect(payment).toMatchObject({ customer_id: 500001, customer_reference: customer.customer_reference, checkout: null })
+    expect(payment).toMatchObject({
+      customer_id: 500001,
+      customer_reference: customer.customer_reference,
+      checkout: null,
+    })
     expect(payment.invoice_reference).toMatch(/^in_/)
     expect(customerObject({ ...common, formId: null }).subscription.plan.plan_reference).toBeNull()
   })
@@ -64,10 +77,31 @@ describe('API objects', () => {
   test('a form counts its successful volume net of refunds, its checkouts, and its last payment date', () => {
     const api = {
       payments: [
-        { form_id: 7, status: 'successful', amount: 1000, amount_refunded: 200, date: '2014-04-10T00:00:00Z', checkout: {} },
+        {
+          form_id: 7,
+          status: 'successful',
+          amount: 1000,
+          amount_refunded: 200,
+          date: '2014-04-10T00:00:00Z',
+          checkout: {},
+        },
         { form_id: 7, status: 'failed', amount: 500, amount_refunded: 0, date: '2014-04-11T00:00:00Z', checkout: {} },
-        { form_id: 7, status: 'successful', amount: 1500, amount_refunded: 0, date: '2014-04-09T00:00:00Z', checkout: null },
-        { form_id: 8, status: 'successful', amount: 9999, amount_refunded: 0, date: '2014-04-12T00:00:00Z', checkout: {} },
+        {
+          form_id: 7,
+          status: 'successful',
+          amount: 1500,
+          amount_refunded: 0,
+          date: '2014-04-09T00:00:00Z',
+          checkout: null,
+        },
+        {
+          form_id: 8,
+          status: 'successful',
+          amount: 9999,
+          amount_refunded: 0,
+          date: '2014-04-12T00:00:00Z',
+          checkout: {},
+        },
       ],
       customers: [{ form_id: 7 }],
     }

@@ -73,7 +73,12 @@ describe('REST API', () => {
 
     const payments = await api(`/payments?customer_id=${customerId}`)
     expect(payments.body.payments).toHaveLength(1)
-    expect(payments.body.payments[0]).toMatchObject({ customer_id: customerId, custom_id: 'member-7', amount: 1500, form_id: PLAN.id })
+    expect(payments.body.payments[0]).toMatchObject({
+      customer_id: customerId,
+      custom_id: 'member-7',
+      amount: 1500,
+      form_id: PLAN.id,
+    })
     expect(payments.body.payments[0].id).not.toBe(customerId)
     // The checkout token is on the plan's customer; its payments come from invoices (moonclerk-facts.md).
     expect(payments.body.payments[0].checkout).toBeNull()
@@ -95,7 +100,8 @@ describe('REST API', () => {
 
   test('lists: 10 rows by default, count and offset page them, newest first; count outside 1–100 is a 400', async () => {
     const made: number[] = []
-    for (let i = 0; i < 12; i++) made.push(Number((await pay(PAGED.token, { cid: `p${i}`, name: 'P', email: 'p@example.com' })).get('payment_id')))
+    for (let i = 0; i < 12; i++)
+      made.push(Number((await pay(PAGED.token, { cid: `p${i}`, name: 'P', email: 'p@example.com' })).get('payment_id')))
     const newestFirst = [...made].reverse()
 
     const first = await api(`/payments?form_id=${PAGED.id}`)
@@ -104,7 +110,9 @@ describe('REST API', () => {
     expect(rest.body.payments.map((p: Json) => p.id)).toEqual(newestFirst.slice(10))
     const all = await api(`/payments?form_id=${PAGED.id}&count=100`)
     expect(all.body.payments).toHaveLength(12)
-    expect((await api(`/payments?form_id=${PAGED.id}&count=1&offset=3`)).body.payments.map((p: Json) => p.id)).toEqual([newestFirst[3]])
+    expect((await api(`/payments?form_id=${PAGED.id}&count=1&offset=3`)).body.payments.map((p: Json) => p.id)).toEqual([
+      newestFirst[3],
+    ])
 
     for (const bad of ['count=0', 'count=101', 'count=ten', 'offset=-1']) {
       const answer = await api(`/payments?${bad}`)
@@ -127,26 +135,42 @@ describe('REST API', () => {
     for (const [name, date] of Object.entries(dates)) {
       const { status, body } = await control('/__standin/seed', { payment: { date, form_id: formId, custom_id: name } })
       expect(status).toBe(201)
-      expect(body.payment).toMatchObject({ date, form_id: formId, custom_id: name, status: 'successful', currency: 'USD' })
+      expect(body.payment).toMatchObject({
+        date,
+        form_id: formId,
+        custom_id: name,
+        status: 'successful',
+        currency: 'USD',
+      })
       seeded[name] = body.payment.id
     }
-    const refunded = await control('/__standin/seed', { payment: { date: dates.dayEnd, form_id: formId, status: 'refunded', amount_refunded: 1000 } })
-    const ids = async (query: string) => (await api(`/payments?form_id=${formId}&${query}`)).body.payments.map((p: Json) => p.id)
+    const refunded = await control('/__standin/seed', {
+      payment: { date: dates.dayEnd, form_id: formId, status: 'refunded', amount_refunded: 1000 },
+    })
+    const ids = async (query: string) =>
+      (await api(`/payments?form_id=${formId}&${query}`)).body.payments.map((p: Json) => p.id)
 
-    expect(await ids('date_from=2014-04-09&date_to=2014-04-09&status=successful')).toEqual([seeded.dayEnd, seeded.dayStart])
+    expect(await ids('date_from=2014-04-09&date_to=2014-04-09&status=successful')).toEqual([
+      seeded.dayEnd,
+      seeded.dayStart,
+    ])
     expect(await ids('date_from=2014-04-09&status=successful')).toEqual([seeded.after, seeded.dayEnd, seeded.dayStart])
     expect(await ids('date_to=2014-04-08')).toEqual([seeded.before])
     expect(await ids('status=refunded')).toEqual([refunded.body.payment.id])
 
     // A payment made now falls within its own UTC day (read back, so midnight cannot flake this).
-    const paidId = Number((await pay(ONE_TIME.token, { cid: 'today', name: 'T', email: 't@example.com' })).get('payment_id'))
+    const paidId = Number(
+      (await pay(ONE_TIME.token, { cid: 'today', name: 'T', email: 't@example.com' })).get('payment_id'),
+    )
     const day = (await api(`/payments/${paidId}`)).body.payment.date.slice(0, 10)
     expect(Math.abs(Date.parse(day) - Date.now())).toBeLessThan(2 * 24 * 60 * 60 * 1000)
-    const sameDay = (await api(`/payments?form_id=${ONE_TIME.id}&date_from=${day}&date_to=${day}&count=100`)).body.payments
+    const sameDay = (await api(`/payments?form_id=${ONE_TIME.id}&date_from=${day}&date_to=${day}&count=100`)).body
+      .payments
     expect(sameDay.map((p: Json) => p.id)).toContain(paidId)
     expect((await api(`/payments?form_id=${ONE_TIME.id}&date_to=2014-04-10`)).body.payments).toEqual([])
 
-    for (const bad of ['date_from=2014-4-9', 'date_to=2014-02-30', 'customer_id=abc']) expect((await api(`/payments?${bad}`)).status, bad).toBe(400)
+    for (const bad of ['date_from=2014-4-9', 'date_to=2014-02-30', 'customer_id=abc'])
+      expect((await api(`/payments?${bad}`)).status, bad).toBe(400)
   })
 
   test('the seed refuses an id already taken', async () => {
@@ -172,12 +196,19 @@ describe('REST API', () => {
 
   test('no Accept header, or not the versioned MoonClerk type, is a 406', async () => {
     const auth = { Authorization: GOOD_HEADERS.Authorization }
-    for (const accept of [undefined, 'application/json', 'application/vnd.moonclerk+json', 'application/vnd.moonclerk+json;version=2']) {
+    for (const accept of [
+      undefined,
+      'application/json',
+      'application/vnd.moonclerk+json',
+      'application/vnd.moonclerk+json;version=2',
+    ]) {
       const answer = await api('/payments', accept ? { ...auth, Accept: accept } : auth)
       expect(answer.status, accept).toBe(406)
       expect(answer.body.error).toEqual(expect.any(String))
     }
-    expect((await api('/payments', { ...auth, Accept: 'text/html, application/vnd.moonclerk+json; version=1' })).status).toBe(200)
+    expect(
+      (await api('/payments', { ...auth, Accept: 'text/html, application/vnd.moonclerk+json; version=1' })).status,
+    ).toBe(200)
   })
 
   test('an unknown id is a 404 with a JSON error', async () => {
@@ -206,7 +237,14 @@ describe('header checks, without a server', () => {
   test('acceptsApiV1: the versioned MoonClerk type, alone or among others, version quoted or not', () => {
     expect(acceptsApiV1('application/vnd.moonclerk+json;version=1')).toBe(true)
     expect(acceptsApiV1('text/html, Application/VND.moonclerk+json ; Version="1"')).toBe(true)
-    for (const accept of [undefined, '', 'application/json', 'application/vnd.moonclerk+json', 'application/vnd.moonclerk+json;version=2', '*/*'])
+    for (const accept of [
+      undefined,
+      '',
+      'application/json',
+      'application/vnd.moonclerk+json',
+      'application/vnd.moonclerk+json;version=2',
+      '*/*',
+    ])
       expect(acceptsApiV1(accept), String(accept)).toBe(false)
   })
 
@@ -214,7 +252,8 @@ describe('header checks, without a server', () => {
     expect(apiKeyOf('Token token=abc')).toBe('abc')
     expect(apiKeyOf('token  TOKEN="a b"')).toBe('a b')
     expect(apiKeyOf('Token token=abc, nonce=1')).toBe('abc')
-    for (const authorization of [undefined, '', 'Bearer abc', 'Token abc']) expect(apiKeyOf(authorization), String(authorization)).toBeNull()
+    for (const authorization of [undefined, '', 'Bearer abc', 'Token abc'])
+      expect(apiKeyOf(authorization), String(authorization)).toBeNull()
   })
 })
 
@@ -224,7 +263,8 @@ describe('paging and filters, without a server', () => {
     { id: 2, date: '2014-04-09T10:00:00Z', status: 'refunded' },
     { id: 3, date: '2014-04-10T10:00:00Z', status: 'successful' },
   ]
-  const list = (query: string, filters = {}) => listRows(rows, new URLSearchParams(query), (row: Json) => row.date, filters)
+  const list = (query: string, filters = {}) =>
+    listRows(rows, new URLSearchParams(query), (row: Json) => row.date, filters)
 
   test('utcDay: the start of a real UTC day; rolled-over or malformed dates are NaN', () => {
     expect(utcDay('2014-04-09')).toBe(Date.UTC(2014, 3, 9))
@@ -236,7 +276,8 @@ describe('paging and filters, without a server', () => {
     expect(list('').rows.map((row: Json) => row.id)).toEqual([3, 2, 1])
     expect(list('count=1&offset=1').rows.map((row: Json) => row.id)).toEqual([2])
     expect(list('offset=5').rows).toEqual([])
-    for (const bad of ['count=0', 'count=101', 'count=1.5', 'offset=-1', 'offset=x']) expect(list(bad).error, bad).toEqual(expect.any(String))
+    for (const bad of ['count=0', 'count=101', 'count=1.5', 'offset=-1', 'offset=x'])
+      expect(list(bad).error, bad).toEqual(expect.any(String))
   })
 
   test('listRows: a filter keeps the rows it accepts, and its error text refuses the request', () => {

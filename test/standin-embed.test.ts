@@ -12,7 +12,16 @@ const faults = (query: string) => readFaults(new URLSearchParams(query))
 
 describe('embed.js, without a server', () => {
   test('readFaults: no switches is a plain, well-behaved embed.js', () => {
-    expect(faults('')).toEqual({ status: 200, delayMs: 0, hang: false, reset: false, define: true, throwIn: undefined, frame: true, published: false })
+    expect(faults('')).toEqual({
+      status: 200,
+      delayMs: 0,
+      hang: false,
+      reset: false,
+      define: true,
+      throwIn: undefined,
+      frame: true,
+      published: false,
+    })
   })
 
   test('readFaults reads every switch; nonsense falls back to the default', () => {
@@ -26,7 +35,13 @@ describe('embed.js, without a server', () => {
       frame: false,
       published: true,
     })
-    expect(faults('status=x&delay=-5&hang=yes&define=no&copy=latest')).toMatchObject({ status: 200, delayMs: 0, hang: false, define: true, published: false })
+    expect(faults('status=x&delay=-5&hang=yes&define=no&copy=latest')).toMatchObject({
+      status: 200,
+      delayMs: 0,
+      hang: false,
+      define: true,
+      published: false,
+    })
   })
 
   test('the careful script carries its origin, the checkout fields and its switches, and parses', () => {
@@ -38,8 +53,10 @@ describe('embed.js, without a server', () => {
     expect(() => new Function(text)).not.toThrow()
   })
 
-  test('copy=published picks the published copy\'s script; anything else the careful one', () => {
-    expect(embedScriptFor('http://127.0.0.1:9', faults('copy=published'))).toBe(publishedEmbedScript('http://127.0.0.1:9', faults('copy=published')))
+  test("copy=published picks the published copy's script; anything else the careful one", () => {
+    expect(embedScriptFor('http://127.0.0.1:9', faults('copy=published'))).toBe(
+      publishedEmbedScript('http://127.0.0.1:9', faults('copy=published')),
+    )
     expect(embedScriptFor('http://127.0.0.1:9', faults(''))).toBe(embedScript('http://127.0.0.1:9', faults('')))
   })
 })
@@ -61,7 +78,9 @@ describe('embed.js, over HTTP', () => {
     expect(response.headers.get('content-type')).toBe('application/javascript; charset=utf-8')
     expect(response.headers.get('cache-control')).toBe('no-store')
     expect(await response.text()).toBe(embedScript(standIn.origin, faults('')))
-    expect(await (await get('?copy=published')).text()).toBe(publishedEmbedScript(standIn.origin, faults('copy=published')))
+    expect(await (await get('?copy=published')).text()).toBe(
+      publishedEmbedScript(standIn.origin, faults('copy=published')),
+    )
     expect(standIn.records.embedRequests).toBe(before + 2)
   })
 

@@ -6,14 +6,28 @@ import { standInModule } from './standin-harness'
 
 const { checkForm, FORMS_FILE, formFor, genericForm, loadForms, prepareForms } = await standInModule('forms.mjs')
 
-const form = (extra = {}) => ({ name: 'F', kind: 'one-time', amountCents: 1000, redirect: null, redirectIn: 'top', ...extra })
+const form = (extra = {}) => ({
+  name: 'F',
+  kind: 'one-time',
+  amountCents: 1000,
+  redirect: null,
+  redirectIn: 'top',
+  ...extra,
+})
 
 describe('forms', () => {
   test('demo/forms.json loads: twelve forms, ids given, redirects on the site origin', async () => {
     const forms = await loadForms(FORMS_FILE, 'http://shop.example')
     expect(Object.keys(forms)).toHaveLength(12)
-    expect(forms['8h7frjfytj']).toMatchObject({ id: 234101, name: 'My Payment Form', kind: 'one-time', amountCents: 1000 })
-    expect(forms['8h7frjfytj'].redirect).toMatch(/^http:\/\/shop\.example\/demo\/success\.html\?custom_id=\{\{custom_id\}\}/)
+    expect(forms['8h7frjfytj']).toMatchObject({
+      id: 234101,
+      name: 'My Payment Form',
+      kind: 'one-time',
+      amountCents: 1000,
+    })
+    expect(forms['8h7frjfytj'].redirect).toMatch(
+      /^http:\/\/shop\.example\/demo\/success\.html\?custom_id=\{\{custom_id\}\}/,
+    )
     // A redirect as merchants set it since the placeholders left MoonClerk's docs: no query at all.
     expect(forms.plainredir).toMatchObject({ id: 234111, kind: 'one-time', amountCents: 2500, redirectIn: 'top' })
     expect(forms.plainredir.redirect).toBe('http://shop.example/demo/confirmed-thanks.html')
@@ -47,7 +61,14 @@ describe('forms', () => {
     const forms = prepareForms({ known: form({ id: 7 }) })
     expect(formFor(forms, {}, 'known')).toBe(forms.known)
     expect(formFor(forms, {}, 'stray')).toEqual(genericForm('stray'))
-    expect(genericForm('stray')).toEqual({ id: null, name: 'Payment form stray', kind: 'one-time', amountCents: null, redirect: null, redirectIn: 'frame' })
+    expect(genericForm('stray')).toEqual({
+      id: null,
+      name: 'Payment form stray',
+      kind: 'one-time',
+      amountCents: null,
+      redirect: null,
+      redirectIn: 'frame',
+    })
     const paid = { ...genericForm('stray'), id: 900001 }
     expect(formFor(forms, { stray: paid }, 'stray')).toBe(paid)
   })

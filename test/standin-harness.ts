@@ -9,7 +9,8 @@ import { expect } from 'vitest'
 export type Json = any
 
 /** One of demo/standin/'s modules, e.g. `standInModule('store.mjs')`. */
-export const standInModule = (file: string): Promise<Json> => import(new URL(`../demo/standin/${file}`, import.meta.url).href)
+export const standInModule = (file: string): Promise<Json> =>
+  import(new URL(`../demo/standin/${file}`, import.meta.url).href)
 
 export interface Delivery {
   id: number
@@ -25,7 +26,14 @@ export interface Delivery {
 export interface StandIn {
   origin: string
   server: http.Server
-  records: { embedRequests: number; payQueries: Json[]; payments: Json[]; api: Json; webhooks: Delivery[]; disabledWebhookEndpoints: string[] }
+  records: {
+    embedRequests: number
+    payQueries: Json[]
+    payments: Json[]
+    api: Json
+    webhooks: Delivery[]
+    disabledWebhookEndpoints: string[]
+  }
   close(): Promise<void>
 }
 export interface StandInOptions {
@@ -38,7 +46,10 @@ export interface StandInOptions {
 }
 
 export const API_KEY = 'test-key-7f3a'
-export const GOOD_HEADERS = { Authorization: `Token token=${API_KEY}`, Accept: 'application/vnd.moonclerk+json;version=1' }
+export const GOOD_HEADERS = {
+  Authorization: `Token token=${API_KEY}`,
+  Accept: 'application/vnd.moonclerk+json;version=1',
+}
 // Form ids and tokens from demo/forms.json.
 export const ONE_TIME = { token: '8h7frjfytj', id: 234101 }
 export const PLAN = { token: 'k2m9q4zr7x', id: 234102 }
@@ -66,14 +77,22 @@ export async function pay(standIn: StandIn, token: string, fields: Record<string
   return new URL(response.headers.get('location')!).searchParams
 }
 
-export async function api(standIn: StandIn, path: string, headers: Record<string, string> = GOOD_HEADERS): Promise<{ status: number; type: string | null; body: Json }> {
+export async function api(
+  standIn: StandIn,
+  path: string,
+  headers: Record<string, string> = GOOD_HEADERS,
+): Promise<{ status: number; type: string | null; body: Json }> {
   const response = await fetch(standIn.origin + path, { headers })
   return { status: response.status, type: response.headers.get('content-type'), body: await response.json() }
 }
 
 /** POSTs JSON to a /__standin/ control; the answer's status and JSON body (null when it has none). */
 export async function control(standIn: StandIn, path: string, json?: unknown): Promise<{ status: number; body: Json }> {
-  const response = await fetch(standIn.origin + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(json ?? {}) })
+  const response = await fetch(standIn.origin + path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(json ?? {}),
+  })
   const text = await response.text()
   return { status: response.status, body: text ? JSON.parse(text) : null }
 }
@@ -100,7 +119,13 @@ export async function startHookServer() {
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
   }
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, script, hitsOf: (path: string) => hits[path] ?? [], close }
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    script,
+    hitsOf: (path: string) => hits[path] ?? [],
+    close,
+  }
 }
 
 /** Pays on the stand-in's hosted checkout as its form does; returns the redirect URL's parameters. */

@@ -5,9 +5,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as harness from './standin-harness'
 import { ONE_TIME, PLAIN, type StandIn, standInModule } from './standin-harness'
 
-const { chargedCents, confirmationPage, fillRedirect, givenField, payHeaders, payPage } = await standInModule('pages.mjs')
+const { chargedCents, confirmationPage, fillRedirect, givenField, payHeaders, payPage } =
+  await standInModule('pages.mjs')
 
-const fixed = { id: 1, name: 'My <Form>', kind: 'one-time', amountCents: 1000, redirect: 'https://shop.example/ok?c={{custom_id}}', redirectIn: 'top' }
+const fixed = {
+  id: 1,
+  name: 'My <Form>',
+  kind: 'one-time',
+  amountCents: 1000,
+  redirect: 'https://shop.example/ok?c={{custom_id}}',
+  redirectIn: 'top',
+}
 const open = { ...fixed, amountCents: null, redirect: null, redirectIn: 'frame' }
 const query = (fields: Record<string, string>) => new URLSearchParams(fields)
 
@@ -34,9 +42,15 @@ describe('pages, without a server', () => {
     expect(chargedCents(open, query({ amount_cents: '250' }))).toBe(250)
     expect(chargedCents(open, query({ amount: ' 12.5 ' }))).toBe(1250)
     expect(chargedCents(open, query({ amount_cents: 'x', amount: '3' }))).toBe(300)
-    const invalid: Array<Record<string, string>> = [{}, { amount_cents: '0' }, { amount_cents: '-5' }, { amount: '1.234' }, { amount: '0' }, { amount: 'ten' }]
-    for (const fields of invalid)
-      expect(chargedCents(open, query(fields)), JSON.stringify(fields)).toBeNull()
+    const invalid: Array<Record<string, string>> = [
+      {},
+      { amount_cents: '0' },
+      { amount_cents: '-5' },
+      { amount: '1.234' },
+      { amount: '0' },
+      { amount: 'ten' },
+    ]
+    for (const fields of invalid) expect(chargedCents(open, query(fields)), JSON.stringify(fields)).toBeNull()
   })
 
   test('givenField: a blank value is no value', () => {
@@ -69,12 +83,14 @@ describe('pages, without a server', () => {
     expect(payPage('t', open, query({ amount_cents: '250' }))).toContain('<button type="submit">Pay $2.50</button>')
   })
 
-  test('payHeaders: no script unless embedded; the form may post here and be redirected to the form\'s origin only', () => {
+  test("payHeaders: no script unless embedded; the form may post here and be redirected to the form's origin only", () => {
     expect(payHeaders(fixed, false)).toEqual({
-      'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self' https://shop.example; base-uri 'none'",
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'self'; form-action 'self' https://shop.example; base-uri 'none'",
     })
     expect(payHeaders(open, true)).toEqual({
-      'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; form-action 'self'; base-uri 'none'",
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'self'; script-src 'self'; form-action 'self'; base-uri 'none'",
     })
   })
 
@@ -83,7 +99,9 @@ describe('pages, without a server', () => {
     expect(confirmationPage(open, payment)).toContain('<dt>payment_id</dt><dd data-field="payment_id">100001</dd>')
     expect(confirmationPage(open, payment)).toContain('<dd data-field="checkout_token">T&lt;1&gt;</dd>')
     expect(confirmationPage(open, payment)).toContain('<span data-field="amount">$12.50</span>')
-    expect(confirmationPage(open, { ...payment, kind: 'recurring' })).toContain('<dd data-field="customer_id">100001</dd>')
+    expect(confirmationPage(open, { ...payment, kind: 'recurring' })).toContain(
+      '<dd data-field="customer_id">100001</dd>',
+    )
   })
 })
 
@@ -96,14 +114,21 @@ describe('pay routes, over HTTP', () => {
     await standIn?.close()
   })
   const post = (path: string, body: string) =>
-    fetch(standIn.origin + path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' })
+    fetch(standIn.origin + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+    })
 
   test('GET shows the page with its CSP and records the visit; /pay/index/<token> is the same checkout', async () => {
     const response = await fetch(`${standIn.origin}/pay/${ONE_TIME.token}?cid=u1`)
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8')
     expect(response.headers.get('cache-control')).toBe('no-store')
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; form-action 'self' http://127.0.0.1:1; base-uri 'none'")
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'self'; form-action 'self' http://127.0.0.1:1; base-uri 'none'",
+    )
     expect(await response.text()).toContain('<dd data-field="cid">u1</dd>')
     expect(standIn.records.payQueries.at(-1)).toEqual({ token: ONE_TIME.token, query: { cid: 'u1' } })
     const embedded = await fetch(`${standIn.origin}/pay/index/${ONE_TIME.token}?embed=true`)
@@ -150,7 +175,7 @@ describe('pay routes, over HTTP', () => {
     expect((await post(`/pay/${ONE_TIME.token}`, 'x='.padEnd(20_000, 'y'))).status).toBe(413)
   })
 
-  test('the pages\' own files: the stylesheet and the embedded page\'s script', async () => {
+  test("the pages' own files: the stylesheet and the embedded page's script", async () => {
     const css = await fetch(`${standIn.origin}/assets/pay.css`)
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8')
     expect(await css.text()).toMatch(/^body \{/)

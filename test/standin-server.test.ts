@@ -33,7 +33,13 @@ describe('server', () => {
   })
 
   test('an unknown path, or a method a path does not take, is a plain-text 404', async () => {
-    for (const [method, route] of [['GET', '/nothing'], ['PUT', '/pay/8h7frjfytj'], ['GET', '/pay/a/b'], ['POST', '/assets/embed.js'], ['GET', '/__standin/reset']]) {
+    for (const [method, route] of [
+      ['GET', '/nothing'],
+      ['PUT', '/pay/8h7frjfytj'],
+      ['GET', '/pay/a/b'],
+      ['POST', '/assets/embed.js'],
+      ['GET', '/__standin/reset'],
+    ]) {
       const response = await fetch(standIn.origin + route, { method })
       expect(response.status, `${method} ${route}`).toBe(404)
       expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8')
@@ -71,10 +77,17 @@ describe('server', () => {
   test('start-up fails on a forms file that needs a siteOrigin it was not given', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'standin-forms-'))
     const file = path.join(dir, 'forms.json')
-    await writeFile(file, JSON.stringify({ abc: { name: 'A', kind: 'one-time', amountCents: 100, redirect: '%SITE_ORIGIN%/ok', redirectIn: 'top' } }))
+    await writeFile(
+      file,
+      JSON.stringify({
+        abc: { name: 'A', kind: 'one-time', amountCents: 100, redirect: '%SITE_ORIGIN%/ok', redirectIn: 'top' },
+      }),
+    )
     await expect(server.startStandIn({ formsFile: pathToFileURL(file) })).rejects.toThrow(/got no siteOrigin/)
     const own = await server.startStandIn({ formsFile: pathToFileURL(file), siteOrigin: 'http://shop.example' })
-    expect((await fetch(`${own.origin}/pay/abc`)).headers.get('content-security-policy')).toContain("form-action 'self' http://shop.example")
+    expect((await fetch(`${own.origin}/pay/abc`)).headers.get('content-security-policy')).toContain(
+      "form-action 'self' http://shop.example",
+    )
     await own.close()
   })
 })

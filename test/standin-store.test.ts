@@ -35,7 +35,12 @@ describe('store', () => {
 
   test('takeId counts each series on its own', () => {
     const store = createStore()
-    expect([store.takeId('payment'), store.takeId('payment'), store.takeId('customer'), store.takeId('payment')]).toEqual([100001, 100002, 500001, 100003])
+    expect([
+      store.takeId('payment'),
+      store.takeId('payment'),
+      store.takeId('customer'),
+      store.takeId('payment'),
+    ]).toEqual([100001, 100002, 500001, 100003])
   })
 
   test('reset() brings back every part of a fresh start: records, id series, paid generic forms, API faults, disabled endpoints', () => {

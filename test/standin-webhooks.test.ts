@@ -33,9 +33,12 @@ const control = (path: string, json: unknown) => harness.control(standIn, path, 
 const delivery = (id: number) => standIn.records.webhooks.find((d) => d.id === id)!
 /** Waits for a signal the stand-in gives (a hit, a delivery's state), checking every few ms. */
 const waitFor = (check: () => boolean, what: string) =>
-  vi.waitFor(() => {
-    if (!check()) throw new Error(`still waiting for ${what}`)
-  }, { timeout: 2000, interval: 5 })
+  vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`still waiting for ${what}`)
+    },
+    { timeout: 2000, interval: 5 },
+  )
 
 describe('webhooks', () => {
   test('payment_created POSTs { event, object, data } with the API payment as data', async () => {
@@ -47,25 +50,40 @@ describe('webhooks', () => {
 
     const [hit] = hitsOf('/ok')
     expect(hit.headers['content-type']).toBe('application/json')
-    expect(hit.body).toEqual({ event: 'payment_created', object: 'payment', data: (await api(`/payments/${id}`)).body.payment })
+    expect(hit.body).toEqual({
+      event: 'payment_created',
+      object: 'payment',
+      data: (await api(`/payments/${id}`)).body.payment,
+    })
     expect(hit.body.data).toMatchObject({ id, custom_id: 'hook-1', checkout: { token: back.get('checkout_token') } })
     await waitFor(() => delivery(sent.body.delivery.id).state === 'delivered', 'the delivery record')
     expect(delivery(sent.body.delivery.id)).toMatchObject({ attempts: 1, responses: [200], status: 200 })
   })
 
   test('plan_ended sends the customer, ended, and the API agrees', async () => {
-    const customerId = Number((await pay(PLAN.token, { cid: 'hook-2', name: 'H', email: 'h@example.com' })).get('customer_id'))
-    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/ended`, event: 'plan_ended', id: customerId })).status).toBe(202)
+    const customerId = Number(
+      (await pay(PLAN.token, { cid: 'hook-2', name: 'H', email: 'h@example.com' })).get('customer_id'),
+    )
+    expect(
+      (await control('/__standin/webhooks', { url: `${hookOrigin}/ended`, event: 'plan_ended', id: customerId }))
+        .status,
+    ).toBe(202)
     await waitFor(() => hitsOf('/ended').length === 1, 'the webhook')
 
     const { body } = hitsOf('/ended')[0]
-    expect(body).toMatchObject({ event: 'plan_ended', object: 'customer', data: { id: customerId, custom_id: 'hook-2' } })
+    expect(body).toMatchObject({
+      event: 'plan_ended',
+      object: 'customer',
+      data: { id: customerId, custom_id: 'hook-2' },
+    })
     expect(body.data.subscription).toMatchObject({ status: 'canceled', ended_at: expect.any(String) })
     expect(body.data).toEqual((await api(`/customers/${customerId}`)).body.customer)
   })
 
   test('the pay flow delivers plan_created, payment_created, payment_succeeded to webhookUrl by itself', async () => {
-    const customerId = Number((await pay(PLAN.token, { cid: 'auto-1', name: 'A', email: 'a@example.com' })).get('customer_id'))
+    const customerId = Number(
+      (await pay(PLAN.token, { cid: 'auto-1', name: 'A', email: 'a@example.com' })).get('customer_id'),
+    )
     // The deliveries are recorded before the checkout answers; their posts follow.
     const made = standIn.records.webhooks.filter((d) => d.url === `${hookOrigin}/auto`).slice(-3)
     expect(made.map((d) => d.event)).toEqual(['plan_created', 'payment_created', 'payment_succeeded'])
@@ -73,7 +91,10 @@ describe('webhooks', () => {
     await waitFor(() => mine().length === 3, 'the three webhooks')
     const byEvent = Object.fromEntries(mine().map((hit) => [hit.body.event, hit.body]))
     expect(byEvent.plan_created).toMatchObject({ object: 'customer', data: { id: customerId } })
-    expect(byEvent.payment_created).toMatchObject({ object: 'payment', data: { customer_id: customerId, amount: 1500 } })
+    expect(byEvent.payment_created).toMatchObject({
+      object: 'payment',
+      data: { customer_id: customerId, amount: 1500 },
+    })
     expect(byEvent.payment_succeeded).toEqual({ ...byEvent.payment_created, event: 'payment_succeeded' })
     // Each payload's data is the record as the API has it.
     expect(byEvent.plan_created.data).toEqual((await api(`/customers/${customerId}`)).body.customer)
@@ -114,18 +135,27 @@ describe('webhooks', () => {
 
   test('anything but 200–204 is retried, with the same payload, until it succeeds', async () => {
     script['/flaky'] = [500, 205, 302]
-    const id = Number((await pay(ONE_TIME.token, { cid: 'hook-3', name: 'H', email: 'h@example.com' })).get('payment_id'))
+    const id = Number(
+      (await pay(ONE_TIME.token, { cid: 'hook-3', name: 'H', email: 'h@example.com' })).get('payment_id'),
+    )
     const sent = await control('/__standin/webhooks', { url: `${hookOrigin}/flaky`, event: 'payment_created', id })
     await waitFor(() => delivery(sent.body.delivery.id).state !== 'pending', 'the delivery')
 
-    expect(delivery(sent.body.delivery.id)).toMatchObject({ state: 'delivered', attempts: 4, responses: [500, 205, 302, 200], status: 200 })
+    expect(delivery(sent.body.delivery.id)).toMatchObject({
+      state: 'delivered',
+      attempts: 4,
+      responses: [500, 205, 302, 200],
+      status: 200,
+    })
     expect(hitsOf('/flaky')).toHaveLength(4)
     for (const hit of hitsOf('/flaky')) expect(hit.body).toEqual(hitsOf('/flaky')[0].body)
     expect(standIn.records.disabledWebhookEndpoints).not.toContain(`${hookOrigin}/flaky`)
   })
 
   test('after 10 failed attempts the endpoint is disabled, and later events to it are skipped', async () => {
-    const id = Number((await pay(ONE_TIME.token, { cid: 'hook-4', name: 'H', email: 'h@example.com' })).get('payment_id'))
+    const id = Number(
+      (await pay(ONE_TIME.token, { cid: 'hook-4', name: 'H', email: 'h@example.com' })).get('payment_id'),
+    )
     const url = `${hookOrigin}/down`
     const sent = await control('/__standin/webhooks', { url, event: 'payment_created', id })
     await waitFor(() => delivery(sent.body.delivery.id).state !== 'pending', 'the delivery')
@@ -143,12 +173,22 @@ describe('webhooks', () => {
   })
 
   test('a bad event, url or id is refused', async () => {
-    const id = Number((await pay(ONE_TIME.token, { cid: 'hook-5', name: 'H', email: 'h@example.com' })).get('payment_id'))
-    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'payment_refunded', id })).status).toBe(400)
-    expect((await control('/__standin/webhooks', { url: 'ftp://127.0.0.1/x', event: 'payment_created', id })).status).toBe(400)
-    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'payment_created', id: 99999999 })).status).toBe(404)
+    const id = Number(
+      (await pay(ONE_TIME.token, { cid: 'hook-5', name: 'H', email: 'h@example.com' })).get('payment_id'),
+    )
+    expect(
+      (await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'payment_refunded', id })).status,
+    ).toBe(400)
+    expect(
+      (await control('/__standin/webhooks', { url: 'ftp://127.0.0.1/x', event: 'payment_created', id })).status,
+    ).toBe(400)
+    expect(
+      (await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'payment_created', id: 99999999 })).status,
+    ).toBe(404)
     // A payment id is no customer.
-    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'plan_created', id })).status).toBe(404)
+    expect((await control('/__standin/webhooks', { url: `${hookOrigin}/x`, event: 'plan_created', id })).status).toBe(
+      404,
+    )
     expect(hitsOf('/x')).toHaveLength(0)
   })
 })
@@ -166,7 +206,11 @@ describe('webhookEvents: the topics the endpoint is subscribed to', () => {
         ['payment_created', paymentId + 1], // The plan's first payment.
       ])
       await waitFor(() => hitsOf('/created-only').length === 2, 'both webhooks')
-      expect(hitsOf('/created-only').map((hit) => hit.body.data.custom_id).sort()).toEqual(['sub-1', 'sub-2'])
+      expect(
+        hitsOf('/created-only')
+          .map((hit) => hit.body.data.custom_id)
+          .sort(),
+      ).toEqual(['sub-1', 'sub-2'])
       expect(hitsOf('/created-only')[1].body.data.customer_id).toBe(customerId)
     } finally {
       await own.close()
@@ -256,7 +300,11 @@ describe('POST /__standin/webhook-drops: webhooks that never leave', () => {
     await payOwn(ONE_TIME.token, 'lost-3')
     await payOwn(ONE_TIME.token, 'kept-4')
     expect(own.records.webhooks.filter((d) => d.state === 'dropped')).toHaveLength(7)
-    expect(since(0).slice(0, 7).every(([, state]) => state === 'dropped')).toBe(true)
+    expect(
+      since(0)
+        .slice(0, 7)
+        .every(([, state]) => state === 'dropped'),
+    ).toBe(true)
     expect(since(2).slice(0, 3)).toEqual([
       ['plan_created', 'dropped'],
       ['payment_created', 'dropped'],
@@ -335,9 +383,21 @@ describe('the sender alone (fake post, fake clock)', () => {
     const { post } = scriptedPost([500, 'ECONNRESET', 205])
     const { store, waits, webhooks } = sender(post)
     const sent: Delivery = webhooks.deliver(URL_OK, 'payment_created', payment())
-    expect(sent).toMatchObject({ id: 1, url: URL_OK.href, event: 'payment_created', object: 'payment', dataId: 100001, state: 'pending' })
+    expect(sent).toMatchObject({
+      id: 1,
+      url: URL_OK.href,
+      event: 'payment_created',
+      object: 'payment',
+      dataId: 100001,
+      state: 'pending',
+    })
     await webhooks.whenSettled(sent)
-    expect(sent).toMatchObject({ state: 'delivered', attempts: 4, responses: [500, 'ECONNRESET', 205, 200], status: 200 })
+    expect(sent).toMatchObject({
+      state: 'delivered',
+      attempts: 4,
+      responses: [500, 'ECONNRESET', 205, 200],
+      status: 200,
+    })
     expect(waits).toEqual([10, 20, 30])
     expect(store.records.webhooks).toEqual([sent])
   })
@@ -425,17 +485,30 @@ describe('the sender alone (fake post, fake clock)', () => {
   })
 
   test('applyPlanEvent: plan_ended cancels the plan, plan_payment_failed makes it past due, others change nothing', () => {
-    const customer = () => ({ status: 'active', delinquent: false, subscription: { status: 'active', next_payment_attempt: 'X', canceled_at: null, ended_at: null } })
+    const customer = () => ({
+      status: 'active',
+      delinquent: false,
+      subscription: { status: 'active', next_payment_attempt: 'X', canceled_at: null, ended_at: null },
+    })
     const ended = customer()
     applyPlanEvent(ended, 'plan_ended', '2014-04-09T00:00:00Z')
     expect(ended).toEqual({
       status: 'canceled',
       delinquent: false,
-      subscription: { status: 'canceled', next_payment_attempt: null, canceled_at: '2014-04-09T00:00:00Z', ended_at: '2014-04-09T00:00:00Z' },
+      subscription: {
+        status: 'canceled',
+        next_payment_attempt: null,
+        canceled_at: '2014-04-09T00:00:00Z',
+        ended_at: '2014-04-09T00:00:00Z',
+      },
     })
     const failed = customer()
     applyPlanEvent(failed, 'plan_payment_failed', '2014-04-09T00:00:00Z')
-    expect(failed).toMatchObject({ status: 'past_due', delinquent: true, subscription: { status: 'past_due', next_payment_attempt: 'X' } })
+    expect(failed).toMatchObject({
+      status: 'past_due',
+      delinquent: true,
+      subscription: { status: 'past_due', next_payment_attempt: 'X' },
+    })
     for (const event of ['plan_created', 'payment_created']) {
       const unchanged = customer()
       applyPlanEvent(unchanged, event, '2014-04-09T00:00:00Z')

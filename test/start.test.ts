@@ -14,7 +14,8 @@ function startFrom(attributes: Record<string, string>) {
 
 test('mounts every placeholder with the script tag as page-wide source', async () => {
   const scripts = captureScripts()
-  document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div><div data-moonclerk-checkout="b2" data-moonclerk-cid="own"></div>'
+  document.body.innerHTML =
+    '<div data-moonclerk-checkout="a1"></div><div data-moonclerk-checkout="b2" data-moonclerk-cid="own"></div>'
   startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': 'page-wide' })
   expect(scripts).toHaveLength(1)
   arrive(scripts[0])
@@ -45,7 +46,18 @@ test('elements named like the document members the library uses (head, baseURI, 
   // What `<img name="head">` and its like do in a browser: the element shadows the member on document itself.
   // Not documentElement, addEventListener or dispatchEvent: happy-dom itself reads those from the
   // instance. The e2e fixture clobbered-document.html shadows them in Chromium.
-  const names = ['head', 'baseURI', 'querySelectorAll', 'querySelector', 'getElementById', 'createElement', 'scripts', 'currentScript', 'readyState', 'adoptedStyleSheets']
+  const names = [
+    'head',
+    'baseURI',
+    'querySelectorAll',
+    'querySelector',
+    'getElementById',
+    'createElement',
+    'scripts',
+    'currentScript',
+    'readyState',
+    'adoptedStyleSheets',
+  ]
   const shadow = document.createElement('img')
   const script = scriptTag({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-cid': 'page-wide' })
   document.body.append(script)
@@ -132,7 +144,9 @@ test('while the page parses, a widget a script appends to <body> does not make a
   main.insertAdjacentHTML('beforeend', '<p>More of the page</p>')
   await vi.waitFor(() => expect(placeholder.getAttribute('data-moonclerk-state')).toBe('loading'))
   // The author's link is the one that carries the cid; none was added.
-  expect([...placeholder.querySelectorAll('a')].map((a) => a.href)).toStrictEqual(['https://app.moonclerk.com/pay/a1?cid=u-42'])
+  expect([...placeholder.querySelectorAll('a')].map((a) => a.href)).toStrictEqual([
+    'https://app.moonclerk.com/pay/a1?cid=u-42',
+  ])
   document.dispatchEvent(new Event('DOMContentLoaded'))
 })
 
@@ -158,7 +172,10 @@ test('at DOMContentLoaded it stops watching the page', async () => {
   vi.spyOn(Document.prototype, 'readyState', 'get').mockReturnValue('loading')
   startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
   document.dispatchEvent(new Event('DOMContentLoaded'))
-  document.body.insertAdjacentHTML('beforeend', '<div data-moonclerk-checkout="a1"></div><p>added by a script later</p>')
+  document.body.insertAdjacentHTML(
+    'beforeend',
+    '<div data-moonclerk-checkout="a1"></div><p>added by a script later</p>',
+  )
   await settle()
   expect(document.querySelector('[data-moonclerk-state]')).toBeNull()
 })
@@ -168,7 +185,8 @@ test('embed.js is requested once the checkout has passed its checks, before its 
   const atRequest: Array<[string, string | null]> = []
   const append = document.head.appendChild.bind(document.head)
   vi.spyOn(document.head, 'appendChild').mockImplementation(<T extends Node>(node: T) => {
-    if (node instanceof HTMLScriptElement) atRequest.push([document.querySelector('a')!.href, sessionStorage.getItem('moonclerk-checkout:cids')])
+    if (node instanceof HTMLScriptElement)
+      atRequest.push([document.querySelector('a')!.href, sessionStorage.getItem('moonclerk-checkout:cids')])
     else append(node)
     return node
   })
@@ -180,9 +198,24 @@ test('embed.js is requested once the checkout has passed its checks, before its 
 })
 
 test.each([
-  ['a cid embed.js would alter', '<div data-moonclerk-checkout="a1" data-moonclerk-cid="a&b"></div>', {}, 'invalid-config'],
-  ['a pay URL that is not https:', '<div data-moonclerk-checkout="a1"></div>', { 'data-moonclerk-pay-url': 'http://app.moonclerk.com/pay/' }, 'invalid-config'],
-  ["a stock snippet's container of the same form elsewhere on the page", '<div id="mca1"></div><div data-moonclerk-checkout="a1"></div>', {}, 'duplicate-token'],
+  [
+    'a cid embed.js would alter',
+    '<div data-moonclerk-checkout="a1" data-moonclerk-cid="a&b"></div>',
+    {},
+    'invalid-config',
+  ],
+  [
+    'a pay URL that is not https:',
+    '<div data-moonclerk-checkout="a1"></div>',
+    { 'data-moonclerk-pay-url': 'http://app.moonclerk.com/pay/' },
+    'invalid-config',
+  ],
+  [
+    "a stock snippet's container of the same form elsewhere on the page",
+    '<div id="mca1"></div><div data-moonclerk-checkout="a1"></div>',
+    {},
+    'duplicate-token',
+  ],
 ])('a checkout that cannot show requests nothing: %s', async (_, markup, attributes, reason) => {
   const scripts = captureScripts()
   const errors: string[] = []
@@ -198,7 +231,8 @@ test('nothing is requested for lazy placeholders before intent, nor for unusable
   const scripts = captureScripts()
   const errors: string[] = []
   document.addEventListener('moonclerk:error', (event) => errors.push(event.detail.reason))
-  document.body.innerHTML = '<div data-moonclerk-checkout="a1" data-moonclerk-load="click"></div><div data-moonclerk-checkout="not a token"></div><div data-moonclerk-checkout="c3" data-moonclerk-load="Eager"></div>'
+  document.body.innerHTML =
+    '<div data-moonclerk-checkout="a1" data-moonclerk-load="click"></div><div data-moonclerk-checkout="not a token"></div><div data-moonclerk-checkout="c3" data-moonclerk-load="Eager"></div>'
   startFrom({ 'data-moonclerk-embed-src': EMBED_SRC })
   await settle()
   expect(scripts).toHaveLength(0)
@@ -234,7 +268,12 @@ test('after the page has parsed, start-up mounts every placeholder at once, the 
 test("our script tag's placeholder-only attributes (width, amount) are not page-wide", async () => {
   const scripts = captureScripts()
   document.body.innerHTML = '<div data-moonclerk-checkout="a1"></div>'
-  startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-width': '300px', 'data-moonclerk-amount-cents': '500', 'data-moonclerk-cid': 'page-wide' })
+  startFrom({
+    'data-moonclerk-embed-src': EMBED_SRC,
+    'data-moonclerk-width': '300px',
+    'data-moonclerk-amount-cents': '500',
+    'data-moonclerk-cid': 'page-wide',
+  })
   arrive(scripts[0])
   await settle()
   expect(FakeEmbed.displayed).toStrictEqual([{ checkoutToken: 'a1', width: '100%', cid: 'page-wide' }])
@@ -275,7 +314,11 @@ test('a page without checkouts loads nothing', () => {
 
 test('the one-tag replacement: our script tag is also the placeholder', async () => {
   const scripts = captureScripts()
-  const script = startFrom({ 'data-moonclerk-embed-src': EMBED_SRC, 'data-moonclerk-checkout': 'a1', 'data-moonclerk-cid': '7' })
+  const script = startFrom({
+    'data-moonclerk-embed-src': EMBED_SRC,
+    'data-moonclerk-checkout': 'a1',
+    'data-moonclerk-cid': '7',
+  })
   arrive(scripts[0])
   await settle()
   expect(script.nextElementSibling!.querySelector('#mca1 iframe')).not.toBeNull()
@@ -295,7 +338,17 @@ test('a return is read at once but announced at DOMContentLoaded, before this pa
   // A script later in the page subscribes the plain way, and still hears it.
   document.addEventListener('moonclerk:return', (event) => heard.push(event.detail), { once: true })
   document.dispatchEvent(new Event('DOMContentLoaded'))
-  expect(heard).toStrictEqual([{ customId: 'own-cid', checkoutToken: 't9', paymentId: null, customerId: null, cidMatches: null, repeated: false, source: 'url' }])
+  expect(heard).toStrictEqual([
+    {
+      customId: 'own-cid',
+      checkoutToken: 't9',
+      paymentId: null,
+      customerId: null,
+      cidMatches: null,
+      repeated: false,
+      source: 'url',
+    },
+  ])
   history.replaceState(null, '', '/checkout/')
 })
 
@@ -316,7 +369,11 @@ test("where the page's scripts carry nonces, a copy whose tag has none does not 
   try {
     // Injected where the CSP also allows 'self', parser-inserted (not async), with a made-up nonce:
     // it would point the fallback link off MoonClerk.
-    const injected = scriptTag({ 'data-moonclerk-pay-url': 'https://evil.example/pay/', 'data-moonclerk-embed-src': 'https://evil.example/embed.js', nonce: 'forged' })
+    const injected = scriptTag({
+      'data-moonclerk-pay-url': 'https://evil.example/pay/',
+      'data-moonclerk-embed-src': 'https://evil.example/embed.js',
+      nonce: 'forged',
+    })
     injected.nonce = 'forged'
     injected.async = false
     document.body.append(injected)

@@ -46,7 +46,11 @@ describe('a success page without placeholders: the tab memory', () => {
   })
 
   test.each([
-    ['an element with data-moonclerk-return', () => void (document.body.innerHTML = '<main data-moonclerk-return></main>'), undefined],
+    [
+      'an element with data-moonclerk-return',
+      () => void (document.body.innerHTML = '<main data-moonclerk-return></main>'),
+      undefined,
+    ],
     ['handleReturn({ expect: true })', () => {}, { expect: true }],
     ['handleReturn({ expectReturn: true })', () => {}, { expectReturn: true }],
     ['the global config', () => void (window.MoonClerkCheckoutConfig = { expectReturn: true }), undefined],
@@ -77,13 +81,20 @@ describe('a success page without placeholders: the tab memory', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const detail = handleReturn({ expect: true })
     expect(detail).toMatchObject({ customId: null, cidMatches: null, source: 'memory' })
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/no values in its address.*sent no cid into a checkout.*another tab/))
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/no values in its address.*sent no cid into a checkout.*another tab/),
+    )
   })
 
   test('values in the URL win over the memory, and say so', () => {
     sentEarlier('user-1')
     history.replaceState(null, '', '/thanks?custom_id=user-1&checkout_token=tok9')
-    expect(handleReturn({ expect: true })).toMatchObject({ customId: 'user-1', checkoutToken: 'tok9', cidMatches: true, source: 'url' })
+    expect(handleReturn({ expect: true })).toMatchObject({
+      customId: 'user-1',
+      checkoutToken: 'tok9',
+      cidMatches: true,
+      source: 'url',
+    })
   })
 
   test('placeholders MoonClerk left unfilled count as absent: the memory answers', () => {
@@ -106,7 +117,9 @@ function serverAnswers(...answers: Array<{ status?: number; body?: unknown } | E
     const answer = answers.length > 1 ? answers.shift()! : answers[0]
     if (answer instanceof Error) return Promise.reject(answer)
     const body = typeof answer.body == 'string' ? answer.body : JSON.stringify(answer.body ?? { paid: false })
-    return Promise.resolve(new Response(body, { status: answer.status ?? 200, headers: { 'Content-Type': 'application/json' } }))
+    return Promise.resolve(
+      new Response(body, { status: answer.status ?? 200, headers: { 'Content-Type': 'application/json' } }),
+    )
   })
   vi.stubGlobal('fetch', fetch)
   return fetch
@@ -142,7 +155,9 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
     expect(detailsOf('moonclerk:paid')).toStrictEqual([])
     await vi.advanceTimersByTimeAsync(2250)
     expect(fetch).toHaveBeenCalledTimes(4)
-    expect(detailsOf<PaidDetail>('moonclerk:paid')).toStrictEqual([{ customId: 'sealed.cid-1', kind: 'payment', answer: { paid: true, kind: 'payment' } }])
+    expect(detailsOf<PaidDetail>('moonclerk:paid')).toStrictEqual([
+      { customId: 'sealed.cid-1', kind: 'payment', answer: { paid: true, kind: 'payment' } },
+    ])
     expect([paymentState(), main.getAttribute('data-moonclerk-payment')]).toStrictEqual(['paid', 'paid'])
     await vi.advanceTimersByTimeAsync(60_000)
     expect(fetch).toHaveBeenCalledTimes(4)
@@ -158,7 +173,9 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
     await vi.advanceTimersByTimeAsync(25_000)
     // 1, 1.5, 2.25, 3.375, 5, 5: 18.125 s; one more ask when the 20 s are up.
     expect(times.map((t) => t - start)).toStrictEqual([1000, 2500, 4750, 8125, 13125, 18125, 20000])
-    expect(detailsOf<UnconfirmedDetail>('moonclerk:unconfirmed')).toStrictEqual([{ customId: 'sealed.cid-1', reason: 'timeout', status: null }])
+    expect(detailsOf<UnconfirmedDetail>('moonclerk:unconfirmed')).toStrictEqual([
+      { customId: 'sealed.cid-1', reason: 'timeout', status: null },
+    ])
     expect(paymentState()).toBe('unconfirmed')
     // The one at once, and those seven.
     expect(fetch).toHaveBeenCalledTimes(8)
@@ -187,7 +204,9 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
   test('a request that never answers is given up after 10 s, and asked again', async () => {
     const fetch = vi.fn(
       (_url: string, init?: RequestInit) =>
-        new Promise<Response>((_, reject) => init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
+        new Promise<Response>((_, reject) =>
+          init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        ),
     )
     vi.stubGlobal('fetch', fetch)
     successPage()
@@ -199,26 +218,33 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
     expect(paymentState()).toBe('pending')
   })
 
-  test.each([403, 400, 404])('a %i stops at once: moonclerk:error names the status, then moonclerk:unconfirmed', async (status) => {
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
-    const fetch = serverAnswers({ status, body: { paid: false, error: 'not yours to ask' } })
-    successPage()
-    handleReturn()
-    await vi.advanceTimersByTimeAsync(0)
-    expect(detailsOf('moonclerk:error')).toStrictEqual([
-      { token: '', reason: 'confirm-failed', message: `confirmUrl: ${location.origin}${ENDPOINT} answered ${status}` },
-    ])
-    expect(detailsOf('moonclerk:unconfirmed')).toStrictEqual([{ customId: 'sealed.cid-1', reason: 'error', status }])
-    expect(error).toHaveBeenCalledTimes(1)
-    expect(paymentState()).toBe('unconfirmed')
-    // A page script that subscribes late still hears it.
-    const late = vi.fn()
-    onError(late)
-    await vi.advanceTimersByTimeAsync(0)
-    expect(late).toHaveBeenCalledWith(expect.objectContaining({ reason: 'confirm-failed' }))
-    await vi.advanceTimersByTimeAsync(60_000)
-    expect(fetch).toHaveBeenCalledTimes(1)
-  })
+  test.each([403, 400, 404])(
+    'a %i stops at once: moonclerk:error names the status, then moonclerk:unconfirmed',
+    async (status) => {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+      const fetch = serverAnswers({ status, body: { paid: false, error: 'not yours to ask' } })
+      successPage()
+      handleReturn()
+      await vi.advanceTimersByTimeAsync(0)
+      expect(detailsOf('moonclerk:error')).toStrictEqual([
+        {
+          token: '',
+          reason: 'confirm-failed',
+          message: `confirmUrl: ${location.origin}${ENDPOINT} answered ${status}`,
+        },
+      ])
+      expect(detailsOf('moonclerk:unconfirmed')).toStrictEqual([{ customId: 'sealed.cid-1', reason: 'error', status }])
+      expect(error).toHaveBeenCalledTimes(1)
+      expect(paymentState()).toBe('unconfirmed')
+      // A page script that subscribes late still hears it.
+      const late = vi.fn()
+      onError(late)
+      await vi.advanceTimersByTimeAsync(0)
+      expect(late).toHaveBeenCalledWith(expect.objectContaining({ reason: 'confirm-failed' }))
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(fetch).toHaveBeenCalledTimes(1)
+    },
+  )
 
   test.each([
     ['an HTML page', '<!doctype html><p>Not found</p>'],
@@ -229,7 +255,9 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
     successPage()
     handleReturn()
     await vi.advanceTimersByTimeAsync(0)
-    expect(detailsOf<{ message: string }>('moonclerk:error')[0].message).toMatch(/answered without \{"paid": true\|false\}: is it the status endpoint\?/)
+    expect(detailsOf<{ message: string }>('moonclerk:error')[0].message).toMatch(
+      /answered without \{"paid": true\|false\}: is it the status endpoint\?/,
+    )
     expect(paymentState()).toBe('unconfirmed')
   })
 
@@ -238,7 +266,9 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
     successPage()
     handleReturn()
     await vi.advanceTimersByTimeAsync(0)
-    expect(detailsOf('moonclerk:paid')).toStrictEqual([{ customId: 'sealed.cid-1', kind: null, answer: { paid: true, plan: 'gold' } }])
+    expect(detailsOf('moonclerk:paid')).toStrictEqual([
+      { customId: 'sealed.cid-1', kind: null, answer: { paid: true, plan: 'gold' } },
+    ])
   })
 
   test('no cid to ask about: unconfirmed at once, nothing asked', () => {
@@ -408,7 +438,10 @@ describe('confirmation from the merchant server (confirmUrl)', () => {
     const fetch = serverAnswers(NOT_YET)
     successPage(`data-moonclerk-confirm-url="${ENDPOINT}" data-moonclerk-confirm-within="4000"`)
     handleReturn()
-    const toggle = (state: DocumentVisibilityState) => (visibility.mockReturnValue(state), document.dispatchEvent(new Event('visibilitychange')))
+    const toggle = (state: DocumentVisibilityState) => (
+      visibility.mockReturnValue(state),
+      document.dispatchEvent(new Event('visibilitychange'))
+    )
     await vi.advanceTimersByTimeAsync(100)
     toggle('hidden')
     await vi.advanceTimersByTimeAsync(300_000)

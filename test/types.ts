@@ -18,12 +18,12 @@ declare const element: HTMLElement
 element.addEventListener('moonclerk:error', (event) => {
   const reason: ErrorReason = event.detail.reason
   const message: string = event.detail.message
-  void reason, message
+  ;(void reason, message)
 })
 document.addEventListener('moonclerk:display', (event) => {
   const opts: MoonclerkOpts = event.detail.opts
   const token: string = event.detail.token
-  void opts, token
+  ;(void opts, token)
 })
 window.addEventListener('moonclerk:error', (event) => {
   // @ts-expect-error a display detail has no reason
@@ -66,12 +66,19 @@ window.MoonClerkCheckoutConfig = { cid: () => Promise.resolve(5), payUrl: '/pay/
 window.MoonClerkCheckoutConfig = { label: 'Pay' }
 
 // Coming back: the return detail is typed, in the event and in onReturn().
-import { decorateLinks, handleReturn, onReturn, readReturn, type ReturnDetail, type ReturnValues } from 'moonclerk-checkout'
+import {
+  decorateLinks,
+  handleReturn,
+  onReturn,
+  readReturn,
+  type ReturnDetail,
+  type ReturnValues,
+} from 'moonclerk-checkout'
 
 document.addEventListener('moonclerk:return', (event) => {
   const matches: boolean | null = event.detail.cidMatches
   const customId: string | null = event.detail.customId
-  void matches, customId
+  ;(void matches, customId)
   // @ts-expect-error customId may be null
   event.detail.customId.toUpperCase()
 })
@@ -87,7 +94,7 @@ document.addEventListener('moonclerk:return', (event) => {
 document.addEventListener('moonclerk:paid', (event) => {
   const kind: 'payment' | 'plan' | null = event.detail.kind
   const customId: string = event.detail.customId
-  void kind, customId
+  ;(void kind, customId)
 })
 window.addEventListener('moonclerk:unconfirmed', (event) => {
   const reason: UnconfirmedDetail['reason'] = event.detail.reason
@@ -129,14 +136,19 @@ checkoutElement.addEventListener('moonclerk:display', (event) => void event.deta
 const found: MoonClerkCheckoutElement | null = document.querySelector('moonclerk-checkout')
 void found
 
-const jsxProps: JSX.IntrinsicElements['moonclerk-checkout'] = { token: '8h7frjfytj', cid: 234, 'amount-cents': 1000, load: 'click' }
+const jsxProps: JSX.IntrinsicElements['moonclerk-checkout'] = {
+  token: '8h7frjfytj',
+  cid: 234,
+  'amount-cents': 1000,
+  load: 'click',
+}
 const sameProps: MoonClerkCheckoutAttributes = jsxProps
 void sameProps
 // @ts-expect-error not a load mode
 const badMode: JSX.IntrinsicElements['moonclerk-checkout'] = { token: 'a1', load: 'lazy' }
 // @ts-expect-error the token is required
 const noToken: JSX.IntrinsicElements['moonclerk-checkout'] = { cid: '1' }
-void badMode, noToken
+;(void badMode, noToken)
 
 // The server confirms what the success page read: readReturn()'s values, or the return event's
 // detail, as they are (README "Confirming a return").

@@ -35,7 +35,14 @@ export function addMonth(iso) {
 
 export const stripeFee = (cents) => Math.round(cents * 0.029) + 30
 
-const paymentSource = () => ({ type: 'card', last4: '4242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, brand: 'Visa', bank_name: null })
+const paymentSource = () => ({
+  type: 'card',
+  last4: '4242',
+  exp_month: 12,
+  exp_year: new Date().getUTCFullYear() + 3,
+  brand: 'Visa',
+  bank_name: null,
+})
 
 const checkoutSummary = (token, date, cents) => ({
   token,
@@ -94,12 +101,31 @@ function subscriptionObject({ subscriptionId, date, amountCents, formId }) {
     expires_at: null,
     canceled_at: null,
     ended_at: null,
-    plan: { id: formId, plan_reference: formId == null ? null : String(formId), amount: amountCents, amount_description: null, currency: 'USD', interval: 'month', interval_count: 1 },
+    plan: {
+      id: formId,
+      plan_reference: formId == null ? null : String(formId),
+      amount: amountCents,
+      amount_description: null,
+      currency: 'USD',
+      interval: 'month',
+      interval_count: 1,
+    },
   }
 }
 
 /** A customer object: a plan ("Plans" in MoonClerk's UI). `origin` is the stand-in's, for the management URL. */
-export function customerObject({ id, subscriptionId, date, amountCents, name, email, customId, formId, checkoutToken, origin }) {
+export function customerObject({
+  id,
+  subscriptionId,
+  date,
+  amountCents,
+  name,
+  email,
+  customId,
+  formId,
+  checkoutToken,
+  origin,
+}) {
   return {
     id,
     account_balance: 0,
@@ -122,8 +148,11 @@ export function customerObject({ id, subscriptionId, date, amountCents, name, em
 /** The form object GET /forms shows, its totals counted from the recorded payments and plans. */
 export function formObject(token, form, api, createdAt) {
   const payments = api.payments.filter((p) => p.form_id === form.id)
-  const checkouts = payments.filter((p) => p.checkout).length + api.customers.filter((c) => c.form_id === form.id).length
-  const volume = payments.filter((p) => p.status === 'successful').reduce((sum, p) => sum + p.amount - p.amount_refunded, 0)
+  const checkouts =
+    payments.filter((p) => p.checkout).length + api.customers.filter((c) => c.form_id === form.id).length
+  const volume = payments
+    .filter((p) => p.status === 'successful')
+    .reduce((sum, p) => sum + p.amount - p.amount_refunded, 0)
   const dates = [...payments.map((p) => p.date), createdAt].sort()
   return {
     id: form.id,

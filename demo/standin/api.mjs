@@ -69,7 +69,8 @@ export function listRows(rows, query, dateOf, filters) {
 }
 
 /** Filters on an integer field (form_id, customer_id). */
-const idFilter = (key, field) => (value) => (/^\d+$/.test(value) ? (row) => field(row) === Number(value) : `"${key}" must be an integer id`)
+const idFilter = (key, field) => (value) =>
+  /^\d+$/.test(value) ? (row) => field(row) === Number(value) : `"${key}" must be an integer id`
 
 /** Filters on a date: `*_from` from the start of its UTC day, `*_to` through the end of its day. */
 const dayFilter = (key, field, end) => (value) => {
@@ -120,8 +121,13 @@ function refusal(ctx, req) {
   }
   // The key is checked before anything else about the request: without it, nothing is told.
   if (apiKeyOf(req.headers.authorization) !== ctx.apiKey)
-    return [401, { error: 'Unauthorized: send Authorization: Token token=<API key>' }, { 'WWW-Authenticate': 'Token realm="Application"' }]
-  if (!acceptsApiV1(req.headers.accept)) return [406, { error: `Not Acceptable: send Accept: ${API_MEDIA_TYPE};version=${API_VERSION}` }]
+    return [
+      401,
+      { error: 'Unauthorized: send Authorization: Token token=<API key>' },
+      { 'WWW-Authenticate': 'Token realm="Application"' },
+    ]
+  if (!acceptsApiV1(req.headers.accept))
+    return [406, { error: `Not Acceptable: send Accept: ${API_MEDIA_TYPE};version=${API_VERSION}` }]
   if (req.method !== 'GET') return [405, { error: 'The API is read-only: GET only' }, { Allow: 'GET' }]
   return null
 }
@@ -149,14 +155,35 @@ export function handleApi(ctx, req, res, url, [, collection, id]) {
 export function addCheckoutToApi(ctx, token, form, checkout) {
   const { store } = ctx
   if (form.id === null) form = store.paidGenericForm(token, form)
-  const common = { date: isoDate(Date.now()), amountCents: checkout.amountCents, name: checkout.name, email: checkout.email, customId: checkout.customId, formId: form.id }
+  const common = {
+    date: isoDate(Date.now()),
+    amountCents: checkout.amountCents,
+    name: checkout.name,
+    email: checkout.email,
+    customId: checkout.customId,
+    formId: form.id,
+  }
   const plan = checkout.kind === 'recurring'
   const customer = plan
-    ? keepLatest(store.records.api.customers, customerObject({ ...common, id: checkout.id, subscriptionId: store.takeId('subscription'), checkoutToken: checkout.checkoutToken, origin: ctx.origin }))
+    ? keepLatest(
+        store.records.api.customers,
+        customerObject({
+          ...common,
+          id: checkout.id,
+          subscriptionId: store.takeId('subscription'),
+          checkoutToken: checkout.checkoutToken,
+          origin: ctx.origin,
+        }),
+      )
     : null
   const payment = keepLatest(
     store.records.api.payments,
-    paymentObject({ ...common, id: plan ? store.takeId('payment') : checkout.id, checkoutToken: checkout.checkoutToken, customer }),
+    paymentObject({
+      ...common,
+      id: plan ? store.takeId('payment') : checkout.id,
+      checkoutToken: checkout.checkoutToken,
+      customer,
+    }),
   )
   // Spent by every checkout, webhooks or not: `payments: 3` means the next three checkouts.
   const drop = takeDrop(store.webhookDrops, 'payments')

@@ -24,8 +24,10 @@ export function seedId(store, given, list, series) {
 export function parseSeed(body) {
   const kind = body.payment ? 'payment' : body.customer ? 'customer' : null
   const given = body[kind]
-  if (!kind || typeof given != 'object' || Array.isArray(given)) return { error: 'stand-in: send { "payment": {…} } or { "customer": {…} }' }
-  if (given.date !== undefined && Number.isNaN(Date.parse(given.date))) return { error: 'stand-in: "date" must be an ISO 8601 date' }
+  if (!kind || typeof given != 'object' || Array.isArray(given))
+    return { error: 'stand-in: send { "payment": {…} } or { "customer": {…} }' }
+  if (given.date !== undefined && Number.isNaN(Date.parse(given.date)))
+    return { error: 'stand-in: "date" must be an ISO 8601 date' }
   return { kind, given }
 }
 
@@ -48,11 +50,15 @@ function seededRecord(ctx, kind, given, id) {
   }
   const base =
     kind === 'payment'
-      ? paymentObject({ ...common, customer: store.records.api.customers.find((c) => c.id === given.customer_id) ?? null })
+      ? paymentObject({
+          ...common,
+          customer: store.records.api.customers.find((c) => c.id === given.customer_id) ?? null,
+        })
       : customerObject({ ...common, subscriptionId: store.takeId('subscription'), origin: ctx.origin })
   const record = { ...base, ...given, id }
   // A partial checkout (say, only its token) fills in the rest rather than dropping it.
-  if (base.checkout && given.checkout && typeof given.checkout == 'object') record.checkout = { ...base.checkout, ...given.checkout }
+  if (base.checkout && given.checkout && typeof given.checkout == 'object')
+    record.checkout = { ...base.checkout, ...given.checkout }
   return record
 }
 
@@ -76,7 +82,8 @@ export function parseWebhookRequest(body) {
   } catch {
     target = null
   }
-  if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) return { error: 'stand-in: "url" must be an http(s) URL' }
+  if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:'))
+    return { error: 'stand-in: "url" must be an http(s) URL' }
   const object = Object.hasOwn(WEBHOOK_EVENTS, body.event) ? WEBHOOK_EVENTS[body.event] : null
   if (!object) return { error: `stand-in: "event" must be one of ${Object.keys(WEBHOOK_EVENTS).join(', ')}` }
   return { target, object }

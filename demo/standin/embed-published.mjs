@@ -12,7 +12,12 @@
 /** The script's text; `faults` as for the stand-in's other embed.js (define=0, throw=constructor|display). */
 export function publishedEmbedScript(origin, faults) {
   const url = new URL(origin)
-  const config = JSON.stringify({ host: url.host, ssl: url.protocol == 'https:', define: faults.define, throwIn: faults.throwIn })
+  const config = JSON.stringify({
+    host: url.host,
+    ssl: url.protocol == 'https:',
+    define: faults.define,
+    throwIn: faults.throwIn,
+  })
   return `// moonclerk-checkout local stand-in for MoonClerk's embed.js, published-copy mode
 (function () {
   var config = ${config};

@@ -23,7 +23,13 @@ export function readFaults(query) {
 
 /** The careful embed.js: it defines MoonclerkEmbed, records each display() and frames the checkout. */
 export function embedScript(origin, faults) {
-  const config = JSON.stringify({ origin, fields: CHECKOUT_FIELDS, define: faults.define, throwIn: faults.throwIn, frame: faults.frame })
+  const config = JSON.stringify({
+    origin,
+    fields: CHECKOUT_FIELDS,
+    define: faults.define,
+    throwIn: faults.throwIn,
+    frame: faults.frame,
+  })
   return `// moonclerk-checkout local stand-in for MoonClerk's embed.js
 (function () {
   var config = ${config};
@@ -70,7 +76,8 @@ export function embedScript(origin, faults) {
 }
 
 /** The script text for these switches: the careful one, or the published copy's. */
-export const embedScriptFor = (origin, faults) => (faults.published ? publishedEmbedScript : embedScript)(origin, faults)
+export const embedScriptFor = (origin, faults) =>
+  (faults.published ? publishedEmbedScript : embedScript)(origin, faults)
 
 /** The answer to one embed.js request, its faults applied; a hanging request is ended by close(). */
 function serveEmbed(ctx, req, res, url) {
@@ -79,7 +86,8 @@ function serveEmbed(ctx, req, res, url) {
   if (faults.hang) return // Never answered; close() destroys the socket.
   if (faults.reset) return req.socket.destroy()
   const answer = () => {
-    if (faults.status !== 200) return send(res, faults.status, 'text/plain; charset=utf-8', `stand-in: status ${faults.status}\n`)
+    if (faults.status !== 200)
+      return send(res, faults.status, 'text/plain; charset=utf-8', `stand-in: status ${faults.status}\n`)
     send(res, 200, 'application/javascript; charset=utf-8', embedScriptFor(ctx.origin, faults))
   }
   if (!faults.delayMs) return answer()

@@ -10,7 +10,8 @@ const FIRST_FILE_FORM_ID = 234001
 export function checkForm(token, form) {
   const problem = (what) => new Error(`stand-in: forms.json, form ${JSON.stringify(token)}: ${what}`)
   if (!/^[a-z\d]+$/i.test(token)) throw problem('tokens are letters and digits')
-  if (form && form.id !== undefined && !(Number.isSafeInteger(form.id) && form.id > 0)) throw problem('"id" must be a positive integer')
+  if (form && form.id !== undefined && !(Number.isSafeInteger(form.id) && form.id > 0))
+    throw problem('"id" must be a positive integer')
   if (!form || typeof form.name != 'string') throw problem('"name" must be a string')
   if (form.kind !== 'one-time' && form.kind !== 'recurring') throw problem('"kind" must be "one-time" or "recurring"')
   if (form.amountCents !== null && !(Number.isSafeInteger(form.amountCents) && form.amountCents > 0))
@@ -29,7 +30,8 @@ export function prepareForms(forms, siteOrigin) {
   for (const [token, form] of Object.entries(forms)) {
     checkForm(token, form)
     if (form.id === undefined) while (ids.has((form.id = nextFormId++)));
-    if (ids.has(form.id)) throw new Error(`stand-in: forms.json, form ${JSON.stringify(token)}: id ${form.id} is used twice`)
+    if (ids.has(form.id))
+      throw new Error(`stand-in: forms.json, form ${JSON.stringify(token)}: id ${form.id} is used twice`)
     ids.add(form.id)
     if (form.redirect == null) continue
     if (form.redirect.includes('%SITE_ORIGIN%') && !siteOrigin)
@@ -49,7 +51,14 @@ export async function loadForms(file, siteOrigin) {
  * Any token MoonClerk does not know here still gets a checkout, as the first stand-in gave every token.
  * Its API id (`id: null`) is given at its first payment, so unpaid stray tokens never reach GET /forms.
  */
-export const genericForm = (token) => ({ id: null, name: `Payment form ${token}`, kind: 'one-time', amountCents: null, redirect: null, redirectIn: 'frame' })
+export const genericForm = (token) => ({
+  id: null,
+  name: `Payment form ${token}`,
+  kind: 'one-time',
+  amountCents: null,
+  redirect: null,
+  redirectIn: 'frame',
+})
 
 /** The form behind a checkout token: from the file, else a generic one that was paid, else a new generic one. */
 export const formFor = (forms, paidGenericForms, token) =>

@@ -9,7 +9,8 @@ export function send(res, status, type, body, headers = {}) {
   res.end(body)
 }
 
-export const sendJson = (res, status, value, headers) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers)
+export const sendJson = (res, status, value, headers) =>
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers)
 
 /** A request body as text, or null when it is too big (the rest is read and dropped, so the answer gets through). */
 export function readBody(req) {

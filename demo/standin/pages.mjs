@@ -62,10 +62,14 @@ function payInputs(query, cents) {
     (key) => `    <input type="hidden" name="${key}" value="${escapeHtml(query.get(key))}">`,
   )
   const asked = []
-  if (givenField(query, 'name') == null) asked.push('    <label>Name <input name="name" autocomplete="name" required></label>')
-  if (givenField(query, 'email') == null) asked.push('    <label>Email <input type="email" name="email" autocomplete="email" required></label>')
+  if (givenField(query, 'name') == null)
+    asked.push('    <label>Name <input name="name" autocomplete="name" required></label>')
+  if (givenField(query, 'email') == null)
+    asked.push('    <label>Email <input type="email" name="email" autocomplete="email" required></label>')
   if (cents === null)
-    asked.push('    <label>Amount in dollars <input name="amount" inputmode="decimal" pattern="\\d+(\\.\\d{1,2})?" required></label>')
+    asked.push(
+      '    <label>Amount in dollars <input name="amount" inputmode="decimal" pattern="\\d+(\\.\\d{1,2})?" required></label>',
+    )
   return [...hidden, ...asked].join('\n')
 }
 
@@ -134,7 +138,9 @@ export function fillRedirect(template, payment) {
     payment_id: payment.kind === 'one-time' ? payment.id : null,
     customer_id: payment.kind === 'recurring' ? payment.id : null,
   }
-  return template.replace(PLACEHOLDER, (placeholder, key) => (values[key] == null ? placeholder : encodeURIComponent(values[key])))
+  return template.replace(PLACEHOLDER, (placeholder, key) =>
+    values[key] == null ? placeholder : encodeURIComponent(values[key]),
+  )
 }
 
 /**
@@ -179,7 +185,14 @@ export const payRoutes = {
     const fields = await readForm(req)
     if (!fields) return send(res, 413, 'text/plain; charset=utf-8', 'stand-in: form too large\n')
     const amountCents = chargedCents(form, fields)
-    if (amountCents === null) return send(res, 422, HTML, payPage(token, form, fields, 'Enter an amount in dollars, such as 25 or 12.50.'), payHeaders(form))
+    if (amountCents === null)
+      return send(
+        res,
+        422,
+        HTML,
+        payPage(token, form, fields, 'Enter an amount in dollars, such as 25 or 12.50.'),
+        payHeaders(form),
+      )
     const checkout = newCheckout(ctx.store, token, form, fields, amountCents)
     ctx.store.recordCheckout(checkout)
     addCheckoutToApi(ctx, token, form, checkout)
@@ -192,5 +205,6 @@ export const payRoutes = {
 /** The checkout pages' own files. */
 export const assetRoutes = {
   'GET /assets/pay.css': (ctx, req, res) => send(res, 200, 'text/css; charset=utf-8', PAY_CSS),
-  'GET /assets/pay-embed.js': (ctx, req, res) => send(res, 200, 'application/javascript; charset=utf-8', PAY_EMBED_SCRIPT),
+  'GET /assets/pay-embed.js': (ctx, req, res) =>
+    send(res, 200, 'application/javascript; charset=utf-8', PAY_EMBED_SCRIPT),
 }

@@ -2,7 +2,13 @@
 // so that reset() can put all of it back exactly as a fresh start leaves it.
 
 /** Where each id series starts: integer ids, as MoonClerk's API has them, one series per kind. */
-export const FIRST_IDS = Object.freeze({ payment: 100001, customer: 500001, subscription: 700001, form: 900001, webhook: 1 })
+export const FIRST_IDS = Object.freeze({
+  payment: 100001,
+  customer: 500001,
+  subscription: 700001,
+  form: 900001,
+  webhook: 1,
+})
 
 // The stand-in's own records are small: only the latest pay-page visits and checkouts are kept.
 const MAX_PAY_QUERIES = 50

@@ -35,7 +35,11 @@ export function postWebhook(url, body, signal) {
       agent: false,
       signal,
       timeout: WEBHOOK_TIMEOUT_MS,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'User-Agent': 'MoonClerk stand-in webhooks' },
+      headers: {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        'User-Agent': 'MoonClerk stand-in webhooks',
+      },
     })
     req.on('response', (res) => {
       res.resume() // Only the status counts; drain the body so the socket closes.
@@ -80,7 +84,12 @@ export function checkoutEvents(customer, payment) {
  */
 export function applyPlanEvent(record, event, now) {
   if (event === 'plan_ended') {
-    Object.assign(record.subscription, { status: 'canceled', canceled_at: now, ended_at: now, next_payment_attempt: null })
+    Object.assign(record.subscription, {
+      status: 'canceled',
+      canceled_at: now,
+      ended_at: now,
+      next_payment_attempt: null,
+    })
     record.status = 'canceled'
   } else if (event === 'plan_payment_failed') {
     record.subscription.status = 'past_due'
@@ -169,7 +178,10 @@ export function createWebhookSender({ store, retryMs, wait, post = postWebhook }
     if (drop || takeDrop(store.webhookDrops, 'times')) return settleUnsent(delivery, 'dropped')
     // The object as it is now: a later change must not alter a retried payload.
     const body = JSON.stringify({ event, object: delivery.object, data })
-    settled.set(delivery, attemptAll(sender, delivery, url, body).then(() => delivery))
+    settled.set(
+      delivery,
+      attemptAll(sender, delivery, url, body).then(() => delivery),
+    )
     return delivery
   }
 

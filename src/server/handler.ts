@@ -154,7 +154,9 @@ function checkOptions(options: WebhookHandlerOptions) {
     throw new TypeError('createWebhookHandler needs options: { apiKey, ledger, onPayment, onPlan }')
   if (!options.ledger || typeof options.ledger.claim != 'function')
     throw new TypeError(
-      "createWebhookHandler needs a ledger, e.g. sqliteLedger('moonclerk.db') from 'moonclerk-checkout/server/sqlite': it is what makes each payment count once",
+      "createWebhookHandler needs a ledger, e.g. sqliteLedger('moonclerk.db') " +
+        "from 'moonclerk-checkout/server/sqlite': " +
+        'it is what makes each payment count once',
     )
   if (options.cidSecret !== undefined && (typeof options.cidSecret != 'string' || options.cidSecret.length < 32))
     throw new TypeError('cidSecret must be the secret your cids are sealed with (sealCid()): at least 32 characters')

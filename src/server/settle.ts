@@ -105,7 +105,7 @@ export async function settleChange(
   return { outcome: callback ? 'granted' : 'recorded', entry }
 }
 
-/** The callback this change is due, or undefined: payments only when paid, plans on every change; never without a cid. */
+/** The callback this change is due, or undefined: payments only when paid, plans on any change; never without a cid. */
 function dueCallback(found: KindedRecord, entry: LedgerEntry, options: SettleOptions, context: GrantContext) {
   if (!entry.customId) return undefined
   if (found.kind == 'plan') return options.onPlan && (() => options.onPlan!(found.record, context))

@@ -6,7 +6,13 @@ export function ComponentCheckout({ route }: { route: string }) {
   return (
     <main>
       <h1>Component, {route}</h1>
-      <MoonClerkCheckout className="checkout" token={TOKEN} cid={`component-${route}`} embedSrc={embedSrc} payUrl={payUrl} />
+      <MoonClerkCheckout
+        className="checkout"
+        token={TOKEN}
+        cid={`component-${route}`}
+        embedSrc={embedSrc}
+        payUrl={payUrl}
+      />
     </main>
   )
 }

@@ -1,8 +1,9 @@
 'use client'
-// The README's recipe: the element registers once React has hydrated, in an effect.
+// app/define-element.tsx, rendered once by app/layout.tsx: <DefineElement />
+// The README's recipe: the element registers once React has started hydrating, in an effect.
 import { useEffect } from 'react'
 import { define } from 'moonclerk-checkout/element'
-import { embedSrc, payUrl } from './moonclerk'
+import { embedSrc, payUrl } from './moonclerk' // your settings, if not MoonClerk's defaults
 
 export function DefineElement() {
   useEffect(() => define({ embedSrc, payUrl }), [])

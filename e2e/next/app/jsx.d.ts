@@ -5,7 +5,9 @@ import type { MoonClerkCheckoutAttributes, MoonClerkCheckoutElement } from 'moon
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
-      'moonclerk-checkout': MoonClerkCheckoutAttributes & HTMLAttributes<MoonClerkCheckoutElement> & RefAttributes<MoonClerkCheckoutElement>
+      'moonclerk-checkout': MoonClerkCheckoutAttributes &
+        HTMLAttributes<MoonClerkCheckoutElement> &
+        RefAttributes<MoonClerkCheckoutElement>
     }
   }
 }

@@ -106,8 +106,7 @@ export function sqliteLedger(pathOrOptions: string | SqliteLedgerOptions): Ledge
     const claimId = newClaim()
     const values = { key, kind: entry.kind, id: entry.id, customId: entry.customId, state: entry.state }
     const taken = claimStatement.get({ ...values, claim: claimId, leaseUntil: now + leaseMs, now }) as
-      | { state: string | null }
-      | undefined
+      { state: string | null } | undefined
     if (taken) return { outcome: 'claimed', claim: claimId, previousState: taken.state }
     const row = afterRefusal.get({ key, now }) as { state: string | null; live: number } | undefined
     // A claim released between the two statements: busy too, the next delivery claims it.
