@@ -9,7 +9,7 @@ import { invalid, positiveInteger, secureUrl } from './opts.js'
 import { page } from './page.js'
 import type { CheckoutError, PaymentState, UnconfirmedDetail } from './types.js'
 
-export const PAYMENT_ATTRIBUTE = 'data-moonclerk-payment'
+const PAYMENT_ATTRIBUTE = 'data-moonclerk-payment'
 
 const FIRST_PAUSE_MS = 1000
 const LAST_PAUSE_MS = 5000

@@ -28,7 +28,7 @@ import type {
   MoonclerkOpts,
 } from './types.js'
 
-export const STATE_ATTRIBUTE = 'data-moonclerk-state'
+const STATE_ATTRIBUTE = 'data-moonclerk-state'
 
 const noop = () => {}
 const never = new Promise<never>(noop)

@@ -2,7 +2,7 @@
 import type { ReturnParams, ReturnValues } from './types.js'
 
 // What MoonClerk's documentation suggests; merchants may name them anything (`returnParams`).
-export const DEFAULT_PARAMS: Record<keyof ReturnValues, string> = {
+const DEFAULT_PARAMS: Record<keyof ReturnValues, string> = {
   customId: 'custom_id',
   checkoutToken: 'checkout_token',
   paymentId: 'payment_id',

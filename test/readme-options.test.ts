@@ -52,7 +52,16 @@ describe('the README documents every option', () => {
     '%s in the global config',
     (key) => expect(globalConfig).toMatch(new RegExp(`^\\s+${key}:`, 'm')),
   )
-  test.each(Object.entries(DEFAULTS))('the default of %s, %s', (key, value) =>
-    expect(key == 'timeoutMs' || key == 'label' ? attributes + globalConfig : attributes).toContain(String(value)),
-  )
+  // In a row of the option's own attribute: "default `x`", "`x` (default)", or a last cell that is only `x`.
+  test.each(Object.entries(DEFAULTS))('the default of %s, %s, in its attribute row', (key, value) => {
+    const name = '`' + attributeName(key as OptionKey) + '`'
+    const rows = attributes.split('\n').filter((line) => line.startsWith('|') && line.split('|')[1].includes(name))
+    expect(rows, name).not.toHaveLength(0)
+    const code = '`' + String(value).replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '`'
+    const stated = new RegExp(`default ${code}|${code} \\(default\\)|\\| ${code} *\\|$`)
+    expect(
+      rows.filter((row) => stated.test(row)),
+      `${name}: default ${value}`,
+    ).not.toHaveLength(0)
+  })
 })
