@@ -78,23 +78,26 @@ export default [
     plugins: [compile(false)],
   },
   {
-    // The classic <script> build: global `MoonClerkCheckout`, starts by itself. An IIFE despite the
-    // file name: UMD's AMD branch hands the code to a page's RequireJS (common in CMS themes), which
-    // never runs an anonymous module from a plain script tag; bundlers and Node take the ES module.
-    input: 'src/umd.ts',
+    // The classic <script> build: global `MoonClerkCheckout`, starts by itself. An IIFE, not UMD:
+    // UMD's AMD branch hands the code to a page's RequireJS (common in CMS themes), which never runs
+    // an anonymous module from a plain script tag; bundlers and Node take the ES module. Also
+    // written under its first names, *.umd.js and *.umd.min.js, for pages that load those.
+    input: 'src/iife.ts',
     output: [
-      // umd.ts sets the global itself: it extends a queue array the page set up before this script
+      // iife.ts sets the global itself: it extends a queue array the page set up before this script
       // arrived, but not an element that clobbers the name.
       // The exports' namespace object only feeds Object.assign(): freezing it would be code for nothing.
       // One file: the lazy modes' chunk is inlined.
-      { file: 'dist/moonclerk-checkout.umd.js', format: 'iife', freeze: false, inlineDynamicImports: true },
-      {
-        file: 'dist/moonclerk-checkout.umd.min.js',
-        format: 'iife',
-        freeze: false,
-        inlineDynamicImports: true,
-        plugins: [minify],
-      },
+      ...['iife', 'umd'].flatMap((name) => [
+        { file: `dist/moonclerk-checkout.${name}.js`, format: 'iife', freeze: false, inlineDynamicImports: true },
+        {
+          file: `dist/moonclerk-checkout.${name}.min.js`,
+          format: 'iife',
+          freeze: false,
+          inlineDynamicImports: true,
+          plugins: [minify],
+        },
+      ]),
     ],
     plugins: [compile(false)],
   },

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib'
 import { MARKUPS, SITE_CSS, imageSvg, landingContent, landingPage } from './landing-page.mjs'
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
-export const LIBRARY_PATH = '/dist/moonclerk-checkout.umd.min.js'
+export const LIBRARY_PATH = '/dist/moonclerk-checkout.iife.min.js'
 export const LIBRARY_ORIGINS = ['cdn', 'self']
 
 /** Markups without the library: one page each. */

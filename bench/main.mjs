@@ -46,7 +46,7 @@ import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, round, variantOrder } from './stat
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const OUT = path.resolve(ROOT, process.env.BENCH_OUT || 'bench/results')
 const SYSTEM_CHROMIUM = '/usr/bin/chromium'
-const LIBRARY_FILE = path.join(ROOT, 'dist', 'moonclerk-checkout.umd.min.js')
+const LIBRARY_FILE = path.join(ROOT, 'dist', 'moonclerk-checkout.iife.min.js')
 const QUICK = process.argv.includes('--quick')
 const PLAN = RUN_PLANS[QUICK ? 'quick' : 'full']
 // The environment may ask for more runs, never for fewer than a publishable number.
@@ -169,7 +169,7 @@ async function describeRun({ browser, env, startedAt, phaseS, loadAvgStart }) {
     scanRuns: SCAN_RUNS,
     libraryBytes: statSync(LIBRARY_FILE).size,
     libraryGzipBytes: gzipSync(readFileSync(LIBRARY_FILE), { level: 9 }).length,
-    siteGzip: await sendsGzip(`${env.siteOrigin}/dist/moonclerk-checkout.umd.min.js`),
+    siteGzip: await sendsGzip(`${env.siteOrigin}/dist/moonclerk-checkout.iife.min.js`),
     landingPage: describeLandingPage(env),
     networkProfiles: Object.fromEntries(PLAN.realistic.map(({ profile }) => [profile, NETWORK_PROFILES[profile]])),
     realisticPlan: PLAN.realistic,

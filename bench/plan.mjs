@@ -19,7 +19,7 @@ export const SAMPLING_US = 50
  */
 export const VARIANTS = {
   A: { label: 'MoonClerk stock snippet', fixture: 'stock', ownScript: null },
-  B: { label: 'moonclerk-checkout', fixture: 'lib', ownScript: '/dist/moonclerk-checkout.umd.min.js' },
+  B: { label: 'moonclerk-checkout', fixture: 'lib', ownScript: '/dist/moonclerk-checkout.iife.min.js' },
   C: {
     label: "control: the snippet's work from an external async file",
     fixture: 'control',

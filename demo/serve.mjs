@@ -24,7 +24,7 @@ import { startStandIn } from './standin.mjs'
 const DEMO_API_KEY = 'demo-standin-api-key'
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
-const BUNDLE = path.join(ROOT, 'dist', 'moonclerk-checkout.umd.min.js')
+const BUNDLE = path.join(ROOT, 'dist', 'moonclerk-checkout.iife.min.js')
 
 // URL prefix → folder it serves. `/` alone is the demo's index page.
 const MOUNTS = {

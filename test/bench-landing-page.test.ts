@@ -34,7 +34,7 @@ const page = (await import(landingModule)) as LandingPage
 const URLS = {
   embedSrc: 'http://127.0.0.1:5001/assets/embed.js',
   payUrl: 'http://127.0.0.1:5001/pay/',
-  library: 'http://127.0.0.1:5002/dist/moonclerk-checkout.umd.min.js',
+  library: 'http://127.0.0.1:5002/dist/moonclerk-checkout.iife.min.js',
 }
 const pages = Object.fromEntries(page.MARKUPS.map((markup) => [markup, page.landingPage(markup, URLS)]))
 const { token } = page.CHECKOUT

@@ -63,12 +63,12 @@ test("the landing site (bench/landing-site.mjs) serves every page, gzip, naming 
     expect(stock.encoding).toBe('gzip')
     expect(stock.text).toContain(`s.src = "${standIn}/assets/embed.js";`)
     expect((await get('/preload-cdn.html')).text).toContain(
-      `<script src="${cdn}/dist/moonclerk-checkout.umd.min.js" async`,
+      `<script src="${cdn}/dist/moonclerk-checkout.iife.min.js" async`,
     )
     expect((await get('/one-tag-self.html')).text).toContain(
-      `<script src="${site.origin}/dist/moonclerk-checkout.umd.min.js" data-moonclerk-checkout=`,
+      `<script src="${site.origin}/dist/moonclerk-checkout.iife.min.js" data-moonclerk-checkout=`,
     )
-    expect((await get('/dist/moonclerk-checkout.umd.min.js')).text).toContain('MoonClerkCheckout')
+    expect((await get('/dist/moonclerk-checkout.iife.min.js')).text).toContain('MoonClerkCheckout')
     expect((await get('/none.html')).text).not.toContain('<script')
     expect((await get('/site.css')).status).toBe(200)
     expect((await get('/img/0.svg')).text).toMatch(/^<svg/)

@@ -25,6 +25,9 @@ test('npm pack ships dist, README, LICENSE and CHANGELOG only', () => {
     'auto.mjs',
     'element.mjs',
     'define.mjs',
+    'moonclerk-checkout.iife.js',
+    'moonclerk-checkout.iife.min.js',
+    // The script build's first names, kept for pages that load them.
     'moonclerk-checkout.umd.js',
     'moonclerk-checkout.umd.min.js',
     'types/index.d.ts',

@@ -13,7 +13,7 @@ test('queued calls run once the library is there, later pushes at once, a throwi
     () => calls.push('third'),
   ]
   ;(window as unknown as { MoonClerkCheckout: unknown }).MoonClerkCheckout = queue
-  await import('../src/umd')
+  await import('../src/iife')
   await settle()
   expect(calls).toStrictEqual([['first', queue], 'third'])
   expect(queue).toHaveLength(0)
@@ -26,7 +26,7 @@ test('an element named MoonClerkCheckout (<img name=…> shows through window) i
   const img = document.createElement('img')
   ;(window as unknown as { MoonClerkCheckout: unknown }).MoonClerkCheckout = img
   vi.resetModules()
-  await import('../src/umd')
+  await import('../src/iife')
   await settle()
   const api = (
     window as unknown as { MoonClerkCheckout: { mount?: unknown; push(call: (api: unknown) => void): void } }
@@ -43,7 +43,7 @@ test('without a queue nothing runs and nothing is logged; the global carries the
   const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
   delete (window as unknown as { MoonClerkCheckout?: unknown }).MoonClerkCheckout
   vi.resetModules()
-  await import('../src/umd')
+  await import('../src/iife')
   await settle()
   const api = (window as unknown as { MoonClerkCheckout: Record<string, unknown> }).MoonClerkCheckout
   expect(errors).not.toHaveBeenCalled()

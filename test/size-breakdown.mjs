@@ -23,8 +23,8 @@ export const STUBS = {
   links: `import { withParams } from './opts.js'
     export const decorateAndRemember = (link, values) => { link.href = withParams(link.href, values) }
     export const decorateLinks = () => {}`,
-  // umd.ts without the queue of calls made before the script loaded.
-  umd: `import { define } from './registration.js'; import { start } from './start.js'
+  // iife.ts without the queue of calls made before the script loaded.
+  iife: `import { define } from './registration.js'; import { start } from './start.js'
     export * from './index.js'; export { MoonClerkCheckoutElement } from './element.js'
     start(); define()`,
 }
@@ -40,8 +40,8 @@ export async function build(stubbed, { minify = true } = {}) {
     filterRoot: '.',
     compilerOptions: { declaration: false, declarationDir: undefined },
   })
-  const bundle = await rollup({ input: 'src/umd.ts', plugins: [stubs, compile] })
-  // As rollup.config.mjs builds dist/moonclerk-checkout.umd.min.js.
+  const bundle = await rollup({ input: 'src/iife.ts', plugins: [stubs, compile] })
+  // As rollup.config.mjs builds dist/moonclerk-checkout.iife.min.js.
   const plugins = minify
     ? [terser({ ecma: 2019, module: false, compress: { passes: 3 }, format: { comments: false } })]
     : []
@@ -63,15 +63,15 @@ export const ROWS = [
   ['the script build as shipped', []],
   ['without custom fields (fields)', ['fields']],
   ['… and without <moonclerk-checkout>', ['fields', 'element', 'registration']],
-  ['… and without the queue of early calls', ['fields', 'element', 'registration', 'umd']],
-  ['… and without the load modes visible and click', ['fields', 'element', 'registration', 'umd', 'intent']],
+  ['… and without the queue of early calls', ['fields', 'element', 'registration', 'iife']],
+  ['… and without the load modes visible and click', ['fields', 'element', 'registration', 'iife', 'intent']],
   [
     '… and without returns (moonclerk:return, cidMatches)',
-    ['fields', 'element', 'registration', 'umd', 'intent', 'return', 'return-url'],
+    ['fields', 'element', 'registration', 'iife', 'intent', 'return', 'return-url'],
   ],
   [
     '… and without <a data-moonclerk-link>',
-    ['fields', 'element', 'registration', 'umd', 'intent', 'return', 'return-url', 'links'],
+    ['fields', 'element', 'registration', 'iife', 'intent', 'return', 'return-url', 'links'],
   ],
 ]
 

@@ -6,7 +6,7 @@ test('no DOM: importing every entry is harmless, mount returns an inert handle',
   expect(typeof window).toBe('undefined')
   const api = await import('../src/index')
   await import('../src/auto')
-  await import('../src/umd')
+  await import('../src/iife')
   const { MoonClerkCheckoutElement } = await import('../src/element')
   expect(typeof MoonClerkCheckoutElement).toBe('function')
   const { define } = await import('../src/define')
