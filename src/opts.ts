@@ -3,6 +3,7 @@ import { checkoutError } from './events.js'
 import { fieldParams, FIELDS } from './fields.js'
 import { attributeName, CHECKS, DEFAULTS, type OptionKey } from './schema.js'
 import type { ResolvedOptions } from './config.js'
+import { isSecure } from './secure.js'
 import type {
   CheckoutUrlOptions,
   CheckoutValues,
@@ -177,9 +178,6 @@ export function buildOpts(input: OptsInput): MoonclerkOpts {
   return opts
 }
 
-// Of a URL's protocol and hostname: https: on any host, http: only on this machine's own.
-const SECURE = /^https:|^http:(localhost|127(\.\d{1,3}){3}|\[::1\])$/
-
 /**
  * `value` resolved against the page, when it is an `https:` URL (`http:` only for this machine's
  * own host, for development); anything else is `invalid-config`, before any request is made.
@@ -191,9 +189,7 @@ export function secureUrl(key: OptionKey, value: string): URL {
   } catch {
     // Reported below, as any other unusable URL.
   }
-  return url && SECURE.test(url.protocol + url.hostname)
-    ? url
-    : invalid(key, value, 'an https: URL (http: only for localhost)')
+  return url && isSecure(url) ? url : invalid(key, value, 'an https: URL (http: only for localhost)')
 }
 
 /**

@@ -1,5 +1,6 @@
 // Confirming a return on the server, through MoonClerk's read-only REST API. A redirect back to
 // the site proves nothing (anyone can type it); the API's records do.
+import { isSecure } from '../secure.js'
 import type { KindedRecord, MoonClerkCustomer, MoonClerkObject, MoonClerkPayment, RecordKind } from './records.js'
 
 /** What every call to MoonClerk's API takes. */
@@ -72,7 +73,6 @@ export class MoonClerkApiError extends Error {
 /** Options checked by `client()`, with the absolute time (`Date.now()` ms) after which no request is made. */
 export type Api = ApiOptions & { base: URL; deadlineAt: number }
 
-const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/
 // What may go into an HTTP header: a key read from a file or an env var often carries a newline.
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
 const DEFAULT_TIMEOUT_MS = 10_000
@@ -111,8 +111,7 @@ function baseOf(apiBase: string | undefined): URL {
   } catch {
     throw new TypeError(`apiBase must be an absolute https: URL, such as https://api.moonclerk.com/`)
   }
-  const secure = base.protocol == 'https:' || (base.protocol == 'http:' && LOOPBACK.test(base.hostname))
-  if (!secure)
+  if (!isSecure(base))
     throw new TypeError(
       'apiBase must be an https: URL (http: only for localhost, 127.0.0.0/8 or [::1]), ' +
         `not ${base.protocol}//${base.host}`,
@@ -370,9 +369,11 @@ function confirms(found: Confirmed, customId: string, options: ConfirmOptions): 
 }
 
 const given = (value: unknown) => value != null && value !== ''
-const tokenOf = (record: MoonClerkRecord): unknown => {
+/** The token of the checkout that made `record` (`checkout.token`, as in a success page's return), or null. */
+export const checkoutTokenOf = (record: MoonClerkRecord): string | null => {
   const checkout: unknown = record.checkout
-  return isObject(checkout) ? checkout.token : undefined
+  const token = isObject(checkout) ? checkout.token : undefined
+  return typeof token == 'string' ? token : null
 }
 
 /** The customId, and which of MoonClerk's keys came back: a payment or plan id to fetch, and/or a checkout token. */
@@ -402,7 +403,7 @@ function checkPins(options: ConfirmOptions) {
 async function byCheckoutToken(token: string, api: Api & ConfirmOptions): Promise<Confirmed | null> {
   const since = day(api.since || new Date(Date.now() - 3 * 86_400_000))
   const filter: Record<string, string> = api.formId == null ? {} : { form_id: String(api.formId) }
-  const ofThisCheckout = (record: MoonClerkRecord) => tokenOf(record) === token
+  const ofThisCheckout = (record: MoonClerkRecord) => checkoutTokenOf(record) === token
   const payment = await find<MoonClerkPayment>('payments', { ...filter, date_from: since }, ofThisCheckout, api)
   if (payment) return { kind: 'payment', record: payment }
   const plan = await find<MoonClerkCustomer>('customers', filter, ofThisCheckout, api)
@@ -431,6 +432,6 @@ export async function confirmCheckout(returned: Returned, options: ConfirmOption
   const { customId, direct, token } = keysOf(returned)
   checkPins(options)
   const found = direct ? await byId(direct, api) : await byCheckoutToken(token!, api)
-  if (!found || (token && tokenOf(found.record) !== token)) return null
+  if (!found || (token && checkoutTokenOf(found.record) !== token)) return null
   return confirms(found, customId, options) ? found : null
 }

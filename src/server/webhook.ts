@@ -2,7 +2,7 @@
 // up to 10 times, then the endpoint is disabled). They are not signed: anyone who learns the
 // endpoint's URL can POST one. `parseWebhook()` checks the shape; `verifyWebhook()` also fetches
 // the object from MoonClerk's API and returns MoonClerk's copy, which is the one to act on.
-import { client, fetchRecord, isObject, type ApiOptions, type MoonClerkRecord } from './api.js'
+import { checkoutTokenOf, client, fetchRecord, isObject, type ApiOptions, type MoonClerkRecord } from './api.js'
 import type { MoonClerkCustomer, MoonClerkObject, MoonClerkPayment, RecordKind } from './records.js'
 
 // The two event strings MoonClerk's docs print, with their objects: a body that pairs them
@@ -79,19 +79,13 @@ function jsonOf(body: unknown): unknown {
   }
 }
 
-const tokenOf = (record: MoonClerkRecord) => {
-  const checkout: unknown = record.checkout
-  const token = isObject(checkout) ? checkout.token : undefined
-  return typeof token == 'string' ? token : null
-}
-
 const KIND_OF_OBJECT = { payment: 'payment', customer: 'plan' } as const satisfies Record<MoonClerkObject, RecordKind>
 
 function summary(event: string, object: MoonClerkObject, record: MoonClerkRecord): MoonClerkWebhook {
   const customId = typeof record.custom_id == 'string' ? record.custom_id : null
   const kind = KIND_OF_OBJECT[object]
   // kind, object and data agree by construction: parseWebhook() checked the object.
-  const checkoutToken = tokenOf(record)
+  const checkoutToken = checkoutTokenOf(record)
   return { event, kind, object, id: record.id, customId, checkoutToken, data: record } as MoonClerkWebhook
 }
 
@@ -125,7 +119,7 @@ const same = (a: unknown, b: unknown) => String(a ?? '') === String(b ?? '')
 /** The first field in which the body contradicts MoonClerk's record, if any. */
 function contradiction(hook: MoonClerkWebhook, record: MoonClerkRecord): string | undefined {
   if (hook.customId !== (typeof record.custom_id == 'string' ? record.custom_id : null)) return 'custom_id'
-  if (hook.checkoutToken !== null && hook.checkoutToken !== tokenOf(record)) return 'checkout.token'
+  if (hook.checkoutToken !== null && hook.checkoutToken !== checkoutTokenOf(record)) return 'checkout.token'
   return ['form_id', 'customer_id'].find((field) => field in hook.data && !same(hook.data[field], record[field]))
 }
 
