@@ -8,7 +8,7 @@ import { seededRandom } from './stats.mjs'
 /** About 300 KB of HTML (bytes, all ASCII), as the merchant page. */
 export const PAGE_BYTES = 300_000
 export const PAGE_SEED = 20261130
-/** The checkout, as in MoonClerk's documented snippet (shared/moonclerk-facts.md). */
+/** The checkout, as in MoonClerk's documented snippet (docs/moonclerk.md, "The stock snippet"). */
 export const CHECKOUT = { token: '8h7frjfytj', cid: '234', label: 'My Payment Form' }
 /** One image every few sections, all below the hero; served by the landing site as /img/<n>.svg. */
 const IMAGE_EVERY = 8

@@ -6,7 +6,8 @@
 // carries it exactly.
 //
 // The checkout runs run twice: with the stand-in's careful embed.js, and with the one that behaves
-// like MoonClerk's published copy (values concatenated unencoded into markup: shared/moonclerk-facts.md).
+// like MoonClerk's published copy (values concatenated unencoded into markup: docs/moonclerk.md,
+// "The published embed.js").
 //
 // The strings travel as data (setAttribute, properties, URLSearchParams), never through HTML
 // built from strings, in batches of 50 checkouts, each with its own form token, destroyed after

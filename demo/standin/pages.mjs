@@ -7,7 +7,7 @@ import { newCheckoutToken } from './tokens.mjs'
 
 /** The query parameters MoonClerk's hosted checkout accepts, in the order it documents them. */
 export const CHECKOUT_FIELDS = ['cid', 'name', 'email', 'amount_cents']
-// How a filled-in redirect names what it carries: MoonClerk's placeholders (shared/moonclerk-facts.md).
+// How a filled-in redirect names what it carries: MoonClerk's placeholders (docs/moonclerk.md, "The redirect URL").
 const PLACEHOLDER = /\{\{(custom_id|checkout_token|payment_id|customer_id)\}\}/g
 const HTML = 'text/html; charset=utf-8'
 
