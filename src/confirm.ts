@@ -5,7 +5,8 @@
 // integrations poll their own API every 2 s; this asks less once the first seconds have passed.
 import { fromDocument, listenOn, removeAttributeOf, setAttributeOn, stopListening } from './dom.js'
 import { announceError, dispatch, LOG_PREFIX } from './events.js'
-import { invalid, positiveInteger, secureUrl } from './opts.js'
+import { secureUrl } from './opts.js'
+import { invalid, positiveInteger } from './values.js'
 import { page } from './page.js'
 import type { CheckoutError, PaymentState, UnconfirmedDetail } from './types.js'
 

@@ -1,6 +1,7 @@
 // The lazy load modes, `visible` and `click`: a chunk of its own in the ES module build, fetched
 // only by a page that uses one.
 import { adoptSheet } from './dom.js'
+import type { OnAbort } from './placeholder.js'
 import type { LoadMode } from './types.js'
 
 // The button look: `:where()` keeps its specificity at zero, so any rule of the site's own wins.
@@ -19,12 +20,12 @@ export function whenWanted(
   mode: LoadMode,
   element: HTMLElement,
   link: HTMLAnchorElement,
-  signal: AbortSignal,
+  { signal, onAbort }: { signal: AbortSignal; onAbort: OnAbort },
   warm: () => void,
 ): Promise<void> {
-  // Every listener and the observer go with the checkout's abort.
+  // Every listener (by the checkout's signal), the attribute and the observer (on its undo stack)
+  // go with the checkout's abort.
   const options = { signal }
-  const onAbort = (undo: () => void) => signal.addEventListener('abort', undo)
   element.addEventListener('pointerenter', warm, options)
   element.addEventListener('focusin', warm, options)
   return new Promise((resolve) => {

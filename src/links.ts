@@ -1,9 +1,9 @@
 import { checkoutOptions } from './config.js'
 import { fromDocument, queryAll } from './dom.js'
 import { LOG_PREFIX, reportError, warnAbout } from './events.js'
-import { fieldParams } from './fields.js'
 import { rememberSentCid } from './memory.js'
-import { checkoutValues, resolveCid, secureUrl, usableValues, withParams } from './opts.js'
+import { resolveCid, secureUrl, withParams } from './opts.js'
+import { planValues } from './values.js'
 import { page } from './page.js'
 import type { CheckoutError, CheckoutValues } from './types.js'
 
@@ -54,11 +54,12 @@ export function decorateLinks(root?: ParentNode): void {
       continue
     }
     const token = link.pathname.split('/').pop()!
-    const warn = (message: string) => warnAbout(link, token, message)
-    const values = usableValues(options, warn)
-    const fields = fieldParams(values.fields, warn)
-    resolveCid(values.cid)
-      .then((cid) => decorateAndRemember(link, checkoutValues({ ...values, cid }), fields))
+    resolveCid(options.cid)
+      .then((cid) => {
+        const plan = planValues({ ...options, cid }, { embed: false })
+        plan.warnings.forEach((message) => warnAbout(link, token, message))
+        decorateAndRemember(link, plan.link, plan.fields)
+      })
       // The link still works without the values; the page hears why they are missing.
       .catch((error: CheckoutError) => reportError(link, token, error))
   }

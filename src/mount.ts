@@ -3,22 +3,12 @@ import { attributeOf, createElement, fromDocument, matchesSelector, queryAll } f
 import { checkoutError, dispatch, LOG_PREFIX, reportError, warnAbout } from './events.js'
 import { decorateAndRemember } from './links.js'
 import { loadEmbedScript } from './loader.js'
-import { fieldParams } from './fields.js'
-import {
-  buildOpts,
-  checkoutValues,
-  checkToken,
-  embeddable,
-  embedFields,
-  resolve,
-  resolveCid,
-  secureUrl,
-  usableValues,
-} from './opts.js'
+import { loadSettings, resolveCid, secureUrl, type LoadSettings } from './opts.js'
 import { page } from './page.js'
 import { preconnect } from './preconnect.js'
 import { claimContainer, fallbackLink, hideFallback, type OnAbort } from './placeholder.js'
 import { DEFAULTS, PLACEHOLDER_SELECTOR } from './schema.js'
+import { checkToken, planValues, type ValuePlan } from './values.js'
 import type {
   CheckoutError,
   CheckoutHandle,
@@ -97,9 +87,9 @@ function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle 
     }
     setState(checkout, 'loading')
     life.onAbort(() => setState(checkout!))
-    // The executor runs prepare() now, synchronously, and turns its throw into a rejection. The
+    // The executor runs setUp() now, synchronously, and turns its throw into a rejection. The
     // first stay that shows or fails settles `displayed`; later stays only announce.
-    announce(checkout, new Promise<void>((resolve) => resolve(show(checkout!, prepare(checkout!))))).then(...settle)
+    announce(checkout, new Promise<void>((resolve) => resolve(show(checkout!, setUp(checkout!))))).then(...settle)
   }
   /**
    * Gives the form's place to a checkout of the same form where the payer is, while this one is
@@ -158,61 +148,60 @@ const setState = ({ placeholder, element }: Checkout, state?: string) =>
     state ? el.setAttribute(STATE_ATTRIBUTE, state) : el.removeAttribute(STATE_ATTRIBUTE),
   )
 
+/** What a checkout's set-up leaves for show() and display(). */
+interface SetUp {
+  /** The link to the hosted checkout, the payer's way out whatever happens next. */
+  link: HTMLAnchorElement
+  /** The claim on the form's container (see claimContainer()). */
+  seat: Seat
+  /** MoonClerk's opts; none yet while a cid function has to run first. */
+  opts?: MoonclerkOpts
+  /** The opts with a cid function's value, the link decorated with it; throws what the plan refuses. */
+  optsWithCid: (cid: CidValue | undefined) => MoonclerkOpts
+  /** embed.js, requested or waiting for the payer; never, for a checkout whose form's place is taken. */
+  embed: Promise<MoonclerkEmbedConstructor>
+  requestEmbed: () => Promise<MoonclerkEmbedConstructor>
+}
+
+type Seat = ReturnType<typeof claimContainer>
+
 /**
  * Synchronous, so that a second mount of the same form sees this one's container: the fallback
- * link, every option checked, the container claimed, and the values checked unless a cid function
- * must run first. Nothing is requested before this has passed; embed.js is requested before the
- * link is decorated.
+ * link, every option checked, the container claimed, the values planned (values.ts) unless a cid
+ * function must run first, and embed.js requested, before the link is decorated. Nothing is
+ * requested before the checks have passed.
  */
-function prepare(checkout: Checkout) {
+function setUp(checkout: Checkout): SetUp {
   const { options: o, element, onAbort } = checkout
   // Progressive enhancement: a real link to the hosted checkout exists before anything else can fail.
   const payUrl = secureUrl('payUrl', o.payUrl + checkToken(o.token))
   const link = fallbackLink(element, payUrl.href, o.label || DEFAULTS.label, onAbort)
-  const settings = resolve(o)
-  const { container, taken, lend } = claim(checkout)
+  const settings = loadSettings(o)
+  const seat = claim(checkout)
   const warn = (message: string) => warnAbout(element, checkout.token, message)
-  const values = usableValues(o, warn)
-  const forEmbed = embeddable(values, warn)
-  const fields = fieldParams(values.fields, warn)
-  const embedded = embedFields(fields, warn)
-  const decorate = (cid?: CidValue) => decorateAndRemember(link, checkoutValues({ ...values, cid }), fields)
-  // Every failure from here on leaves a link that still carries the payer's cid and prefill
-  // values, also those that MoonClerk's embed.js could not be given safely.
-  const checked = (cid?: CidValue) => {
-    try {
-      // The fields as checked above: each one the embed cannot take left out, where buildOpts() would refuse them all.
-      const opts = buildOpts({ ...forEmbed, fields: undefined, cid })
-      if (embedded) opts.fields = embedded
-      return opts
-    } catch (error) {
-      decorate(cid)
-      throw error
-    }
+  const first = planValues({ ...o, cid: typeof o.cid == 'function' ? undefined : o.cid })
+  first.warnings.forEach(warn)
+  // Every failure from here on leaves a link that carries the payer's cid and prefill values,
+  // also those that MoonClerk's embed.js could not be given safely.
+  const follow = ({ link: values, fields, error, opts }: ValuePlan) => {
+    decorateAndRemember(link, values, fields)
+    if (error) throw error
+    return opts!
   }
-  // A cid function's value is checked when it arrives; everything else now.
-  const cid = typeof values.cid == 'function' ? undefined : values.cid
-  const opts = checked(cid)
+  if (first.error) follow(first)
   // Requested once the checks have passed, before the link gets the values: the tab's memory
   // (sessionStorage) can take milliseconds to open, and embed.js is on the critical path, as in
   // the stock snippet. A second checkout of a form loads nothing: it only puts the values on its link.
-  const load = () => loadWhenWanted(checkout, { ...settings, payUrl, link })
-  const embed = taken ? never : load()
-  decorate(cid)
-  // When the check fails, checked() decorates once more, which changes nothing.
-  const embedOpts = (cid: CidValue | undefined) => (decorate(cid), checked(cid))
-  return {
-    ...settings,
-    payUrl,
-    link,
-    container,
-    taken,
-    lend,
-    embedOpts,
-    opts: typeof values.cid == 'function' ? undefined : opts,
-    embed,
-    load,
+  const requestEmbed = () => loadWhenWanted(checkout, settings, payUrl, link)
+  const embed = seat.taken ? never : requestEmbed()
+  const opts = follow(first)
+  const optsWithCid = (cid: CidValue | undefined) => {
+    const plan = planValues({ ...o, cid })
+    // The other values' warnings were given already.
+    plan.warnings.filter((message) => !first.warnings.includes(message)).forEach(warn)
+    return follow(plan)
   }
+  return { link, seat, opts: typeof o.cid == 'function' ? undefined : opts, optsWithCid, embed, requestEmbed }
 }
 
 /** claimContainer(), and the claim made known to a later checkout of the same form, which may ask this one to park. */
@@ -226,22 +215,20 @@ function claim(checkout: Checkout) {
   return claimed
 }
 
-type Prepared = ReturnType<typeof prepare>
-
 /** Loads MoonClerk (at once, or when the payer wants it) and displays the checkout. */
-async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
+async function show(checkout: Checkout, setUp: SetUp): Promise<void> {
   const { options: o, signal } = checkout
-  let { embed } = prepared
+  let { embed, seat } = setUp
   // Awaited below, after the cid; until then a failed load must not count as unhandled.
   embed.catch(noop)
-  let opts = prepared.opts
+  let opts = setUp.opts
   if (!opts) {
     const cid = await resolveCid(o.cid)
     if (signal.aborted) return
-    opts = prepared.embedOpts(cid)
+    opts = setUp.optsWithCid(cid)
   }
   checkout.opts = opts
-  if (prepared.taken) {
+  if (seat.taken) {
     // A framework that shows one route and hides another does both in one go: decide once it is done.
     await null
     const holder = page.holders.get(checkout.token)
@@ -249,20 +236,22 @@ async function show(checkout: Checkout, prepared: Prepared): Promise<void> {
     // The one where the payer is shows; a hidden one waits until it is rendered (a closed tab panel).
     if (holder && !rendered(holder.element)) holder.park()
     else if (!rendered(checkout.element)) return checkout.park()
-    prepared = { ...prepared, ...claim(checkout) }
-    if (prepared.taken)
+    seat = claim(checkout)
+    if (seat.taken)
       throw checkoutError('duplicate-token', `id mc${checkout.token} is taken: one checkout per form and page`)
-    embed = prepared.load()
+    embed = setUp.requestEmbed()
     embed.catch(noop)
   }
   const MoonclerkEmbed = await embed
-  if (!signal.aborted) display(checkout, prepared, MoonclerkEmbed, opts)
+  if (!signal.aborted) display(checkout, seat, MoonclerkEmbed, opts)
 }
 
 /** Lazy modes fetch nothing of MoonClerk's before the payer shows intent. */
 function loadWhenWanted(
   checkout: Checkout,
-  { embedUrl, payUrl, timeoutMs, load, link }: ReturnType<typeof resolve> & { payUrl: URL; link: HTMLAnchorElement },
+  { embedUrl, timeoutMs, load }: LoadSettings,
+  payUrl: URL,
+  link: HTMLAnchorElement,
 ): Promise<MoonclerkEmbedConstructor> {
   const warm = () => {
     preconnect(embedUrl)
@@ -276,7 +265,7 @@ function loadWhenWanted(
     // A module of its own: apps that never use a lazy mode never fetch its code. A checkout
     // destroyed while it arrives waits for nothing.
     return import('./intent.js')
-      .then(({ whenWanted }) => (signal.aborted ? never : whenWanted(load, checkout.element, link, signal, warm)))
+      .then(({ whenWanted }) => (signal.aborted ? never : whenWanted(load, checkout.element, link, checkout, warm)))
       .then(() => {
         // Unless the checkout has failed meanwhile (its cid function, say).
         if (checkout.element.getAttribute(STATE_ATTRIBUTE) == 'waiting') setState(checkout, 'loading')
@@ -291,7 +280,7 @@ function loadWhenWanted(
 
 function display(
   { element, onAbort, options }: Checkout,
-  { container, lend }: Prepared,
+  { container, lend }: Seat,
   MoonclerkEmbed: MoonclerkEmbedConstructor,
   opts: MoonclerkOpts,
 ): void {
