@@ -44,7 +44,7 @@ describe('API objects', () => {
       checkout: { token: 'TOK', date: DATE, total: 1000, amount_due: 1000 },
     })
     expect(payment.charge_reference).toMatch(/^ch_[A-Za-z0-9]{14}$/)
-    expect(payment.payment_source).toMatchObject({ type: 'card', last4: '4242' })
+    expect(payment.payment_method).toMatchObject({ type: 'card', last4: '4242' })
   })
 
   test('a plan is a customer with an active monthly subscription; its payments come from invoices', () => {

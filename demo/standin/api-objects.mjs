@@ -3,7 +3,7 @@
 //
 // payment  { id, date (ISO 8601, UTC, whole seconds), status: "successful", currency: "USD",
 //            amount (cents), fee (Stripe's 2.9% + 30¢), amount_refunded: 0, amount_description: null,
-//            name, email, payment_source: { type: "card", last4: "4242", … }, custom_id (the cid, or
+//            name, email, payment_method: { type: "card", last4: "4242", … }, custom_id (the cid, or
 //            null), charge_reference "ch_…", customer_id (null for one-time), customer_reference
 //            ("cus_…" or null), invoice_reference ("in_…" for a plan's payments, else null),
 //            custom_fields: {}, form_id, coupon: null,
@@ -12,7 +12,7 @@
 //                        null on a plan's payments, which come from an invoice (docs/moonclerk.md,
 //                        "REST API": checkout is documented for one-time checkouts only); the
 //                        plan's token is on its customer }
-// customer { id, account_balance: 0, name, email, payment_source, custom_id, customer_reference,
+// customer { id, account_balance: 0, name, email, payment_method, custom_id, customer_reference,
 //            discount: null, delinquent, management_url, custom_fields: {}, form_id,
 //            status (a copy of subscription.status, which is where the docs keep it),
 //            checkout: { token, … as above }, subscription: { id, subscription_reference "sub_…",
@@ -36,7 +36,7 @@ export function addMonth(iso) {
 
 export const stripeFee = (cents) => Math.round(cents * 0.029) + 30
 
-const paymentSource = () => ({
+const paymentMethod = () => ({
   type: 'card',
   last4: '4242',
   exp_month: 12,
@@ -71,7 +71,7 @@ export function paymentObject({ id, date, amountCents, name, email, customId, fo
     amount_description: null,
     name,
     email,
-    payment_source: paymentSource(),
+    payment_method: paymentMethod(),
     custom_id: customId,
     charge_reference: 'ch_' + randomToken(14),
     customer_id: customer ? customer.id : null,
@@ -132,7 +132,7 @@ export function customerObject({
     account_balance: 0,
     name,
     email,
-    payment_source: paymentSource(),
+    payment_method: paymentMethod(),
     custom_id: customId,
     customer_reference: 'cus_' + randomToken(14),
     discount: null,
