@@ -1,7 +1,7 @@
-// The README's "Frameworks" examples, run: plain ES modules, React (`moonclerk-checkout/react`,
+// The examples of docs/frameworks.md, run: plain ES modules, React (`moonclerk-checkout/react`,
 // tested in full by test/react.test.tsx), Vue, and the element used from React. The React and Vue
-// components live in test/frameworks/, copied from the README; the last test checks that every
-// example here still matches the README, so the README stays true.
+// components live in test/frameworks/, copied from the doc; the last test checks that every
+// example here still matches docs/frameworks.md, so the doc stays true.
 import { readFileSync } from 'node:fs'
 import { act, StrictMode, useRef } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -14,7 +14,7 @@ import { Checkout as ReactCheckout } from './frameworks/react'
 import { Checkout as VueCheckout } from './frameworks/vue'
 import { arrive, captureScripts, FakeEmbed, EMBED_SRC, settle } from './helpers'
 
-// The README's augmentation for React 19, whose JSX namespace lives in the module: without it,
+// The doc's augmentation for React 19, whose JSX namespace lives in the module: without it,
 // <moonclerk-checkout> below does not compile; with React's own types in it, `ref`, `style`,
 // `className`, `suppressHydrationWarning` and the DOM's event props are React's.
 declare module 'react' {
@@ -48,11 +48,11 @@ const stock = (token: string, cid: string) => ({ checkoutToken: token, width: '1
 /** A host for a framework to render into, in the document. */
 const newHost = () => document.body.appendChild(document.createElement('div'))
 
-test("the README's plain ES module example", async () => {
+test("the doc's plain ES module example", async () => {
   document.body.innerHTML = '<div id="checkout"></div>'
   const user = { checkoutId: '234' }
 
-  // @ts-expect-error README code is JavaScript: querySelector may return null
+  // @ts-expect-error the doc's code is JavaScript: querySelector may return null
   const handle = mount(document.querySelector('#checkout'), { token: '8h7frjfytj', cid: user.checkoutId })
   expect(containers('8h7frjfytj')).toHaveLength(1)
   arrive(scripts[0])
@@ -77,7 +77,7 @@ test("the README's plain ES module example", async () => {
   again.destroy()
 })
 
-describe("the README's React example", () => {
+describe("the doc's React example", () => {
   test('shows the checkout, shows it again for a changed cid, and cleans up on unmount', async () => {
     const root = createRoot(newHost())
     await act(() => root.render(<ReactCheckout token="a1" cid="5" />))
@@ -121,7 +121,7 @@ describe("the README's React example", () => {
   })
 })
 
-describe("the README's Vue example", () => {
+describe("the doc's Vue example", () => {
   test('shows the checkout, shows it again for a changed cid, and cleans up on unmount', async () => {
     const cid = ref('5')
     const app = createApp({ render: () => h(VueCheckout, { token: 'a1', cid: cid.value }) })
@@ -173,7 +173,7 @@ describe('<moonclerk-checkout> from React', () => {
     expect('mca1' in window).toBe(false)
   })
 
-  test("takes React 19's ref, style, className and suppressHydrationWarning, typed by the README's augmentation", async () => {
+  test("takes React 19's ref, style, className and suppressHydrationWarning, typed by the doc's augmentation", async () => {
     let element: MoonClerkCheckoutElement | null = null
     const seen: Array<MoonClerkCheckoutElement | null> = []
     function Page() {
@@ -232,11 +232,13 @@ describe('<moonclerk-checkout> from React', () => {
   })
 })
 
-test("the examples tested here are the README's, verbatim but for the package specifier", () => {
-  const readme = readFileSync('README.md', 'utf8')
-  const section = readme.slice(readme.indexOf('\n## Frameworks\n')).split(/\n##+ /)[1]
+test("the examples tested here are docs/frameworks.md's, verbatim but for the package specifier", () => {
+  const doc = readFileSync('docs/frameworks.md', 'utf8')
+  expect(doc.startsWith('# Frameworks\n'), 'docs/frameworks.md begins with "# Frameworks"').toBe(true)
+  // Up to its first subsection, "Calls before the script has loaded" (e2e/fixtures/queue-*.js copy that one).
+  const section = doc.split(/\n##+ /)[0]
   const blocks = Array.from(section.matchAll(/```\w*\n([\s\S]*?)```/g), (match) => match[1])
-  // A new example in the README needs a test here, and a line in this list: the files that hold
+  // A new example in the doc needs a test here, and a line in this list: the files that hold
   // it (test/vue: a Vue app that installed the package, type-checked by `npm run test:vue`).
   const homes = [
     ['test/frameworks.test.tsx'],
@@ -252,7 +254,7 @@ test("the examples tested here are the README's, verbatim but for the package sp
   expect(blocks).toHaveLength(homes.length)
 
   // Lines compared trimmed (indentation differs), without blank lines and the type-error
-  // directives that the README's JavaScript needs under strict TypeScript.
+  // directives that the doc's JavaScript needs under strict TypeScript.
   const lines = (code: string) =>
     code
       .split('\n')

@@ -1,6 +1,6 @@
-// The README's "Moving from the stock snippet": every block marked `<!-- with moonclerk-checkout -->`,
-// taken from README.md as it is and run. Script tags that load the library stand for mountAll()
-// here; a module script's code runs as the page would run it.
+// docs/migrating.md ("Moving from the stock snippet"): every block marked
+// `<!-- with moonclerk-checkout -->`, taken from the doc as it is and run. Script tags that load
+// the library stand for mountAll() here; a module script's code runs as the page would run it.
 import { readFileSync } from 'node:fs'
 import { beforeEach, expect, test, vi } from 'vitest'
 import { mountAll } from '../src/mount'
@@ -8,8 +8,7 @@ import { handleReturn } from '../src/return'
 import { arrive, captureScripts, EMBED_SRC } from './helpers'
 
 // Relative to the repository, where the tests run.
-const readme = readFileSync('README.md', 'utf8')
-const section = readme.slice(readme.indexOf('## Moving from the stock snippet'), readme.indexOf('## Server companion'))
+const section = readFileSync('docs/migrating.md', 'utf8')
 const MARK = '<!-- with moonclerk-checkout -->'
 const blocks = [...section.matchAll(/```html\n([^]*?)```/g)]
   .map((match) => match[1])
@@ -32,7 +31,8 @@ async function run(markup: string) {
   return handles
 }
 
-test('the README shows five patterns, four of them as blocks run here', () => {
+test('docs/migrating.md shows five patterns, four of them as blocks run here', () => {
+  expect(section.startsWith('# Moving from the stock snippet\n')).toBe(true)
   expect(section.match(/^\*\*\d\. /gm)).toHaveLength(5)
   expect(blocks).toHaveLength(4)
 })

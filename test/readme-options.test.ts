@@ -1,19 +1,22 @@
 // @vitest-environment node
-// The README documents every option of the table (src/schema.ts) where it may be used: a new
-// option without its line in the README fails here.
+// The reference documents every option of the table (src/schema.ts) where it may be used: a new
+// option without its line in docs/attributes.md (placeholder and script tag attributes, global
+// config) or docs/element.md (the element's attributes) fails here.
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { attributeName, DEFAULTS, kebab, keysOn, WHERE, type OptionKey } from '../src/schema'
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const doc = (path: string) => readFileSync(new URL(`../docs/${path}`, import.meta.url), 'utf8')
+const attributesDoc = doc('attributes.md')
+const elementDoc = doc('element.md')
 
-/** The README's text from `start` (a line) up to the next heading of the same or a higher level. */
-function section(start: string, after = 0): string {
-  const from = readme.indexOf(start, after)
-  expect(from, start).toBeGreaterThanOrEqual(0)
+/** A doc's text from `start` (a line) up to the next heading of the same or a higher level. */
+function section(text: string, start: string): string {
+  const from = text.indexOf('\n' + start + '\n') + 1
+  expect(from, start).toBeGreaterThan(0)
   const level = start.match(/^#+/)![0]
-  const end = readme.slice(from + start.length).search(new RegExp(`\\n#{1,${level.length}} `))
-  return readme.slice(from, end < 0 ? undefined : from + start.length + end)
+  const end = text.slice(from + start.length).search(new RegExp(`\\n#{1,${level.length}} `))
+  return text.slice(from, end < 0 ? undefined : from + start.length + end)
 }
 
 /** The first cells of a section's table rows (one row may name several attributes). */
@@ -28,16 +31,13 @@ const firstCells = (text: string, table: string) => {
   return rows.map((row) => row.split('|')[1]).join(' ')
 }
 
-const attributes = section('## Attributes')
+const attributes = section(attributesDoc, '## Attributes')
 const placeholderTable = firstCells(attributes, 'On a placeholder')
 const scriptTable = firstCells(attributes, "On the library's own `<script>` tag")
-const elementTable = firstCells(
-  section('### Attributes', readme.indexOf('## The `<moonclerk-checkout>` element')),
-  '### Attributes',
-)
-const globalConfig = section('## Global config')
+const elementTable = firstCells(section(elementDoc, '## Attributes'), '## Attributes')
+const globalConfig = section(attributesDoc, '## Global config')
 
-describe('the README documents every option', () => {
+describe('the reference documents every option', () => {
   test.each(keysOn('p'))('%s in the placeholder attributes', (key) =>
     expect(placeholderTable).toContain('`' + attributeName(key) + '`'),
   )

@@ -1,7 +1,7 @@
 // @vitest-environment node
-// The README's server recipes, taken from README.md as they are: every block whose first line is
-// `// <label>: <path>` (the shared endpoint module, Next.js, Hono, Express, node:http, Cloudflare
-// Workers, reconcile). Each is type-checked with the TypeScript compiler against the real
+// The server recipes of docs/server.md, taken from the doc as they are: every block whose first
+// line is `// <label>: <path>` (the shared endpoint module, Next.js, Hono, Express, node:http,
+// Cloudflare Workers, reconcile). Each is type-checked with the TypeScript compiler against the real
 // src/server types ('moonclerk-checkout/server*' mapped to src), with small stand-ins for the
 // frameworks this project does not install; node:http, Hono and Next.js are also run, against
 // the MoonClerk stand-in with a memory ledger: a webhook in, onPayment once.
@@ -30,14 +30,14 @@ interface Recipe {
   code: string
 }
 
-/** The README's marked blocks, by label: ```js or ```ts fences whose first line is `// <label>: <path>`. */
+/** docs/server.md's marked blocks, by label: ```js or ```ts fences whose first line is `// <label>: <path>`. */
 function readmeRecipes(): Map<string, Recipe> {
-  const readme = readFileSync(join(repo, 'README.md'), 'utf8')
+  const readme = readFileSync(join(repo, 'docs/server.md'), 'utf8')
   const recipes = new Map<string, Recipe>()
   for (const [, code, label, path] of readme.matchAll(
     /^```(?:js|ts)\n(\/\/ (.+?): ([\w./[\]-]+\.(?:js|ts))\b[^\n]*\n[\s\S]*?)^```$/gm,
   )) {
-    expect(recipes.has(label), `one README block labelled ${label}`).toBe(false)
+    expect(recipes.has(label), `one docs/server.md block labelled ${label}`).toBe(false)
     recipes.set(label, { label, path, code })
   }
   return recipes
@@ -46,13 +46,13 @@ function readmeRecipes(): Map<string, Recipe> {
 const recipes = readmeRecipes()
 const recipe = (label: string) => {
   const found = recipes.get(label)
-  if (!found) throw new Error(`README.md has no block starting "// ${label}: …"`)
+  if (!found) throw new Error(`docs/server.md has no block starting "// ${label}: …"`)
   return found
 }
 const ENDPOINT = 'endpoint'
 const RECIPES = ['next.js', 'hono', 'express', 'node:http', 'cloudflare workers', 'reconcile']
 
-test('the README has the shared endpoint and a block for each recipe', () => {
+test('docs/server.md has the shared endpoint and a block for each recipe', () => {
   expect([...recipes.keys()].sort()).toStrictEqual([ENDPOINT, ...RECIPES].sort())
   // The recipes import the shared module by the name its block gives.
   expect(recipe(ENDPOINT).path).toBe('moonclerk.js')
@@ -210,7 +210,7 @@ afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true })
 })
 
-describe('each README recipe type-checks against the real server types', () => {
+describe('each docs/server.md recipe type-checks against the real server types', () => {
   test.each([ENDPOINT, ...RECIPES])('%s', (label) => {
     expect(diagnostics.get(label)).toStrictEqual([])
   })
@@ -353,7 +353,7 @@ async function deliversOnce(send: (init: RequestInit) => Promise<Response>, cust
   expect(__readmeRun.ledgerPaths).toStrictEqual(['moonclerk.db'])
 }
 
-describe('the README recipes run', () => {
+describe('the docs/server.md recipes run', () => {
   test('node:http: a webhook POSTed to /moonclerk is granted once; other paths are 404', async () => {
     await load('node:http')
     expect(__readmeRun.servers).toHaveLength(1)

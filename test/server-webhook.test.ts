@@ -1,6 +1,6 @@
 // @vitest-environment node
 // Webhooks against the project's MoonClerk stand-in, over real HTTP on 127.0.0.1: verifyWebhook()
-// on its own, then the README's complete handler, taken from README.md as it is, receiving what
+// on its own, then docs/server.md's complete handler, taken from the doc as it is, receiving what
 // the stand-in delivers (and what anyone else could post).
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
@@ -28,15 +28,15 @@ const PLAN = 'k2m9q4zr7x'
 let standIn: StandIn
 let hooks: http.Server
 let hookUrl: string
-// What the README's handler calls: your application.
+// What the doc's handler calls: your application.
 const grantPurchase = vi.fn(async (_customId: string, _payment: Record<string, unknown>) => {})
 const setSubscriber = vi.fn(async (_customId: string, _active: boolean) => {})
 
-/** The README's handler: the ```js block under "### Doing it yourself", its imports given from here. */
+/** docs/server.md's handler: the ```js block under "## Doing it yourself", its imports given from here. */
 function readmeHandler(options: Partial<ApiOptions>): http.RequestListener {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-  const at = readme.indexOf('\n### Doing it yourself')
-  expect(at, 'the README\'s "### Doing it yourself" heading').toBeGreaterThan(0)
+  const readme = readFileSync(new URL('../docs/server.md', import.meta.url), 'utf8')
+  const at = readme.indexOf('\n## Doing it yourself')
+  expect(at, 'docs/server.md\'s "## Doing it yourself" heading').toBeGreaterThan(0)
   const section = readme.slice(at)
   const code = /```js\n([\s\S]*?)```/.exec(section)![1]
   const imports = [...code.matchAll(/^import (.+) from '(.+)'$/gm)]
@@ -50,7 +50,7 @@ function readmeHandler(options: Partial<ApiOptions>): http.RequestListener {
     verifyWebhook: (body: unknown, given: ApiOptions) => verifyWebhook(body, { ...given, ...options }),
   }
   const values = names.map((name) => {
-    expect(server, `README imports ${name}`).toHaveProperty(name)
+    expect(server, `the doc's handler imports ${name}`).toHaveProperty(name)
     return library[name]
   })
   const run = new Function(
@@ -246,7 +246,7 @@ describe('verifyWebhook', () => {
   )
 })
 
-describe("the README's webhook handler", () => {
+describe("docs/server.md's webhook handler", () => {
   test("grants a paid one-time payment once, for MoonClerk's webhook and every replay of it", async () => {
     const { paymentId } = await pay(ONE_TIME, 'hooked-user')
     const delivered = (await settled()).find((delivery) => delivery.dataId == paymentId)
