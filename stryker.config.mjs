@@ -1,4 +1,4 @@
-// Mutation testing: `npm run mutate` (see the README's Development section and test/MUTATION.md).
+// Mutation testing: `npm run mutate` (see docs/development.md and test/MUTATION.md).
 // The vitest config reads MUTATE=1 and leaves out the tests of dist/, demo/ and bench/, which no
 // mutant of src/ can change; the workers Stryker starts inherit this environment.
 process.env.MUTATE = '1'

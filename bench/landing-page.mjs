@@ -147,7 +147,7 @@ function stockSnippet({ embedSrc, payUrl }) {
 /** Where each markup puts its tags: in <head>, where the checkout goes, at the end of <body>. */
 export function checkoutMarkup(markup, { embedSrc, payUrl, library }) {
   const { token, cid, label } = CHECKOUT
-  // The stand-in's URLs come from our own script tag, as README's Attributes section shows.
+  // The stand-in's URLs come from our own script tag, as docs/attributes.md's Attributes section shows.
   const urls = `data-moonclerk-embed-src="${embedSrc}" data-moonclerk-pay-url="${payUrl}"`
   const asyncTag = `<script src="${library}" async ${urls}></script>`
   const placeholder = `<div data-moonclerk-checkout="${token}" data-moonclerk-cid="${cid}"><a href="${payUrl}${token}">${label}</a></div>`

@@ -6,7 +6,7 @@
     document.querySelector('[data-detail="' + name + '"]').textContent = text
     document.getElementById('confirm-details').hidden = false
   }
-  // The README's queue: runs now if the library is there, else once it is (both load async).
+  // The queue of docs/frameworks.md: runs now if the library is there, else once it is (both load async).
   var mc = window.MoonClerkCheckout
   ;(mc && mc.push ? mc : (window.MoonClerkCheckout = [])).push(function (api) {
     api.onReturn(function (detail) {

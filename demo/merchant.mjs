@@ -1,4 +1,4 @@
-// The demo merchant's own server side, as the README tells a merchant to build it: MoonClerk's
+// The demo merchant's own server side, as docs/server.md tells a merchant to build it: MoonClerk's
 // webhooks arrive at /demo/api/moonclerk (createWebhookHandler, SQLite ledger), the success page
 // asks the same URL whether its cid's payment landed (GET ?cid=, sealed cids only), and a
 // catch-up run (reconcile) can be started from /demo/api/reconcile. What it granted shows at

@@ -74,7 +74,7 @@ async function gzipFile(file, info, body) {
   return compressed
 }
 
-// MoonClerk's own URLs (README, "Attributes"): what `--real` puts into the demo pages.
+// MoonClerk's own URLs (docs/attributes.md, "Attributes"): what `--real` puts into the demo pages.
 export const REAL_MOONCLERK = {
   origin: 'https://app.moonclerk.com',
   embedSrc: 'https://d2l7e0y6ygya2s.cloudfront.net/assets/embed.js',
@@ -130,7 +130,7 @@ function fixturePolicy(standInOrigin, nonce, trustedTypes) {
     "base-uri 'none'",
     `frame-src ${standInOrigin}`,
     // csp-trusted-types-*.html: script URLs must come through a Trusted Types policy, and only
-    // the library's (named in the README) may exist.
+    // the library's (named in docs/security.md) may exist.
     ...(trustedTypes ? ["require-trusted-types-for 'script'", 'trusted-types moonclerk-checkout'] : []),
   ].join('; ')
 }

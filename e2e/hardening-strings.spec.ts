@@ -2,7 +2,7 @@
 // own that set a sentinel global, as cid, name, email and label through every way a page gives
 // them to the library, and as the values of a return URL. Nothing may execute, nothing may throw,
 // and each value reaches MoonClerk exactly as given (read back from the checkout frame's URL), or
-// is refused with invalid-config where the README's rules say so, and then the fallback link
+// is refused with invalid-config where docs/attributes.md's rules say so, and then the fallback link
 // carries it exactly.
 //
 // The checkout runs run twice: with the stand-in's careful embed.js, and with the one that behaves
@@ -71,10 +71,10 @@ interface Seen {
   cleanedUp: boolean
 }
 
-/** The README's rules: an empty or whitespace-only cid counts as absent; an empty name or email is left out. */
+/** docs/attributes.md's rules: an empty or whitespace-only cid counts as absent; an empty name or email is left out. */
 const cidAbsent = (cid: string) => cid.trim() === ''
 /**
- * The README's rule for values that MoonClerk's embed.js would put into a URL unencoded: those
+ * docs/attributes.md's rule for values that MoonClerk's embed.js would put into a URL unencoded: those
  * with `" # % & + ; < >`, control characters, a lone surrogate or a space at either end never
  * reach the embed. Such a cid is `invalid-config`; such a name or email is left out of the embed.
  */
@@ -310,7 +310,7 @@ interface ReturnItem {
   style: Style
 }
 
-/** The README's rules: empty, whitespace-only and literal `{{…}}` values count as absent. */
+/** docs/events.md's rules: empty, whitespace-only and literal `{{…}}` values count as absent. */
 const absent = (value: string) => value.trim() === '' || /^\{\{[^]*\}\}$/.test(value.trim())
 
 /**

@@ -1,5 +1,5 @@
 // A Next.js 16 app as a user builds it (e2e/next: App Router, production build, the package from
-// this repository's dist/): the element registered by the README's recipe, and the React component,
+// this repository's dist/): the element registered by docs/frameworks.md's recipe, and the React component,
 // each on two routes showing the same form. Direct loads of both routes, then ten round trips of
 // client navigation: no hydration error, no console error or warning, one embed.js per page load,
 // and the checkout where the payer is, with that route's cid. Built twice: with Next.js's defaults

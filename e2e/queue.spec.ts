@@ -37,7 +37,7 @@ test('a call queued before the library loads sees api.mount and takes effect; a 
   expect((await standInDisplays(page)).map((opts) => opts.cid)).toEqual(['queued-1', 'late-1'])
 })
 
-test("a cross-origin frame named MoonClerkCheckout: the README's queue snippet does not throw, and the queued call runs", async ({
+test('a cross-origin frame named MoonClerkCheckout: the queue snippet of docs/frameworks.md does not throw, and the queued call runs', async ({
   page,
 }) => {
   await page.goto('/e2e/queue-framed.html')

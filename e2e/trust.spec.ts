@@ -1,5 +1,5 @@
 // What markup injected into the merchant's page, and another site that frames it, can and cannot
-// do (README, Security). Each test fails on a library that trusts what it should not.
+// do (docs/security.md). Each test fails on a library that trusts what it should not.
 import {
   consoleMessages,
   cspConsoleMessages,
@@ -74,7 +74,7 @@ test('elements named like the document members the library uses (head, baseURI, 
   await expect.poll(states).toEqual(['displayed', 'displayed'])
   expect(embedRequests).toHaveLength(1)
   expect((await recordedEvents(page)).map((event) => event.type)).toEqual(['moonclerk:display', 'moonclerk:display'])
-  // The README's roots, given explicitly: document (its querySelectorAll shadowed), and a form whose controls shadow its own.
+  // The roots of mountAll() and decorateLinks() (docs/javascript-api.md), given explicitly: document (its querySelectorAll shadowed), and a form whose controls shadow its own.
   expect(
     await page.evaluate(() => {
       const api = (

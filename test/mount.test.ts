@@ -581,7 +581,7 @@ test('events cross shadow roots: a listener on the document hears a checkout ins
   page('<section id="host"></section>')
   vi.spyOn(console, 'error').mockImplementation(() => {})
   const host = document.getElementById('host')!
-  // MoonClerk's embed cannot find a container inside a shadow root (README: light DOM only), so this one fails; its event still reaches the page.
+  // MoonClerk's embed cannot find a container inside a shadow root (docs/element.md: light DOM only), so this one fails; its event still reaches the page.
   const placeholder = host.attachShadow({ mode: 'open' }).appendChild(document.createElement('div'))
   const heard: string[] = []
   document.addEventListener('moonclerk:error', (event) => heard.push(event.detail.reason))

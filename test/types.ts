@@ -151,7 +151,7 @@ const noToken: JSX.IntrinsicElements['moonclerk-checkout'] = { cid: '1' }
 ;(void badMode, noToken)
 
 // The server confirms what the success page read: readReturn()'s values, or the return event's
-// detail, as they are (README "Confirming a return").
+// detail, as they are (docs/server.md, "Confirming a return").
 import { confirmCheckout, type Confirmed } from 'moonclerk-checkout/server'
 
 const apiOptions = { apiKey: 'sk_test', formId: 234101, amountCents: 1000 }

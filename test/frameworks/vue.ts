@@ -1,5 +1,5 @@
-// The README's Vue example, verbatim but for the package specifier. test/frameworks.test.tsx
-// checks that it still matches the README (and test/vue/Checkout.ts, the same in a Vue app that
+// The Vue example of docs/frameworks.md, verbatim but for the package specifier.
+// test/frameworks.test.tsx checks that it still matches the doc (and test/vue/Checkout.ts, the same in a Vue app that
 // installed the package, type-checked by `npm run test:vue`).
 import { defineComponent, h, ref, watchPostEffect } from 'vue'
 import { mount } from '../../src/index'

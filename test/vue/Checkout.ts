@@ -1,5 +1,5 @@
-// The README's Vue example (section Frameworks), verbatim, in an app that installed the package:
-// test/frameworks.test.tsx compares it with the README and runs its copy in test/frameworks/vue.ts.
+// The Vue example of docs/frameworks.md, verbatim, in an app that installed the package:
+// test/frameworks.test.tsx compares it with the doc and runs its copy in test/frameworks/vue.ts.
 import { defineComponent, h, ref, watchPostEffect } from 'vue'
 import { mount } from 'moonclerk-checkout'
 

@@ -1,5 +1,5 @@
 // vite.config.ts
-// The README's (section Frameworks), verbatim: test/frameworks.test.tsx compares them. Type-checked
+// docs/frameworks.md's, verbatim: test/frameworks.test.tsx compares them. Type-checked
 // by `npm run test:vue`, so that its isCustomElement setting is one @vitejs/plugin-vue takes.
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'

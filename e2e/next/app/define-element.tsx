@@ -1,6 +1,6 @@
 'use client'
 // app/define-element.tsx, rendered once by app/layout.tsx: <DefineElement />
-// The README's recipe: the element registers once React has started hydrating, in an effect.
+// The recipe of docs/frameworks.md: the element registers once React has started hydrating, in an effect.
 import { useEffect } from 'react'
 import { define } from 'moonclerk-checkout/element'
 import { embedSrc, payUrl } from './moonclerk' // your settings, if not MoonClerk's defaults

@@ -1,4 +1,4 @@
-// The README's JSX declaration for React 19.
+// The JSX declaration for React 19 of docs/frameworks.md.
 import type { HTMLAttributes, RefAttributes } from 'react'
 import type { MoonClerkCheckoutAttributes, MoonClerkCheckoutElement } from 'moonclerk-checkout/element'
 
