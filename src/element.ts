@@ -40,6 +40,14 @@ export class MoonClerkCheckoutElement extends Base {
   }
 
   connectedCallback(): void {
+    // Mounts afresh.
+    this.disconnectedCallback()
+    // Server-rendered markup that React has yet to hydrate stays as the server wrote it (see hydration.ts).
+    if (awaitingHydration(this)) this.afterHydration(HYDRATION_FRAMES)
+    else this.mountNow()
+  }
+
+  private mountNow(): void {
     const options: Record<string, string> = {}
     for (const property of PROPERTIES) {
       // A framework may have set properties before the element was defined: they belong to the attributes.
@@ -52,11 +60,7 @@ export class MoonClerkCheckoutElement extends Base {
       const value = this[property]
       if (value != null) options[property] = value
     }
-    // Mounts afresh.
-    this.disconnectedCallback()
-    // Server-rendered markup that React has yet to hydrate stays as the server wrote it (see hydration.ts).
-    if (awaitingHydration(this)) this.afterHydration(HYDRATION_FRAMES)
-    else this.handle = mount(this, options as CheckoutOptions)
+    this.handle = mount(this, options as CheckoutOptions)
   }
 
   disconnectedCallback(): void {
@@ -68,8 +72,9 @@ export class MoonClerkCheckoutElement extends Base {
   private afterHydration(frames: number): void {
     this.nextFrame = requestAnimationFrame(() => {
       this.nextFrame = undefined
+      // Out of frames: markup React never reaches (a tag manager's, a widget's) gets its checkout anyway.
       if (frames && awaitingHydration(this)) this.afterHydration(frames - 1)
-      else this.connectedCallback()
+      else this.mountNow()
     })
   }
 

@@ -6,8 +6,9 @@
 // own property `__reactFiber$<random>`, and its root container with `__reactContainer$<random>`
 // (unchanged since React 17): the element reads those, and nothing else of React's.
 
+// A root React has unmounted keeps its mark's key, set to null.
 const markedBy = (node: Node, prefix: string): string | undefined =>
-  Object.keys(node).find((key) => key.startsWith(prefix))
+  Object.keys(node).find((key) => key.startsWith(prefix) && (node as unknown as Record<string, unknown>)[key] != null)
 
 /**
  * Whether `element` sits in markup that React will hydrate but has not yet: it carries no mark of

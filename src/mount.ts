@@ -33,8 +33,12 @@ interface Checkout {
   signal: AbortSignal
   onAbort: OnAbort
   opts: MoonclerkOpts | null
-  /** Gives the form's place on the page away until the checkout is rendered again. */
-  park: () => void
+  /** Gives the form's place away until the checkout is rendered again (and `other`, if given, is not). */
+  park: (other?: Element) => void
+  /** Whether an earlier stay was parked: this one came back. */
+  resumed: boolean
+  /** The cid, resolved once for all stays: a cid function runs once per mount(). */
+  cid: () => Promise<CidValue | undefined>
 }
 
 /**
@@ -64,49 +68,17 @@ function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle 
       : (placeholder as HTMLElement)
   if (element != placeholder) onAbort(() => element.remove())
   const resolved = checkoutOptions(placeholder, options)
-  const token = String(resolved.token || '')
-  let checkout: Checkout | undefined,
-    leave = noop,
-    settle: [() => void, (error: unknown) => void]
+  let cid: Promise<CidValue | undefined> | undefined, settle: Settle
   const displayed = new Promise<void>((...both) => (settle = both))
   // The error event and the console already report it; an unawaited handle must not add an unhandled rejection.
   displayed.catch(noop)
-  /** One stay on the page, from mount() (or coming back into view) to destroy() (or parking). */
-  const stay = () => {
-    const life = lifetime()
-    onAbort((leave = life.abort))
-    checkout = {
-      placeholder,
-      element,
-      options: resolved,
-      token,
-      signal: life.signal,
-      onAbort: life.onAbort,
-      opts: null,
-      park,
-    }
-    setState(checkout, 'loading')
-    life.onAbort(() => setState(checkout!))
-    // The executor runs setUp() now, synchronously, and turns its throw into a rejection. The
-    // first stay that shows or fails settles `displayed`; later stays only announce.
-    announce(checkout, new Promise<void>((resolve) => resolve(show(checkout!, setUp(checkout!))))).then(...settle)
-  }
-  /**
-   * Gives the form's place to a checkout of the same form where the payer is, while this one is
-   * not rendered (a route that a framework keeps hidden, a closed tab panel); comes back when
-   * rendered again, and the other, hidden then, gives way in turn.
-   */
-  function park() {
-    leave()
-    setState(checkout!, 'waiting')
-    onAbort(() => setState(checkout!))
-    whenRendered(element, onAbort, stay)
-  }
-  stay()
+  const token = String(resolved.token || '')
+  const cidOnce = () => (cid = cid || resolveCid(resolved.cid))
+  const current = stays({ placeholder, element, options: resolved, token, cid: cidOnce }, onAbort, settle!)
   const handle: CheckoutHandle = {
     element,
     get opts() {
-      return checkout!.opts
+      return current().opts
     },
     displayed,
     destroy: abort,
@@ -114,6 +86,48 @@ function begin(placeholder: Element, options?: CheckoutOptions): CheckoutHandle 
   page.handles.set(placeholder, handle)
   onAbort(() => page.handles.delete(placeholder))
   return handle
+}
+
+type Settle = [() => void, (error: unknown) => void]
+
+/**
+ * A checkout's stays on the page: one from mount(), and one more each time it comes back after
+ * parking. Parking gives the form's place to a checkout of the same form where the payer is, while
+ * this one is not rendered (a route that a framework keeps hidden, a closed tab panel); it comes
+ * back when rendered again, and the other, hidden then, gives way in turn. The first stay that
+ * shows or fails settles `displayed`; later stays only announce. Returns the current stay.
+ */
+function stays(
+  base: Pick<Checkout, 'placeholder' | 'element' | 'options' | 'token' | 'cid'>,
+  onAbort: OnAbort,
+  settle: Settle,
+) {
+  let checkout: Checkout | undefined
+  // What undoes the current stay or parking: one slot, however often the checkout parks and comes back.
+  let leave = noop
+  onAbort(() => leave())
+  const next = () => {
+    const life = lifetime()
+    leave()
+    leave = life.abort
+    return life
+  }
+  const stay = () => {
+    const { signal, onAbort } = next()
+    checkout = { ...base, signal, onAbort, opts: null, park, resumed: !!checkout }
+    setState(checkout, 'loading')
+    onAbort(() => setState(checkout!))
+    // The executor runs setUp() now, synchronously, and turns its throw into a rejection.
+    announce(checkout, new Promise<void>((resolve) => resolve(show(checkout!, setUp(checkout!))))).then(...settle)
+  }
+  function park(other?: Element) {
+    const { onAbort } = next()
+    setState(checkout!, 'waiting')
+    onAbort(() => setState(checkout!))
+    whenRendered(base.element, other, onAbort, stay)
+  }
+  stay()
+  return () => checkout!
 }
 
 /** An undo stack and the abort that empties it, in reverse order. */
@@ -128,14 +142,19 @@ function lifetime() {
 }
 
 /**
- * Calls `then` once `element` is rendered again, which changes its size from none to some, or its
- * parent's: an inline element (`<moonclerk-checkout>` by default) has no size to observe.
+ * Calls `then` once `element` is rendered again (and `other`, if given, is not), which changes its
+ * size from none to some, or its parent's: an inline element (`<moonclerk-checkout>` by default)
+ * has no size to observe.
  */
-function whenRendered(element: Element, onAbort: OnAbort, then: () => void) {
+function whenRendered(element: Element, other: Element | undefined, onAbort: OnAbort, then: () => void) {
   if (typeof ResizeObserver == 'undefined') return
-  const observer = new ResizeObserver(() => rendered(element) && (observer.disconnect(), then()))
-  observer.observe(element)
-  if (element.parentElement) observer.observe(element.parentElement)
+  const observer = new ResizeObserver(
+    () => rendered(element) && !(other && rendered(other)) && (observer.disconnect(), then()),
+  )
+  for (const watched of [element, other]) {
+    if (watched) observer.observe(watched)
+    if (watched && watched.parentElement) observer.observe(watched.parentElement)
+  }
   onAbort(() => observer.disconnect())
 }
 
@@ -217,13 +236,13 @@ function claim(checkout: Checkout) {
 
 /** Loads MoonClerk (at once, or when the payer wants it) and displays the checkout. */
 async function show(checkout: Checkout, setUp: SetUp): Promise<void> {
-  const { options: o, signal } = checkout
+  const { signal } = checkout
   let { embed, seat } = setUp
   // Awaited below, after the cid; until then a failed load must not count as unhandled.
   embed.catch(noop)
   let opts = setUp.opts
   if (!opts) {
-    const cid = await resolveCid(o.cid)
+    const cid = await checkout.cid()
     if (signal.aborted) return
     opts = setUp.optsWithCid(cid)
   }
@@ -233,9 +252,12 @@ async function show(checkout: Checkout, setUp: SetUp): Promise<void> {
     await null
     const holder = page.holders.get(checkout.token)
     if (signal.aborted) return
-    // The one where the payer is shows; a hidden one waits until it is rendered (a closed tab panel).
+    // The one where the payer is shows; a hidden one waits until it is rendered (a closed tab
+    // panel). One that comes back while the other still shows (an exit animation) waits for the
+    // other to go; only a first mount next to a rendered one is a duplicate.
+    if (!rendered(checkout.element)) return checkout.park()
     if (holder && !rendered(holder.element)) holder.park()
-    else if (!rendered(checkout.element)) return checkout.park()
+    else if (holder && checkout.resumed) return checkout.park(holder.element)
     seat = claim(checkout)
     if (seat.taken)
       throw checkoutError('duplicate-token', `id mc${checkout.token} is taken: one checkout per form and page`)
@@ -268,7 +290,8 @@ function loadWhenWanted(
       .then(({ whenWanted }) => (signal.aborted ? never : whenWanted(load, checkout.element, link, checkout, warm)))
       .then(() => {
         // Unless the checkout has failed meanwhile (its cid function, say).
-        if (checkout.element.getAttribute(STATE_ATTRIBUTE) == 'waiting') setState(checkout, 'loading')
+        if (!signal.aborted && checkout.element.getAttribute(STATE_ATTRIBUTE) == 'waiting')
+          setState(checkout, 'loading')
         return loadEmbed()
       })
   }

@@ -1,6 +1,7 @@
 // What a checkout does inside its placeholder: the fallback link, MoonClerk's container, and the
 // fallback hidden while the checkout shows. Nodes the author (or a framework) made are never moved
 // or removed: only attributes change, and change back. Each registers its undoing with `onAbort`.
+import { page } from './page.js'
 import { adoptSheet, attributeOf, createElement, fromDocument, removeAttributeOf, setAttributeOn } from './dom.js'
 
 /** Registers what `destroy()` must undo; undone in reverse order. */
@@ -39,6 +40,13 @@ export function fallbackLink(element: HTMLElement, base: string, label: string, 
   return link
 }
 
+/** Whether `node` lies in a placeholder this copy has mounted; walked by Node's own getter (see start.ts). */
+function inMounted(node: Node | null): boolean {
+  for (; node; node = Reflect.get(Node.prototype, 'parentNode', node))
+    if (page.handles.has(node as Element)) return true
+  return false
+}
+
 /**
  * MoonClerk's embed finds its container by id (`mc<token>`) and replaces whatever it holds. That
  * is always an element of ours inside the placeholder, never the author's: a framework (React,
@@ -62,7 +70,9 @@ export function claimContainer(
   // The token passed its check (letters and digits): safe in a selector.
   const claimed = fromDocument('querySelector').call(document, `[${CONTAINER}="${token}"]`) as HTMLElement | null
   const found = fromDocument('getElementById').call(document, id)
-  const other = claimed || (found && !element.contains(found) ? found : null)
+  // An element with the id elsewhere is a stock snippet's container, unless it is the author's
+  // markup in a checkout of ours (one that is parked has given it its id back).
+  const other = claimed || (found && !element.contains(found) && !inMounted(found) ? found : null)
   const container = other || element.appendChild(createElement('div'))
   if (!other) {
     container.setAttribute(CONTAINER, token)

@@ -169,3 +169,28 @@ test('an element waiting for hydration and then disconnected never mounts', asyn
   expect(el.hasAttribute('data-moonclerk-state')).toBe(false)
   expect(scripts).toHaveLength(0)
 })
+
+test('markup React never reaches (a tag manager adds it inside React-rendered <body>) mounts after about 5 s anyway', () => {
+  vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] })
+  try {
+    const body = document.createElement('div')
+    Object.assign(body, { [REACT_ROOT]: {} })
+    document.body.replaceChildren(body)
+    body.innerHTML = '<moonclerk-checkout token="a1"></moonclerk-checkout>'
+    const el = body.firstElementChild!
+    vi.advanceTimersByTime(4_000)
+    expect(el.hasAttribute('data-moonclerk-state')).toBe(false)
+    vi.advanceTimersByTime(2_000)
+    expect(el.getAttribute('data-moonclerk-state')).toBe('loading')
+  } finally {
+    vi.useRealTimers()
+  }
+})
+
+test('a root React has unmounted keeps the key of its mark, set to null: what is put there later mounts at once', () => {
+  const root = document.createElement('div')
+  Object.assign(root, { [REACT_ROOT]: null })
+  document.body.replaceChildren(root)
+  root.innerHTML = '<moonclerk-checkout token="a1"></moonclerk-checkout>'
+  expect(root.firstElementChild!.getAttribute('data-moonclerk-state')).toBe('loading')
+})

@@ -1,4 +1,4 @@
-import { describe, expect, test, vi } from 'vitest'
+import { beforeEach, describe, expect, test, vi } from 'vitest'
 import { rememberOwnScript } from '../src/config'
 import { mount, mountAll } from '../src/mount'
 import { arrive, captureScripts, fail, FakeEmbed, EMBED_SRC, html, recordEvents, scriptTag, settle } from './helpers'
@@ -519,6 +519,131 @@ describe('errors', () => {
     expect(second.element!.getAttribute('data-moonclerk-state')).toBe('waiting')
     expect(error).not.toHaveBeenCalled()
     expect(events.map((event) => event.type)).toStrictEqual(['moonclerk:display'])
+  })
+
+  describe('parked checkouts coming back (the review of session 8)', () => {
+    /** A ResizeObserver the test drives: `resize()` calls every live observer's callback, as a layout change would. */
+    let observers: Set<() => void>
+    beforeEach(() => {
+      observers = new Set()
+      vi.stubGlobal(
+        'ResizeObserver',
+        class {
+          private callback: () => void
+          constructor(callback: () => void) {
+            this.callback = callback
+          }
+          observe() {
+            observers.add(this.callback)
+          }
+          disconnect() {
+            observers.delete(this.callback)
+          }
+        },
+      )
+      return () => vi.unstubAllGlobals()
+    })
+    const resize = () => [...observers].forEach((callback) => callback())
+    /** Hides or shows an element as `display: none` would: its boxes. */
+    const shown = (el: Element, rendered: boolean) =>
+      vi.spyOn(el, 'getClientRects').mockReturnValue((rendered ? [{}] : []) as unknown as DOMRectList)
+
+    test("a stock snippet's container (id=mc<token>) in a parked placeholder does not block the form where the payer is", async () => {
+      const { el, scripts } = page(
+        '<div id="mca1" data-moonclerk-checkout="a1"><a href="https://app.moonclerk.com/pay/a1">Pay</a></div><div id="b" data-moonclerk-checkout="a1"></div>',
+      )
+      const a = mount(el)
+      arrive(scripts[0])
+      await a.displayed
+      shown(el, false)
+      const b = mount('#b')
+      await b.displayed
+      expect(document.querySelectorAll('#mca1')).toHaveLength(1)
+      expect(document.querySelector('#b #mca1 > iframe')).not.toBeNull()
+      // Back on A's page: B is hidden now; A takes its place again, its own id included.
+      shown(el, true)
+      shown(document.querySelector('#b')!, false)
+      resize()
+      await settle()
+      expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
+      expect(document.querySelectorAll('#mca1')).toHaveLength(1)
+      expect(el.querySelector('#mca1 > iframe')).not.toBeNull()
+      expect(document.querySelector('#b')!.getAttribute('data-moonclerk-state')).toBe('waiting')
+    })
+
+    test('five round trips: a cid function runs once, destroy() undoes once, nothing is left', async () => {
+      const { el, scripts } = page(
+        '<div data-moonclerk-checkout="a1"></div><div id="b" data-moonclerk-checkout="a1" data-moonclerk-cid="2"></div>',
+      )
+      const cid = vi.fn(async () => '1')
+      const a = mount(el, { cid })
+      arrive(scripts[0])
+      await a.displayed
+      const b = mount('#b')
+      const other = document.querySelector('#b')!
+      for (let trip = 0; trip < 5; trip++) {
+        shown(el, false)
+        shown(other, true)
+        if (trip) resize()
+        await settle()
+        expect(other.getAttribute('data-moonclerk-state')).toBe('displayed')
+        shown(el, true)
+        shown(other, false)
+        resize()
+        await settle()
+        expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
+      }
+      expect(cid).toHaveBeenCalledTimes(1)
+      expect(FakeEmbed.displayed.map((opts) => opts.cid)).toStrictEqual(['1', ...Array(5).fill(['2', '1']).flat()])
+      const removeAttribute = vi.spyOn(el, 'removeAttribute')
+      a.destroy()
+      b.destroy()
+      // Once for the placeholder and once for the element (the same here): not once per round trip.
+      expect(removeAttribute.mock.calls.filter(([name]) => name == 'data-moonclerk-state')).toHaveLength(2)
+      expect(observers.size).toBe(0)
+      expect(document.querySelectorAll('[data-moonclerk-state], [id^="mc"], iframe')).toHaveLength(0)
+    })
+
+    test('coming back while the other still shows (an exit animation) waits for it to go, then shows', async () => {
+      const { el, scripts } = page(
+        '<div data-moonclerk-checkout="a1"></div><div id="b" data-moonclerk-checkout="a1"></div>',
+      )
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+      mount(el)
+      arrive(scripts[0])
+      await settle()
+      shown(el, false)
+      mount('#b')
+      await settle()
+      const other = document.querySelector('#b')!
+      // Both rendered for a moment: A comes back, B still shows.
+      shown(el, true)
+      resize()
+      await settle()
+      expect(el.getAttribute('data-moonclerk-state')).toBe('waiting')
+      expect(other.getAttribute('data-moonclerk-state')).toBe('displayed')
+      // B's route is hidden at the end of the animation.
+      shown(other, false)
+      resize()
+      await settle()
+      expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
+      expect(error).not.toHaveBeenCalled()
+    })
+
+    test('both hidden: the newcomer waits and the holder keeps its place', async () => {
+      const { el, scripts } = page(
+        '<div data-moonclerk-checkout="a1"></div><div id="b" data-moonclerk-checkout="a1"></div>',
+      )
+      const a = mount(el)
+      arrive(scripts[0])
+      await a.displayed
+      shown(el, false)
+      shown(document.querySelector('#b')!, false)
+      mount('#b')
+      await settle()
+      expect(el.getAttribute('data-moonclerk-state')).toBe('displayed')
+      expect(document.querySelector('#b')!.getAttribute('data-moonclerk-state')).toBe('waiting')
+    })
   })
 
   test('a second checkout of a form requests nothing: not even an embed.js of its own', async () => {
