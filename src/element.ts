@@ -98,7 +98,7 @@ for (const property of PROPERTIES) {
   })
 }
 
-/** Attributes of `<moonclerk-checkout>` for JSX (React, Preact, Solid): see the README. */
+/** Attributes of `<moonclerk-checkout>` for JSX (React, Preact, Solid): see docs/frameworks.md. */
 export interface MoonClerkCheckoutAttributes {
   token: string
   cid?: string | number

@@ -3,8 +3,8 @@
 // than rows so that a bundle carries only the columns it uses (an app that imports only mount()
 // has no script-tag parsers). Attribute reading (config.ts), the element's attributes and
 // properties (element.ts), the defaults and `resolve()` (opts.ts) are derived from it; the type
-// tests hold the element's and JSX's types to it, and a unit test holds the README's tables to it.
-// A new option is a line in each column that concerns it, its type in types.ts, and the README.
+// tests hold the element's and JSX's types to it, and a unit test holds docs/attributes.md's tables to it.
+// A new option is a line in each column that concerns it, its type in types.ts, and docs/attributes.md.
 import type { CheckoutOptions, GlobalConfig } from './types.js'
 
 export type OptionKey = keyof (CheckoutOptions & GlobalConfig)

@@ -56,7 +56,7 @@ export type GlobalConfig = Omit<CheckoutOptions, 'token' | 'label' | 'nonce'> &
   ReturnOptions & {
     /**
      * Take the page-wide cid from this page's own URL (`?cid=…`, or the parameter named here).
-     * Off by default: anyone can craft such a link. See the README's Security section.
+     * Off by default: anyone can craft such a link. See docs/security.md.
      */
     cidFromUrl?: boolean | string
   }

@@ -11,7 +11,7 @@ import { answerStatus, type StatusOptions } from './status.js'
 
 /** One line per webhook, for your logs. Never holds the API key, the payer's name or email. */
 export interface WebhookLogLine {
-  /** What happened: see the README's table of answers. */
+  /** What happened: see the table of answers in docs/server.md. */
   outcome:
     | SettleOutcome
     | 'not-post'
