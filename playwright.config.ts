@@ -46,7 +46,7 @@ export default defineConfig({
   ],
   webServer: {
     // Serves dist/ as it is: build first (`npm run build`), as `npm test` does.
-    command: `node demo/serve.mjs --port ${PORT}`,
+    command: `node harness/site.mjs --port ${PORT}`,
     url: BASE_URL,
     reuseExistingServer: !process.env.CI,
     timeout: 15_000,

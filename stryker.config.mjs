@@ -1,5 +1,5 @@
 // Mutation testing: `npm run mutate` (see docs/development.md and test/MUTATION.md).
-// The vitest config reads MUTATE=1 and leaves out the tests of dist/, demo/ and bench/, which no
+// The vitest config reads MUTATE=1 and leaves out the tests of dist/, harness/ and bench/, which no
 // mutant of src/ can change; the workers Stryker starts inherit this environment.
 process.env.MUTATE = '1'
 

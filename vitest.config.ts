@@ -1,8 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config'
 
 // `npm run mutate` (stryker.config.mjs) sets MUTATE=1: the mutants are in src/, so the tests of
-// built files (dist/: sizes, npm pack contents, the built entries) and of the demo's stand-in and
-// the benchmark (demo/, bench/) cannot kill any, and only slow the runs down.
+// built files (dist/: sizes, npm pack contents, the built entries) and of the harness's stand-in and
+// the benchmark (harness/, bench/) cannot kill any, and only slow the runs down.
 const mutating = process.env.MUTATE === '1'
 
 export default defineConfig({

@@ -1,10 +1,10 @@
 // The merchant's site for the realistic-page runs: the landing page in every markup, its
 // stylesheet and images, and the library for the markups that host it themselves. Runs in its own
-// process (bench/servers.mjs starts it), like demo/serve.mjs, so its answers never wait behind the
+// process (bench/servers.mjs starts it), like harness/site.mjs, so its answers never wait behind the
 // benchmark's work with the browser. Pages are generated and compressed once, at start-up.
 // CLI: node bench/landing-site.mjs --stand-in <origin> --cdn <origin>
 //   Prints one JSON line once it listens: {"ready":true,"origin":"http://127.0.0.1:…"}.
-//   Pages: /<markup>-cdn.html (the library from the CDN origin, demo/serve.mjs's /dist/),
+//   Pages: /<markup>-cdn.html (the library from the CDN origin, harness/site.mjs's /dist/),
 //   /<markup>-self.html (from this origin), /stock.html, /none.html; markups as in landing-page.mjs.
 import { readFileSync } from 'node:fs'
 import http from 'node:http'

@@ -1,5 +1,5 @@
 // The servers the benchmark measures against: the demo site and the MoonClerk stand-in, started
-// as `node demo/serve.mjs --port 0 --json-ready` in their own process, so their timers
+// as `node harness/site.mjs --port 0 --json-ready` in their own process, so their timers
 // (embed.js's latency) do not wait behind this process's work with the browser; and the realistic
 // page's site (bench/landing-site.mjs), likewise. Also the two questions the benchmark asks them
 // over HTTP.
@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 
-/** Starts demo/serve.mjs; resolves with both origins and close(), once its ready line is read. */
+/** Starts harness/site.mjs; resolves with both origins and close(), once its ready line is read. */
 export async function startServers({ timeoutMs = 15_000 } = {}) {
   const isReady = (ready) => typeof ready.site == 'string' && typeof ready.standIn == 'string'
   const { ready, close } = await spawnReady(
-    path.join(ROOT, 'demo', 'serve.mjs'),
+    path.join(ROOT, 'harness', 'site.mjs'),
     ['--port', '0', '--json-ready'],
     isReady,
     timeoutMs,
@@ -23,7 +23,7 @@ export async function startServers({ timeoutMs = 15_000 } = {}) {
 
 /**
  * Starts bench/landing-site.mjs (the realistic page's site), which names the stand-in's embed.js
- * and the "CDN" (demo/serve.mjs's /dist/) in its pages; resolves with its origin and close().
+ * and the "CDN" (harness/site.mjs's /dist/) in its pages; resolves with its origin and close().
  */
 export async function startLandingSite({ standInOrigin, cdnOrigin, timeoutMs = 15_000 }) {
   const args = ['--stand-in', standInOrigin, '--cdn', cdnOrigin]
@@ -61,7 +61,7 @@ async function spawnReady(script, args, isReady, timeoutMs) {
 
 /**
  * The first line on the child's stdout, which must be one JSON object with `"ready": true` that
- * `isReady` accepts, e.g. demo/serve.mjs's {"ready":true,"site":…,"standIn":…,"real":…}.
+ * `isReady` accepts, e.g. harness/site.mjs's {"ready":true,"site":…,"standIn":…,"real":…}.
  * Anything else there is an error, with the output.
  */
 function readyLine(child, name, isReady, timeoutMs) {

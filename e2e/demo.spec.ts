@@ -1,4 +1,4 @@
-// The demo page works under its strict CSP (served by demo/serve.mjs) and logs the display event.
+// The demo page works under its strict CSP (served by harness/site.mjs) and logs the display event.
 import { expect, pay, test } from './helpers'
 
 test('the demo page displays the checkout and logs moonclerk:display', async ({ page }) => {

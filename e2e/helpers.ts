@@ -65,7 +65,7 @@ export function countEmbedRequests(page: Page): string[] {
   return urls
 }
 
-/** One payment as the stand-in records it (demo/standin.mjs). */
+/** One payment as the stand-in records it (harness/standin.mjs). */
 export interface StandInPayment {
   token: string
   checkoutToken: string

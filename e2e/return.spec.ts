@@ -1,5 +1,5 @@
 // Paying through the stand-in's hosted checkout and coming back through the form's redirect URL
-// (demo/forms.json): the success page hears moonclerk:return, checked against what the stand-in
+// (harness/forms.json): the success page hears moonclerk:return, checked against what the stand-in
 // recorded and against the cid this tab passed in.
 import type { Page } from '@playwright/test'
 import { consoleMessages, expect, pay, returnDetails, standInPayment, test } from './helpers'

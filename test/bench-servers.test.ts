@@ -1,5 +1,5 @@
 // @vitest-environment node
-// `node demo/serve.mjs --port 0 --json-ready` as the benchmark starts it (bench/servers.mjs): its
+// `node harness/site.mjs --port 0 --json-ready` as the benchmark starts it (bench/servers.mjs): its
 // one JSON ready line names both origins, which answer; close() stops the process. Without the
 // flag, people still get the friendly lines.
 import { spawn } from 'node:child_process'
@@ -22,7 +22,7 @@ interface ServersModule {
 }
 // The bench is plain JavaScript without declarations: imported by URL, typed here.
 const serversModule: string = new URL('../bench/servers.mjs', import.meta.url).href
-const SERVE = fileURLToPath(new URL('../demo/serve.mjs', import.meta.url))
+const SERVE = fileURLToPath(new URL('../harness/site.mjs', import.meta.url))
 
 test('the ready line gives the site and the stand-in; both answer; close() ends the process', async () => {
   const { startServers, servedEmbedRequests } = (await import(serversModule)) as ServersModule
@@ -89,7 +89,7 @@ test('without --json-ready, stdout starts with the friendly lines', async () => 
         text += chunk
         if (text.split('\n').length > 2) resolve(text)
       })
-      child.once('exit', (code) => reject(new Error(`demo/serve.mjs exited (${code}): ${text}`)))
+      child.once('exit', (code) => reject(new Error(`harness/site.mjs exited (${code}): ${text}`)))
     })
     const [demo, mode] = output.split('\n')
     expect(demo).toMatch(/^Demo: http:\/\/127\.0\.0\.1:\d+\/ {3}\(MoonClerk stand-in: http:\/\/127\.0\.0\.1:\d+\)$/)

@@ -14,7 +14,7 @@ interface StandIn {
   close(): Promise<void>
 }
 const API_KEY = 'server-test-key-51c2'
-// Forms from demo/forms.json: $10.00 once, and $15.00 a month.
+// Forms from harness/forms.json: $10.00 once, and $15.00 a month.
 const ONE_TIME = '8h7frjfytj'
 const ONE_TIME_FORM = 234101
 const PLAN = 'k2m9q4zr7x'
@@ -23,7 +23,7 @@ const PLAN_FORM = 234102
 let standIn: StandIn
 
 beforeAll(async () => {
-  const { startStandIn } = (await import(new URL('../demo/standin.mjs', import.meta.url).href)) as {
+  const { startStandIn } = (await import(new URL('../harness/standin.mjs', import.meta.url).href)) as {
     startStandIn(options: object): Promise<StandIn>
   }
   standIn = await startStandIn({ siteOrigin: 'http://127.0.0.1:1', apiKey: API_KEY })

@@ -21,7 +21,7 @@ interface Delivery {
   responses: Array<number | string>
 }
 const API_KEY = 'server-webhook-test-key-7d1e'
-// Forms from demo/forms.json: $10.00 once, and $15.00 a month.
+// Forms from harness/forms.json: $10.00 once, and $15.00 a month.
 const ONE_TIME = '8h7frjfytj'
 const PLAN = 'k2m9q4zr7x'
 
@@ -69,7 +69,7 @@ beforeAll(async () => {
   hooks = http.createServer((req, res) => handler(req, res))
   await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve))
   hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/moonclerk`
-  const { startStandIn } = (await import(new URL('../demo/standin.mjs', import.meta.url).href)) as {
+  const { startStandIn } = (await import(new URL('../harness/standin.mjs', import.meta.url).href)) as {
     startStandIn(options: object): Promise<StandIn>
   }
   standIn = await startStandIn({

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The REST API's objects (demo/standin/api-objects.mjs), shaped as MoonClerk's docs show them: pure
+// The REST API's objects (harness/standin/api-objects.mjs), shaped as MoonClerk's docs show them: pure
 // builders, checked without a server.
 import { describe, expect, test } from 'vitest'
 import { standInModule } from './standin-harness'

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The stand-in's REST API (demo/standin/api.mjs), as MoonClerk documents it: over HTTP, with records
+// The stand-in's REST API (harness/standin/api.mjs), as MoonClerk documents it: over HTTP, with records
 // made the documented way, by paying through the hosted checkout; and its header checks, paging
 // and filters as pure functions.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -91,7 +91,7 @@ describe('REST API', () => {
   test('GET /forms lists the forms with their ids and checkout tokens', async () => {
     const { status, body } = await api('/forms?count=100')
     expect(status).toBe(200)
-    expect(body.forms).toHaveLength(12) // demo/forms.json
+    expect(body.forms).toHaveLength(12) // harness/forms.json
     const form = body.forms.find((f: Json) => f.id === ONE_TIME.id)
     expect(form).toMatchObject({ title: 'My Payment Form', access_token: ONE_TIME.token, currency: 'USD' })
     expect(form.successful_checkout_count).toBeGreaterThanOrEqual(1)

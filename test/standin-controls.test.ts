@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The stand-in's test controls (demo/standin/controls.mjs), /__standin/*: a reset that brings back a
+// The stand-in's test controls (harness/standin/controls.mjs), /__standin/*: a reset that brings back a
 // fresh start completely, the API fault switch, seeding, and webhooks on demand (their delivery:
 // standin-webhooks.test.ts). Over HTTP, plus the request parsing as pure functions.
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The stand-in's embed.js (demo/standin/embed.mjs): its fault switches and script text as pure
+// The stand-in's embed.js (harness/standin/embed.mjs): its fault switches and script text as pure
 // functions, then the route over HTTP with those switches.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as harness from './standin-harness'

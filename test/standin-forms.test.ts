@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The stand-in's payment forms (demo/standin/forms.mjs): forms.json checked and completed at
+// The stand-in's payment forms (harness/standin/forms.mjs): forms.json checked and completed at
 // start-up, and the generic form any other token gets. No server needed.
 import { describe, expect, test } from 'vitest'
 import { standInModule } from './standin-harness'
@@ -16,7 +16,7 @@ const form = (extra = {}) => ({
 })
 
 describe('forms', () => {
-  test('demo/forms.json loads: twelve forms, ids given, redirects on the site origin', async () => {
+  test('harness/forms.json loads: twelve forms, ids given, redirects on the site origin', async () => {
     const forms = await loadForms(FORMS_FILE, 'http://shop.example')
     expect(Object.keys(forms)).toHaveLength(12)
     expect(forms['8h7frjfytj']).toMatchObject({

@@ -8,9 +8,9 @@ import { expect } from 'vitest'
 // The stand-in answers JSON of many shapes; tests read it as they need.
 export type Json = any
 
-/** One of demo/standin/'s modules, e.g. `standInModule('store.mjs')`. */
+/** One of harness/standin/'s modules, e.g. `standInModule('store.mjs')`. */
 export const standInModule = (file: string): Promise<Json> =>
-  import(new URL(`../demo/standin/${file}`, import.meta.url).href)
+  import(new URL(`../harness/standin/${file}`, import.meta.url).href)
 
 export interface Delivery {
   id: number
@@ -50,16 +50,16 @@ export const GOOD_HEADERS = {
   Authorization: `Token token=${API_KEY}`,
   Accept: 'application/vnd.moonclerk+json;version=1',
 }
-// Form ids and tokens from demo/forms.json.
+// Form ids and tokens from harness/forms.json.
 export const ONE_TIME = { token: '8h7frjfytj', id: 234101 }
 export const PLAN = { token: 'k2m9q4zr7x', id: 234102 }
 export const PAGED = { token: 'e2eonetime', id: 234105 }
 // Redirects to a plain URL, without MoonClerk's placeholders (removed from its docs on 2024-11-26).
 export const PLAIN = { token: 'plainredir', id: 234111, amountCents: 2500, redirect: '/demo/confirmed-thanks.html' }
 
-/** Starts a stand-in through demo/standin.mjs, the path its importers use. */
+/** Starts a stand-in through harness/standin.mjs, the path its importers use. */
 export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
-  const { startStandIn: start } = (await import(new URL('../demo/standin.mjs', import.meta.url).href)) as {
+  const { startStandIn: start } = (await import(new URL('../harness/standin.mjs', import.meta.url).href)) as {
     startStandIn(options: StandInOptions): Promise<StandIn>
   }
   return start({ siteOrigin: 'http://127.0.0.1:1', apiKey: API_KEY, ...options })

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The stand-in's hosted checkout (demo/standin/pages.mjs): the pages, their headers and the redirect
+// The stand-in's hosted checkout (harness/standin/pages.mjs): the pages, their headers and the redirect
 // as pure functions, then the pay routes over HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as harness from './standin-harness'

@@ -1,6 +1,6 @@
 // @vitest-environment node
-// The stand-in's server (demo/standin/server.mjs): routing, the 404 and 500 answers, start-up
-// checks, close(), and demo/standin.mjs, the path every importer uses.
+// The stand-in's server (harness/standin/server.mjs): routing, the 404 and 500 answers, start-up
+// checks, close(), and harness/standin.mjs, the path every importer uses.
 import { writeFile, mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -20,9 +20,9 @@ afterAll(async () => {
 })
 
 describe('server', () => {
-  test('demo/standin.mjs re-exports startStandIn from demo/standin/server.mjs', async () => {
-    const thin = await import(new URL('../demo/standin.mjs', import.meta.url).href)
-    expect(Object.keys(thin)).toEqual(['startStandIn'])
+  test('harness/standin.mjs re-exports startStandIn from harness/standin/server.mjs, beside its command', async () => {
+    const thin = await import(new URL('../harness/standin.mjs', import.meta.url).href)
+    expect(Object.keys(thin).sort()).toEqual(['readStandInArgs', 'runStandIn', 'standInUrls', 'startStandIn'])
     expect(thin.startStandIn).toBe(server.startStandIn)
   })
 

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The stand-in's store (demo/standin/store.mjs): all it remembers in one object, and a reset() that
+// The stand-in's store (harness/standin/store.mjs): all it remembers in one object, and a reset() that
 // brings back a fresh start completely. No server needed.
 import { describe, expect, test } from 'vitest'
 import { type Json, standInModule } from './standin-harness'

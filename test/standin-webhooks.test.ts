@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The stand-in's webhook sender (demo/standin/webhooks.mjs): first over real HTTP, from the pay flow
+// The stand-in's webhook sender (harness/standin/webhooks.mjs): first over real HTTP, from the pay flow
 // and from POST /__standin/webhooks to a tiny local receiver; then the sender alone, with a fake
 // post and a fake clock, so retries, disabling and cancelling are checked without waiting.
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'

@@ -1,7 +1,9 @@
-// The demo site: a static server for the demo pages, the built library and the e2e fixtures,
-// beside the MoonClerk stand-in on its own port (a different origin, as on the real hosts).
+// The site server of the harness: a static server for the demo pages (demo/), the built library
+// (dist/) and the e2e fixtures, beside the MoonClerk stand-in (harness/standin.mjs) on its own port
+// (a different origin, as on the real hosts) and the demo merchant's server side (harness/merchant.mjs).
+// `npm run demo`, Playwright (playwright.config.ts) and the benchmark (bench/servers.mjs) start it.
 // Text responses go gzip-compressed to browsers that accept it, as from any real host or CDN.
-// CLI: node demo/serve.mjs [--port N] [--real] [--json-ready]
+// CLI: node harness/site.mjs [--port N] [--real] [--json-ready]
 //   --port N (or PORT=N; 0 picks a free port); default 4321.
 //   --json-ready: for programs (bench/servers.mjs). Once both servers listen, stdout gets exactly
 //   one line, JSON: {"ready":true,"site":"http://127.0.0.1:…","standIn":"http://127.0.0.1:…","real":false},
@@ -184,7 +186,7 @@ export async function startSite({
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('Not found\n')
     }
-    // The merchant's own server routes (demo/merchant.mjs): the webhook endpoint and its friends.
+    // The merchant's own server routes (harness/merchant.mjs): the webhook endpoint and its friends.
     const apiPath = (req.url || '').split('?')[0]
     if (merchant && apiPath.startsWith('/demo/api/') && (await (await merchant).handle(req, res, apiPath))) return
     if (req.method !== 'GET' && req.method !== 'HEAD') {

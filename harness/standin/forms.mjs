@@ -1,4 +1,4 @@
-// The payment forms the stand-in knows (demo/forms.json, or a test's own file), checked at start-up,
+// The payment forms the stand-in knows (harness/forms.json, or a test's own file), checked at start-up,
 // and the generic form any other token gets.
 import { readFile } from 'node:fs/promises'
 

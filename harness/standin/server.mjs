@@ -5,7 +5,7 @@ import { isoDate } from './api-objects.mjs'
 import { API_PATH, handleApi } from './api.mjs'
 import { controlRoutes } from './controls.mjs'
 import { embedRoutes } from './embed.mjs'
-import { FORMS_FILE, formFor, loadForms } from './forms.mjs'
+import { FORMS_FILE, formFor, loadForms, prepareForms } from './forms.mjs'
 import { send } from './http.mjs'
 import { assetRoutes, payRoutes } from './pages.mjs'
 import { createStore } from './store.mjs'
@@ -80,7 +80,8 @@ async function listen(server, host, port) {
 
 /**
  * Starts the stand-in. `siteOrigin` is the merchant site's origin, put in place of `%SITE_ORIGIN%`
- * in the forms' redirect templates; `formsFile` replaces demo/forms.json. `apiKey` is the key the
+ * in the forms' redirect templates; `formsFile` replaces harness/forms.json, and `forms` (an object
+ * shaped like that file) replaces both. `apiKey` is the key the
  * REST API accepts; `webhookRetryMs` the wait before a webhook's second attempt (the n-th retry
  * waits n times as long); `webhookUrl`, when given, receives every payment and plan the pay flow makes,
  * as the events of `webhookEvents` (the topics that endpoint is subscribed to; default: all of
@@ -91,13 +92,16 @@ export async function startStandIn({
   port = 0,
   siteOrigin,
   formsFile = FORMS_FILE,
+  forms: givenForms,
   apiKey = 'standin-api-key',
   webhookRetryMs = 1000,
   webhookUrl,
   webhookEvents,
 } = {}) {
   const topics = subscribedTopics(webhookEvents)
-  const forms = await loadForms(formsFile, siteOrigin)
+  const forms = givenForms
+    ? prepareForms(structuredClone(givenForms), siteOrigin)
+    : await loadForms(formsFile, siteOrigin)
   const store = createStore()
   const timers = createTimers()
   const webhooks = createWebhookSender({ store, retryMs: webhookRetryMs, wait: timers.later })
