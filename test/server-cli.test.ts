@@ -160,3 +160,101 @@ describe('moonclerk-checkout', () => {
     expect(out).toMatch(/^Usage: moonclerk-checkout <command>/)
   })
 })
+
+// What the command line says, word for word where a person reads it, and its edges (mutation testing found them unchecked).
+describe("the command line's words and edges", () => {
+  /** run() with its output captured, and a fetch that records what it was asked to send. */
+  async function words(argv: string[], io: { version?: string; isTTY?: boolean; answer?: Response } = {}) {
+    let stdout = ''
+    let stderr = ''
+    const sent: Array<Record<string, any>> = []
+    const fetch = async (_url: unknown, init?: RequestInit) => {
+      if (init?.body) sent.push(JSON.parse(String(init.body)))
+      return io.answer ?? new Response('{"ok":true}', { status: 200, statusText: 'OK' })
+    }
+    const code = await run(argv, env, {
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      version: io.version,
+      isTTY: io.isTTY,
+      fetch: fetch as typeof globalThis.fetch,
+      importConfig: async () => {
+        throw Object.assign(new Error('not found'), { code: 'ERR_MODULE_NOT_FOUND' })
+      },
+    })
+    return { code, stdout, stderr, sent }
+  }
+
+  test('--version prints the version, or "unknown"', async () => {
+    expect(await words(['--version'], { version: '1.2.3' })).toMatchObject({ code: 0, stdout: '1.2.3\n' })
+    expect(await words(['--version'])).toMatchObject({ code: 0, stdout: 'unknown\n' })
+  })
+
+  test.each(['secret', 'check-key', 'send-test-webhook'])('%s --help: its own usage', async (command) => {
+    const { code, stdout } = await words([command, '--help'])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(new RegExp(`^Usage: moonclerk-checkout ${command}\\b`))
+  })
+
+  test('an unknown command is named', async () => {
+    expect(await words(['nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "nope"') })
+  })
+
+  test('send-test-webhook: its usage errors say what is wrong', async () => {
+    expect((await words(['send-test-webhook'])).stderr).toContain(
+      'send-test-webhook needs the endpoint URL, e.g. http://localhost:3000/moonclerk',
+    )
+    expect((await words(['send-test-webhook', 'ftp://example.com/x'])).stderr).toContain(
+      'the URL must be http: or https:',
+    )
+    // `--id -3` reads as a flag to parseArgs: a usage error too, not a stack trace.
+    expect((await words(['send-test-webhook', 'https://example.com/hook', '--id', '-3'])).code).toBe(2)
+    for (const id of ['0', '=-3', '1.5', 'x']) {
+      const flag = id.startsWith('=') ? ['--id' + id] : ['--id', id]
+      const { code, stderr, sent } = await words(['send-test-webhook', 'https://example.com/hook', ...flag])
+      expect({ code, sent }).toStrictEqual({ code: 2, sent: [] })
+      expect(stderr).toContain('--id must be a positive whole number')
+    }
+    expect((await words(['send-test-webhook', 'https://example.com/hook', '--id', '1'])).code).toBe(0)
+  })
+
+  test('send-test-webhook: a payment and a plan shaped like MoonClerk records, dated to the second', async () => {
+    const [payment] = (await words(['send-test-webhook', 'https://example.com/hook', '--id', '41'])).sent
+    const [plan] = (
+      await words(['send-test-webhook', 'https://example.com/hook', '--id', '41', '--event', 'plan_created'])
+    ).sent
+    expect(payment.data).toMatchObject({ name: 'Test Payer', email: 'payer@example.com', currency: 'USD' })
+    expect(payment.data.checkout).toMatchObject({ token: 'test41', total: 1000, amount_due: 1000, subtotal: 1000 })
+    expect(payment.data.checkout.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    expect(plan.data).toMatchObject({ name: 'Test Payer', email: 'payer@example.com' })
+    expect(plan.data.subscription).toMatchObject({ id: 42, plan: { id: 1, currency: 'USD', interval: 'month' } })
+  })
+
+  test("check-key: a key MoonClerk's API cannot be asked about (a 5xx) exits 3 and says why", async () => {
+    const answer = new Response('down', { status: 503, statusText: 'Service Unavailable' })
+    const { code, stderr } = await words(['check-key'], { answer })
+    expect(code).toBe(3)
+    expect(stderr).toMatch(/^MoonClerk's API could not be asked: /)
+  })
+
+  test('reconcile --dry-run without a config: says so, prints every row, and reports progress every 10 pages (every page on a terminal)', async () => {
+    const { code, stdout, stderr } = await words(['reconcile', '--dry-run', '--since', today()])
+    expect(code).toBe(0)
+    expect(stderr).toContain('no config: a dry run with an empty memory ledger\n')
+    expect(stdout).toMatch(new RegExp(`^since ${today()}\\S* \\(dry run: nothing settled\\)\\n`))
+    for (const label of [
+      'seen',
+      'granted now',
+      'already granted',
+      'not paid',
+      'without a cid',
+      'in progress',
+      'failed',
+      'would settle',
+    ])
+      expect(stdout).toMatch(new RegExp(`\\n  ${label} +\\d+\\n`))
+    expect(stderr).not.toMatch(/page \d+/)
+    const onTerminal = await words(['reconcile', '--dry-run', '--since', today()], { isTTY: true })
+    expect(onTerminal.stderr).toMatch(/payments: page 1, \d+ records seen\n/)
+  })
+})

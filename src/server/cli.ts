@@ -262,7 +262,7 @@ export async function run(argv: string[], env: Record<string, string | undefined
   } catch (error) {
     if (
       !(error instanceof UsageError) &&
-      !(error instanceof TypeError && /Unknown option|Unexpected argument/.test(error.message))
+      !(error instanceof TypeError && /Unknown option|Unexpected argument|is ambiguous/.test(error.message))
     )
       throw error
     io.stderr(`moonclerk-checkout: ${error.message}\n`)
