@@ -5,6 +5,12 @@
 // members from Document's prototype, and EventTarget's methods from EventTarget's.
 import { page } from './page.js'
 
+/**
+ * `node.parentNode` by Node's own getter: a form's control named parentNode
+ * (`<form><object name="parentNode">`) would otherwise lead a walk up the tree in a circle.
+ */
+export const parentOf = (node: Node): Node | null => Reflect.get(Node.prototype, 'parentNode', node)
+
 /** `document[name]` as Document defines it, whatever elements the page names so. */
 export const fromDocument = <K extends keyof Document>(name: K): Document[K] =>
   Reflect.get(Document.prototype, name, document)

@@ -6,6 +6,8 @@
 // own property `__reactFiber$<random>`, and its root container with `__reactContainer$<random>`
 // (unchanged since React 17): the element reads those, and nothing else of React's.
 
+import { parentOf } from './dom.js'
+
 // A root React has unmounted keeps its mark's key, set to null.
 const markedBy = (node: Node, prefix: string): string | undefined =>
   Object.keys(node).find((key) => key.startsWith(prefix) && (node as unknown as Record<string, unknown>)[key] != null)
@@ -17,7 +19,7 @@ const markedBy = (node: Node, prefix: string): string | undefined =>
  */
 export function awaitingHydration(element: Element): boolean {
   if (markedBy(element, '__reactFiber$')) return false
-  for (let node = element.parentNode; node; node = node.parentNode) {
+  for (let node = parentOf(element); node; node = parentOf(node)) {
     if (markedBy(node, '__reactContainer$')) return true
     const props = markedBy(node, '__reactProps$')
     if (props)

@@ -2,7 +2,15 @@
 // fallback hidden while the checkout shows. Nodes the author (or a framework) made are never moved
 // or removed: only attributes change, and change back. Each registers its undoing with `onAbort`.
 import { page } from './page.js'
-import { adoptSheet, attributeOf, createElement, fromDocument, removeAttributeOf, setAttributeOn } from './dom.js'
+import {
+  adoptSheet,
+  attributeOf,
+  createElement,
+  fromDocument,
+  parentOf,
+  removeAttributeOf,
+  setAttributeOn,
+} from './dom.js'
 
 /** Registers what `destroy()` must undo; undone in reverse order. */
 export type OnAbort = (undo: () => void) => void
@@ -40,10 +48,9 @@ export function fallbackLink(element: HTMLElement, base: string, label: string, 
   return link
 }
 
-/** Whether `node` lies in a placeholder this copy has mounted; walked by Node's own getter (see start.ts). */
+/** Whether `node` lies in a placeholder this copy has mounted. */
 function inMounted(node: Node | null): boolean {
-  for (; node; node = Reflect.get(Node.prototype, 'parentNode', node))
-    if (page.handles.has(node as Element)) return true
+  for (; node; node = parentOf(node)) if (page.handles.has(node as Element)) return true
   return false
 }
 

@@ -1,5 +1,5 @@
 import { pageOptions, rememberOwnScript } from './config.js'
-import { fromDocument, listenOn } from './dom.js'
+import { fromDocument, listenOn, parentOf } from './dom.js'
 import { LOG_PREFIX } from './events.js'
 import { decorateLinks } from './links.js'
 import { mountOrReport, placeholders } from './mount.js'
@@ -14,9 +14,6 @@ import { reportReturn, takeReturn } from './return.js'
  */
 function parsed(element: Element): boolean {
   const body = fromDocument('body')
-  // Node's own getters: a form's control named parentNode (`<form><object name="parentNode">`)
-  // would otherwise lead this walk in a circle, and the tab with it.
-  const parentOf = (node: Node): Node | null => Reflect.get(Node.prototype, 'parentNode', node)
   for (let node: Node | null = element; node && (node == element || parentOf(node) != body); node = parentOf(node))
     if (Reflect.get(Node.prototype, 'nextSibling', node)) return true
   return element instanceof HTMLScriptElement

@@ -23,11 +23,11 @@ const LEFT_OUT_OF_EMBED = ': left out of the embedded checkout, the link carries
 const PERCENT_ENCODED = /%[\da-f]{2}/i
 
 /** What is wrong with an option's value, naming the option and its data attribute. */
-export const problem = (key: OptionKey, value: unknown, expected: string): string =>
+const problem = (key: OptionKey, value: unknown, expected: string): string =>
   `${key} (${attributeName(key)}) must be ${expected}, got ${JSON.stringify(value)}`
 
 /** Throws an `invalid-config` error with this message. */
-export const refuse = (message: string): never => {
+const refuse = (message: string): never => {
   throw checkoutError('invalid-config', message)
 }
 
@@ -70,7 +70,8 @@ export interface ValuePlan {
  * without it; a name, email or field value the embed would alter goes only to the link. A cid the
  * embed would alter is an `error`: the checkout would lose the payment it tracks. Strict
  * (`buildOpts()`, `checkoutUrl()`: pure functions with nobody to warn): the first problem throws
- * `invalid-config`. A cid function is not planned: resolve it first.
+ * `invalid-config`. Without `embed` (a decorated link, `checkoutUrl()`): only what the link
+ * carries, encoded, with none of the embed's concerns. A cid function is not planned: resolve it first.
  */
 export function planValues(input: OptsInput, { strict = false, embed = true } = {}): ValuePlan {
   const warnings: string[] = []
@@ -114,7 +115,7 @@ export function planValues(input: OptsInput, { strict = false, embed = true } = 
 }
 
 /** The cid as MoonClerk takes it: a string; a number as its digits; none when blank (lenient) or not given. */
-function cidOf(cid: OptsInput['cid'], warnings: string[], strict: boolean | undefined): string | undefined {
+function cidOf(cid: OptsInput['cid'], warnings: string[], strict: boolean): string | undefined {
   if (typeof cid == 'number') return Number.isFinite(cid) ? String(cid) : invalid('cid', cid, 'a finite number')
   if (typeof cid != 'string' || cid.trim()) return cid
   if (strict) invalid('cid', cid, 'a non-empty string')
@@ -129,7 +130,7 @@ function cidOf(cid: OptsInput['cid'], warnings: string[], strict: boolean | unde
 function embedFields(
   params: Array<[string, string]>,
   leftOut: (message: string) => void,
-  strict: boolean | undefined,
+  strict: boolean,
 ): Record<string, string> | undefined {
   const fields: Record<string, string> = {}
   for (const [name, value] of params)
