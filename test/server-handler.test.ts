@@ -358,3 +358,148 @@ describe('toNodeListener()', () => {
     expect(onPayment).toHaveBeenCalledTimes(1)
   })
 })
+
+describe('each answer exactly: status, body, headers and its log line', () => {
+  /** The answer's status, JSON body and two headers, and the log line it wrote. */
+  async function answered(response: Response) {
+    const head = { type: response.headers.get('content-type'), cache: response.headers.get('cache-control') }
+    return { status: response.status, body: await response.json(), head, line: lines.at(-1) }
+  }
+  const asJson = { type: 'application/json', cache: 'no-store' }
+
+  test('not POST: 405, ok false, and Allow says GET too once the handler answers the success page', async () => {
+    const get = new Request('https://shop.example/moonclerk', { method: 'PUT' })
+    expect(await answered(await handler()(get))).toMatchObject({
+      status: 405,
+      body: { ok: false, outcome: 'not-post' },
+      head: asJson,
+      line: { outcome: 'not-post', status: 405 },
+    })
+    const withStatus = await handler({ authorize: () => true })(get)
+    expect(withStatus.headers.get('allow')).toBe('GET, POST')
+  })
+
+  test('what counts as JSON: the type, +json suffixes, parameters; not a longer name or a prefix', async () => {
+    const payment = await seed('payment')
+    const statusFor = async (type: string) =>
+      (await handler()(post(hookOf('payment_created', payment), { 'Content-Type': type }))).status
+    for (const type of ['application/json', 'Application/JSON ; charset=utf-8', 'application/vnd.moonclerk.v1+json'])
+      expect([type, await statusFor(type)]).toStrictEqual([type, 200])
+    for (const type of ['application/json5', 'text/application/json', 'application/+json', 'application/x y+json'])
+      expect([type, await statusFor(type)]).toStrictEqual([type, 415])
+    expect(lines.at(-1)).toMatchObject({
+      outcome: 'not-json',
+      status: 415,
+      reason: 'Content-Type must be application/json',
+    })
+  })
+
+  test('the limit is inclusive: a body of exactly maxBodyBytes is read; an empty POST is malformed, not a crash', async () => {
+    const payment = await seed('payment')
+    const body = JSON.stringify(hookOf('payment_created', payment))
+    const bytes = new TextEncoder().encode(body).length
+    expect((await handler({ maxBodyBytes: bytes })(post(body))).status).toBe(200)
+    expect((await handler({ maxBodyBytes: bytes - 1 })(post(body))).status).toBe(413)
+    const empty = new Request('https://shop.example/', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+    })
+    expect(await answered(await handler()(empty))).toMatchObject({
+      status: 400,
+      body: { ok: false, outcome: 'malformed' },
+    })
+  })
+
+  test('a declared Content-Length over the limit is refused before the body is read', async () => {
+    let pulled = false
+    const stream = new ReadableStream({ pull: (c) => ((pulled = true), c.close()) }, { highWaterMark: 0 })
+    const request = new Request('https://shop.example/', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': '70000' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit)
+    expect((await handler()(request)).status).toBe(413)
+    expect(pulled).toBe(false)
+  })
+
+  test('a body that arrives in pieces is put together in order', async () => {
+    const payment = await seed('payment')
+    const text = JSON.stringify(hookOf('payment_created', payment))
+    const pieces = [text.slice(0, 10), text.slice(10, 40), text.slice(40)].map((p) => new TextEncoder().encode(p))
+    const stream = new ReadableStream({ start: (c) => (pieces.forEach((p) => c.enqueue(p)), c.close()) })
+    const request = new Request('https://shop.example/', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit)
+    expect((await handler()(request)).status).toBe(200)
+    expect(onPayment).toHaveBeenCalledTimes(1)
+  })
+
+  test('malformed and API failures log their reason', async () => {
+    await handler()(post('{'))
+    expect(lines.at(-1)).toMatchObject({ outcome: 'malformed', status: 400, reason: expect.stringMatching(/\S/) })
+    const payment = await seed('payment')
+    await control(standIn, '/__standin/api-faults', { status: 502, times: 1 })
+    const failed = await answered(await handler()(post(hookOf('payment_created', payment))))
+    expect(failed).toMatchObject({ status: 503, body: { ok: false, outcome: 'api-error' } })
+    expect(failed.line).toMatchObject({ outcome: 'api-error', reason: expect.stringMatching(/MoonClerk API .*502/) })
+  })
+
+  test('another instance settling the same change: 503 with Retry-After, logged as busy with what it was about', async () => {
+    const payment = await seed('payment')
+    const busy: Ledger = { ...memoryLedgerForTestsOnly(), claim: async () => ({ outcome: 'busy' }) }
+    const response = await handler({ ledger: busy })(post(hookOf('payment_created', payment)))
+    expect(response.headers.get('retry-after')).toBe('10')
+    expect(await answered(response)).toMatchObject({
+      status: 503,
+      body: { ok: false, outcome: 'busy' },
+      line: {
+        outcome: 'busy',
+        status: 503,
+        event: 'payment_created',
+        kind: 'payment',
+        id: String(payment.id),
+        customId: 'user-42',
+      },
+    })
+  })
+
+  test('a failing ledger is logged with its message; every line says how long it took', async () => {
+    const payment = await seed('payment')
+    const broken = { ...memoryLedgerForTestsOnly(), claim: () => Promise.reject(new Error('connection refused')) }
+    const started = Date.now()
+    await handler({ ledger: broken })(post(hookOf('payment_created', payment)))
+    expect(lines[0].reason).toBe('internal: connection refused')
+    expect(lines[0].ms).toBeGreaterThanOrEqual(0)
+    expect(lines[0].ms).toBeLessThanOrEqual(Date.now() - started)
+  })
+
+  test("the success page's question while the ledger is down: 503, try again, never cached", async () => {
+    const down = { ...memoryLedgerForTestsOnly(), paidFor: () => Promise.reject(new Error('down')) }
+    const response = await handler({ ledger: down, authorize: () => true })(
+      new Request('https://shop.example/moonclerk?cid=user-42'),
+    )
+    expect(await answered(response)).toMatchObject({
+      status: 503,
+      body: { paid: false, error: 'try again' },
+      head: asJson,
+    })
+  })
+
+  test('options: each refusal names what is missing', () => {
+    const base = { apiKey: API_KEY, ledger, onPayment }
+    expect(() => createWebhookHandler(null as unknown as WebhookHandlerOptions)).toThrow(
+      'createWebhookHandler needs options: { apiKey, ledger, onPayment, onPlan }',
+    )
+    expect(() => createWebhookHandler({ ...base, ledger: {} as Ledger })).toThrow(
+      "createWebhookHandler needs a ledger, e.g. sqliteLedger('moonclerk.db') from 'moonclerk-checkout/server/sqlite': it is what makes each payment count once",
+    )
+    expect(() => createWebhookHandler({ ...base, cidSecret: 'x'.repeat(31) })).toThrow(/at least 32 characters/)
+    expect(() => createWebhookHandler({ ...base, cidSecret: 42 as unknown as string })).toThrow(/at least 32/)
+    expect(() => createWebhookHandler({ ...base, cidSecret: 'x'.repeat(32) })).not.toThrow()
+    expect(() => createWebhookHandler({ ...base, onPayment: undefined, onPlan })).not.toThrow()
+  })
+})

@@ -31,8 +31,8 @@ function headersOf(request: NodeRequestLike): Headers {
 const encoder = new TextEncoder()
 
 /** The body as a stream, or the bytes a body parser already read (`express.raw()`, `express.text()`). */
-function bodyOf(request: NodeRequestLike): BodyInit | null {
-  if (request.method == 'GET' || request.method == 'HEAD') return null
+function bodyOf(request: NodeRequestLike, method: string): BodyInit | null {
+  if (method == 'GET' || method == 'HEAD') return null
   const parsed = request.body
   if (parsed instanceof Uint8Array) return parsed as Uint8Array<ArrayBuffer>
   if (typeof parsed == 'string') return parsed
@@ -64,7 +64,8 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
       // handler never routes by it. new Request() throws for methods such as TRACE: one request
       // must never throw out of a node:http listener, which would end the whole process.
       const url = new URL(req.url && req.url.startsWith('/') ? req.url : '/', 'http://localhost')
-      const init = { method: req.method || 'GET', headers: headersOf(req), body: bodyOf(req), duplex: 'half' }
+      const method = req.method || 'GET'
+      const init = { method, headers: headersOf(req), body: bodyOf(req, method), duplex: 'half' }
       response = await handler(new Request(url, init as RequestInit))
     } catch {
       response = new Response('bad request\n', { status: 400, headers: { 'Content-Type': 'text/plain' } })
