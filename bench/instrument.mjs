@@ -75,10 +75,10 @@ export function instrument({ noop }) {
 }
 
 /** What a request is, for the byte counts. */
-export function kindOf(url, standInOrigin) {
+export function kindOf(url, { standInOrigin, checkoutOrigin = standInOrigin }) {
   const { pathname, origin } = new URL(url)
   if (origin === standInOrigin && pathname === '/assets/embed.js') return 'embed'
-  if (origin === standInOrigin) return 'checkout' // the hosted checkout page and its stylesheet
+  if (origin === checkoutOrigin) return 'checkout' // the hosted checkout page and its stylesheet
   if (pathname.startsWith('/dist/') || pathname === VARIANTS.C.ownScript) return 'library'
   return 'page' // the HTML document and the fixtures' stylesheet
 }

@@ -16,10 +16,11 @@ export const IMAGE_SIZE = { width: 320, height: 200 }
 
 /**
  * The markups measured: where our tags go (head, where the checkout is, end of body). `stock` is
- * MoonClerk's snippet; `none` the page without a checkout (the merchant's page alone, a control
+ * MoonClerk's snippet, `stock-preload` the same with embed.js preloaded from <head> (the best
+ * hand-written markup); `none` the page without a checkout (the merchant's page alone, a control
  * for DCL and LCP); the others are the library's forms, as the README shows them.
  */
-export const MARKUPS = ['stock', 'none', 'body-end', 'head', 'preload', 'one-tag']
+export const MARKUPS = ['stock', 'stock-preload', 'none', 'body-end', 'head', 'preload', 'one-tag']
 
 // prettier-ignore
 const WORDS = ('membership community access monthly annual support local growers fresh harvest season share ' +
@@ -154,6 +155,13 @@ export function checkoutMarkup(markup, { embedSrc, payUrl, library }) {
   switch (markup) {
     case 'stock':
       return { head: '', checkout: stockSnippet({ embedSrc, payUrl }), bodyEnd: '' }
+    case 'stock-preload':
+      // The best a merchant can hand-write with MoonClerk's own snippet: embed.js asked for from <head>.
+      return {
+        head: `<link rel="preload" as="script" href="${embedSrc}">`,
+        checkout: stockSnippet({ embedSrc, payUrl }),
+        bodyEnd: '',
+      }
     case 'none':
       return { head: '', checkout: '', bodyEnd: '' }
     case 'body-end':

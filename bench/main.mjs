@@ -40,7 +40,8 @@ import { judgeRealistic, realisticReport, summarizeRealistic } from './realistic
 import { runRealistic } from './realistic-runs.mjs'
 import { judge, report, summarizeEager, summarizeLazy, summarizeScan } from './report.mjs'
 import { runEager, runLazy, runScan } from './runs.mjs'
-import { sendsGzip, startLandingSite, startServers } from './servers.mjs'
+import { sendsGzip, startLandingSite, startNetworkProcess, startServers } from './servers.mjs'
+import { chromiumArgs } from './network.mjs'
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, round, variantOrder } from './stats.mjs'
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
@@ -48,7 +49,19 @@ const OUT = path.resolve(ROOT, process.env.BENCH_OUT || 'bench/results')
 const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 const LIBRARY_FILE = path.join(ROOT, 'dist', 'moonclerk-checkout.iife.min.js')
 const QUICK = process.argv.includes('--quick')
-const PLAN = RUN_PLANS[QUICK ? 'quick' : 'full']
+// BENCH_BASELINE: another build of the library, run as `preload-baseline` beside preload-cdn.
+const PLAN = withBaseline(RUN_PLANS[QUICK ? 'quick' : 'full'], process.env.BENCH_BASELINE)
+
+function withBaseline(plan, baseline) {
+  if (!baseline) return plan
+  if (!existsSync(baseline)) throw new Error(`bench: BENCH_BASELINE names no file: ${baseline}`)
+  const realistic = plan.realistic.map((step) =>
+    NETWORK_PROFILES[step.profile].emulation === 'connections'
+      ? { ...step, variants: [...step.variants, 'preload-baseline'] }
+      : step,
+  )
+  return { ...plan, realistic }
+}
 // The environment may ask for more runs, never for fewer than a publishable number.
 const ROUNDS = process.env.BENCH_PAIRS ? Math.max(7, Number(process.env.BENCH_PAIRS) || 0) : PLAN.eagerRounds
 const SCAN_RUNS = process.env.BENCH_SCAN_RUNS ? Math.max(3, Number(process.env.BENCH_SCAN_RUNS) || 0) : PLAN.scanRuns
@@ -195,8 +208,20 @@ async function main() {
     closers.push(servers.close)
     const landing = await startLandingSite({ standInOrigin: servers.standInOrigin, cdnOrigin: servers.siteOrigin })
     closers.push(landing.close)
-    const env = { siteOrigin: servers.siteOrigin, standInOrigin: servers.standInOrigin, landingOrigin: landing.origin }
-    const browser = await chromium.launch(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {})
+    const needsNetwork = PLAN.realistic.some(({ profile }) => NETWORK_PROFILES[profile].emulation === 'connections')
+    const network = needsNetwork ? await startNetworkProcess() : null
+    if (network) closers.push(network.close)
+    const env = {
+      siteOrigin: servers.siteOrigin,
+      standInOrigin: servers.standInOrigin,
+      landingOrigin: landing.origin,
+      network,
+    }
+    // The connection profile's host names resolve to this machine, and its certificates are trusted.
+    const browser = await chromium.launch({
+      ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
+      args: network ? chromiumArgs(network.spki) : [],
+    })
     try {
       const phaseS = {}
       const runs = await measure(browser, env, phaseS)

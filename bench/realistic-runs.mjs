@@ -4,6 +4,7 @@
 // first byte of the document and of embed.js, which shows the emulated latency was applied.
 import { pagePath } from './landing-site.mjs'
 import { paintMetrics } from './instrument.mjs'
+import { networkStats, setNetworkProfile } from './network.mjs'
 import { NETWORK_PROFILES, REALISTIC_VARIANTS } from './plan.mjs'
 import { openRun, waitForCheckouts } from './runs.mjs'
 import { servedEmbedRequests } from './servers.mjs'
@@ -34,15 +35,42 @@ function waitingMs(request) {
   return timing.requestStart >= 0 && timing.responseStart >= 0 ? timing.responseStart - timing.requestStart : null
 }
 
+/**
+ * Time from the start of a request to the first byte of its answer, connection set-up included: what
+ * a fresh origin costs under the connection profile.
+ */
+function firstByteMs(request) {
+  const timing = request.timing()
+  return timing.responseStart >= 0 ? timing.responseStart : null
+}
+
+/**
+ * Where the pages and the stand-in are under a profile: the servers' own origins, or, for the
+ * connection profile, bench/network.mjs's host names (embed.js and the checkout on two of them).
+ */
+const originsFor = (env, profile) =>
+  profile.emulation === 'connections'
+    ? {
+        landingOrigin: env.network.origins.page,
+        standInOrigin: env.network.origins.embed,
+        checkoutOrigin: env.network.origins.pay,
+        recordsOrigin: env.network.standIn,
+      }
+    : env
+
 /** The landing page with `variantId`'s markup, under `profileId`'s network, once. */
 export async function runRealistic(browser, env, variantId, profileId, { round = null } = {}) {
   const variant = REALISTIC_VARIANTS[variantId]
-  const url = env.landingOrigin + pagePath(variant.markup, variant.library)
-  const run = await openRun(browser, env)
+  const profile = NETWORK_PROFILES[profileId]
+  const connections = profile.emulation === 'connections'
+  const runEnv = originsFor(env, profile)
+  const url = runEnv.landingOrigin + pagePath(variant.markup, variant.library)
+  const run = await openRun(browser, runEnv)
   try {
     await run.context.addInitScript(paintMetrics)
-    await emulateNetwork(run.context, run.page, NETWORK_PROFILES[profileId])
-    const served = await servedEmbedRequests(env)
+    if (connections) await setNetworkProfile(env.network.control, { rttMs: profile.latencyMs, ...profile })
+    else await emulateNetwork(run.context, run.page, profile)
+    const served = await servedEmbedRequests(runEnv)
     try {
       await run.page.goto(url, { waitUntil: 'load', timeout: 15_000 })
       // The page alone has no checkout to wait for; its load is the end.
@@ -68,11 +96,14 @@ export async function runRealistic(browser, env, variantId, profileId, { round =
       lcpMs: page.lcp && page.lcp.length ? page.lcp[page.lcp.length - 1].at : null,
       lcpElement: page.lcp && page.lcp.length ? page.lcp[page.lcp.length - 1].element : null,
       embedRequests: traffic.embed.requests,
-      embedRequestsServed: served == null ? null : (await servedEmbedRequests(env)) - served,
+      embedRequestsServed: served == null ? null : (await servedEmbedRequests(runEnv)) - served,
       embedExecutions: page.executions,
-      // The document is the context's first request.
-      documentWaitMs: waitingMs(run.requests[0].request),
+      // The document is the context's first request. Under the connection profile, from the request's
+      // start (its connection's set-up included); under CDP's, from sending it.
+      documentWaitMs: (connections ? firstByteMs : waitingMs)(run.requests[0].request),
       embedWaitMs: embed.length ? waitingMs(embed[0].request) : null,
+      // New connections per host name (the relay's count): a hint that opens one nobody uses shows here.
+      connections: connections ? (await networkStats(env.network.control)).connections : null,
       bytes: {
         total: traffic.total.bytes,
         page: traffic.page.bytes,

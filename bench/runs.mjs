@@ -26,7 +26,7 @@ export async function openRun(browser, env, { noop = false, profile = false } = 
   await context.addInitScript(instrument, { noop })
   const requests = []
   context.on('request', (request) =>
-    requests.push({ request, kind: kindOf(request.url(), env.standInOrigin), sizes: null, finished: false }),
+    requests.push({ request, kind: kindOf(request.url(), env), sizes: null, finished: false }),
   )
   // Sizes are asked for only when traffic() is read, after the timed part: no protocol chatter meanwhile.
   context.on('requestfinished', (request) => {

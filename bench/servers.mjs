@@ -37,6 +37,16 @@ export async function startLandingSite({ standInOrigin, cdnOrigin, timeoutMs = 1
 }
 
 /**
+ * Starts bench/network.mjs (the connection-cost profile: its relay, TLS front, stand-in and landing
+ * site); resolves with its origins, control origin, certificates' SPKI hashes and close().
+ */
+export async function startNetworkProcess({ timeoutMs = 30_000 } = {}) {
+  const isReady = (r) => typeof r.control == 'string' && typeof r.origins?.page == 'string' && Array.isArray(r.spki)
+  const { ready, close } = await spawnReady(path.join(ROOT, 'bench', 'network.mjs'), [], isReady, timeoutMs)
+  return { origins: ready.origins, control: ready.control, standIn: ready.standIn, spki: ready.spki, close }
+}
+
+/**
  * Runs `script` with Node in its own process; resolves once its first stdout line is a JSON ready
  * object that `isReady` accepts, with that object and close() (which ends the process).
  */
@@ -101,10 +111,13 @@ export async function sendsGzip(url) {
   return response.headers.get('content-encoding') === 'gzip'
 }
 
-/** How many embed.js requests the stand-in has answered so far (its records), or null. */
+/**
+ * How many embed.js requests the stand-in has answered so far (its records), or null. `recordsOrigin`:
+ * where to ask, when the pages reach the stand-in through bench/network.mjs.
+ */
 export async function servedEmbedRequests(env) {
   try {
-    const records = await (await fetch(`${env.standInOrigin}/__standin/records`)).json()
+    const records = await (await fetch(`${env.recordsOrigin ?? env.standInOrigin}/__standin/records`)).json()
     return typeof records.embedRequests == 'number' ? records.embedRequests : null
   } catch {
     return null

@@ -211,7 +211,7 @@ function setUp(checkout: Checkout): SetUp {
   // Requested once the checks have passed, before the link gets the values: the tab's memory
   // (sessionStorage) can take milliseconds to open, and embed.js is on the critical path, as in
   // the stock snippet. A second checkout of a form loads nothing: it only puts the values on its link.
-  const requestEmbed = () => loadWhenWanted(checkout, settings, payUrl, link)
+  const requestEmbed = () => loadWhenWanted(checkout, settings, link)
   const embed = seat.taken ? never : requestEmbed()
   const opts = follow(first)
   const optsWithCid = (cid: CidValue | undefined) => {
@@ -272,13 +272,12 @@ async function show(checkout: Checkout, setUp: SetUp): Promise<void> {
 function loadWhenWanted(
   checkout: Checkout,
   { embedUrl, timeoutMs, load }: LoadSettings,
-  payUrl: URL,
   link: HTMLAnchorElement,
 ): Promise<MoonclerkEmbedConstructor> {
-  const warm = () => {
-    preconnect(embedUrl)
-    preconnect(payUrl)
-  }
+  // A hint of intent opens embed.js's connection before the click asks for the file. The checkout's
+  // host gets no hint: its frame is cross-site, and Chromium keys connections by the top-level site
+  // and the frame's, so a connection the page opens is never the frame's (BENCHMARKS.md, issue 24).
+  const warm = () => preconnect(embedUrl)
   const loadEmbed = () => loadEmbedScript({ embedSrc: embedUrl.href, timeoutMs, nonce: checkout.options.nonce })
   const { signal } = checkout
   if (load != 'eager') {
@@ -295,10 +294,8 @@ function loadWhenWanted(
         return loadEmbed()
       })
   }
-  // Eager asks for embed.js first: it is on the critical path, the hints are not.
-  const embed = loadEmbed()
-  warm()
-  return embed
+  // Eager asks for embed.js at once: that request opens its connection, a hint would only follow it.
+  return loadEmbed()
 }
 
 function display(

@@ -86,6 +86,8 @@ async function listen(server, host, port) {
  * waits n times as long); `webhookUrl`, when given, receives every payment and plan the pay flow makes,
  * as the events of `webhookEvents` (the topics that endpoint is subscribed to; default: all of
  * WEBHOOK_EVENTS, e.g. `['payment_created']` for an endpoint that only hears of new payments).
+ * `publicOrigin`: the origin its embed.js, pages and records name, when it is reached through a
+ * proxy (bench/network.mjs); default: the one it listens on.
  */
 export async function startStandIn({
   host = '127.0.0.1',
@@ -97,6 +99,7 @@ export async function startStandIn({
   webhookRetryMs = 1000,
   webhookUrl,
   webhookEvents,
+  publicOrigin,
 } = {}) {
   const topics = subscribedTopics(webhookEvents)
   const forms = givenForms
@@ -125,7 +128,7 @@ export async function startStandIn({
     send(res, 404, 'text/plain; charset=utf-8', 'stand-in: not found\n')
   })
   const { origin, sockets } = await listen(server, host, port)
-  ctx.origin = origin
+  ctx.origin = publicOrigin ?? origin
 
   // Also stops webhook retries and aborts attempts in flight.
   const close = () =>
