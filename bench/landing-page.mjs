@@ -20,7 +20,7 @@ export const IMAGE_SIZE = { width: 320, height: 200 }
  * hand-written markup); `none` the page without a checkout (the merchant's page alone, a control
  * for DCL and LCP); the others are the library's forms, as the README shows them.
  */
-export const MARKUPS = ['stock', 'stock-preload', 'none', 'body-end', 'head', 'preload', 'one-tag']
+export const MARKUPS = ['stock', 'stock-preload', 'none', 'body-end', 'head', 'preload', 'async-embed', 'one-tag']
 
 // prettier-ignore
 const WORDS = ('membership community access monthly annual support local growers fresh harvest season share ' +
@@ -174,6 +174,10 @@ export function checkoutMarkup(markup, { embedSrc, payUrl, library }) {
         checkout: placeholder,
         bodyEnd: '',
       }
+    case 'async-embed':
+      // embed.js itself, async, in place of its preload: it defines MoonclerkEmbed as soon as it
+      // arrives, and a checkout mounted after that is displayed at once, in the parser's time.
+      return { head: `<script src="${embedSrc}" async></script>\n${asyncTag}`, checkout: placeholder, bodyEnd: '' }
     case 'one-tag':
       // A classic script: the parser waits for it here, as README's one-tag form does.
       return {

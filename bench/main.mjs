@@ -25,6 +25,7 @@ import { gzipSync } from 'node:zlib'
 import { chart } from './chart.mjs'
 import {
   COUNTS,
+  CPU_THROTTLING,
   EMBED_DELAY_MS,
   LAZY_MODES,
   NETWORK_PROFILES,
@@ -172,6 +173,7 @@ async function describeRun({ browser, env, startedAt, phaseS, loadAvgStart }) {
     rounds: ROUNDS,
     roundOrder: 'round i runs the variants rotated by i: A B C, B C A, C A B, …',
     profiledRounds: PLAN.profiledRounds,
+    cpuThrottling: CPU_THROTTLING,
     bootstrap: {
       resamples: BOOTSTRAP_RESAMPLES,
       seed: BOOTSTRAP_SEED,

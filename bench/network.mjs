@@ -78,8 +78,8 @@ export function serverNameOf(data) {
 const link = (mbps) => ({ bytesPerMs: (mbps * 1000) / 8, freeAt: 0 })
 
 /**
- * Forwards `from` to `to`, each piece delayed by `oneWayMs()` after it has crossed `shared` (the
- * link), never before `openAt()`. One queue and one timer per direction keep the pieces in order: a
+ * Forwards `from` to `to`, each piece delayed by `oneWayMs()` after it has crossed `shared()` (the
+ * profile's link of that direction), never before `openAt()`. One queue and one timer per direction keep the pieces in order: a
  * timer each could overtake one another (Node starts timers from the event loop's cached time).
  */
 function relayOneWay(from, to, { shared, oneWayMs, openAt }) {
@@ -102,9 +102,10 @@ function relayOneWay(from, to, { shared, oneWayMs, openAt }) {
   from.on('data', (chunk) => {
     for (let offset = 0; offset < chunk.length; offset += PIECE_BYTES) {
       const piece = chunk.subarray(offset, offset + PIECE_BYTES)
-      const leaves = Math.max(performance.now(), shared.freeAt, openAt())
-      shared.freeAt = leaves + piece.length / shared.bytesPerMs
-      send(shared.freeAt + oneWayMs(), piece)
+      const link = shared()
+      const leaves = Math.max(performance.now(), link.freeAt, openAt())
+      link.freeAt = leaves + piece.length / link.bytesPerMs
+      send(link.freeAt + oneWayMs(), piece)
     }
   })
   from.on('end', () => send(performance.now(), null))
@@ -135,8 +136,8 @@ function startRelay(frontPort) {
       openAt = performance.now() + lookUp + state.rttMs
     })
     const oneWayMs = () => state.rttMs / 2
-    relayOneWay(client, upstream, { shared: state.up, oneWayMs, openAt: () => openAt })
-    relayOneWay(upstream, client, { shared: state.down, oneWayMs, openAt: () => openAt })
+    relayOneWay(client, upstream, { shared: () => state.up, oneWayMs, openAt: () => openAt })
+    relayOneWay(upstream, client, { shared: () => state.down, oneWayMs, openAt: () => openAt })
   })
   const setProfile = ({ rttMs, dnsMs, downMbps, upMbps }) => {
     Object.assign(state, { rttMs, dnsMs, resolved: new Set(), connections: {} })

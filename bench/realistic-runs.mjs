@@ -75,6 +75,11 @@ export async function runRealistic(browser, env, variantId, profileId, { round =
       await run.page.goto(url, { waitUntil: 'load', timeout: 15_000 })
       // The page alone has no checkout to wait for; its load is the end.
       if (variant.markup !== 'none') await waitForCheckouts(run.page, 1)
+      // LCP is reported after a paint, and the page alone can reach load before its first one:
+      // read it once there is an entry (or after 5 s, as none).
+      await run.page
+        .waitForFunction(() => !window.__paints?.lcp || window.__paints.lcp.length > 0, null, { timeout: 5_000 })
+        .catch(() => {})
     } catch (error) {
       // Which request held the page up says whose fault it was.
       const pending = run.requests.filter((r) => !r.finished).map((r) => r.request.url())

@@ -2,7 +2,7 @@
 // Eager runs (A, B or C with 1, 3 or 10 checkouts; timed or profiled), lazy runs (load="visible"
 // or "click", below the fold) and scan runs (mountAll() over many placeholders).
 import { instrument, kindOf, tally, timeByUrl } from './instrument.mjs'
-import { SAMPLING_US, VARIANTS } from './plan.mjs'
+import { CPU_THROTTLING, SAMPLING_US, VARIANTS } from './plan.mjs'
 import { servedEmbedRequests } from './servers.mjs'
 import { max, min } from './stats.mjs'
 
@@ -18,21 +18,24 @@ async function until(test, what, timeoutMs = 10_000) {
 }
 
 /**
- * A fresh context and page with the init script, request records and, if asked, the profiler on.
- * `requests` holds every request of the context so far, with its kind (instrument.mjs kindOf).
+ * A fresh context and page with the init script, request records and, if asked, the profiler on
+ * (under CPU throttling, and then without request records: see CPU_THROTTLING). `requests` holds
+ * every request of the context so far, with its kind (instrument.mjs kindOf).
  */
 export async function openRun(browser, env, { noop = false, profile = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
   await context.addInitScript(instrument, { noop })
   const requests = []
-  context.on('request', (request) =>
-    requests.push({ request, kind: kindOf(request.url(), env), sizes: null, finished: false }),
-  )
-  // Sizes are asked for only when traffic() is read, after the timed part: no protocol chatter meanwhile.
-  context.on('requestfinished', (request) => {
-    const entry = requests.find((r) => r.request === request)
-    if (entry) entry.finished = true
-  })
+  if (!profile) {
+    context.on('request', (request) =>
+      requests.push({ request, kind: kindOf(request.url(), env), sizes: null, finished: false }),
+    )
+    // Sizes are asked for only when traffic() is read, after the timed part: no protocol chatter meanwhile.
+    context.on('requestfinished', (request) => {
+      const entry = requests.find((r) => r.request === request)
+      if (entry) entry.finished = true
+    })
+  }
   const page = await context.newPage()
   const errors = []
   page.on('pageerror', (error) => errors.push(error.message))
@@ -58,9 +61,10 @@ export async function openRun(browser, env, { noop = false, profile = false } = 
   return { context, page, cdp, requests, traffic, close }
 }
 
-/** V8's sampling profiler on `page`, started before navigation. */
+/** V8's sampling profiler on `page`, its CPU throttled, started before navigation. */
 async function startProfiler(context, page) {
   const cdp = await context.newCDPSession(page)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING })
   await cdp.send('Profiler.enable')
   await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US })
   await cdp.send('Profiler.start')

@@ -127,6 +127,21 @@ describe('checkoutMarkup: each markup as the README writes it', () => {
     expect(pages.head).not.toContain('rel="preload"')
   })
 
+  test('stock-preload: the stock snippet, and a preload of exactly its embed.js in <head>', () => {
+    const html = pages['stock-preload']
+    expect(headOf(html)).toContain(`<link rel="preload" as="script" href="${URLS.embedSrc}">`)
+    expect(bodyOf(html)).toContain(page.checkoutMarkup('stock', URLS).checkout)
+  })
+
+  test('async-embed: embed.js itself, async, then the async library, in <head>', () => {
+    const html = pages['async-embed']
+    expect(headOf(html)).toContain(
+      `<script src="${URLS.embedSrc}" async></script>\n<script src="${URLS.library}" async `,
+    )
+    expect(html).not.toContain('rel="preload"')
+    expect(bodyOf(html)).not.toContain('<script')
+  })
+
   test('one-tag: a classic (not async) script carrying the checkout, where the checkout goes', () => {
     const { checkout } = page.checkoutMarkup('one-tag', URLS)
     expect(checkout).toMatch(

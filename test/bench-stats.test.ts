@@ -210,7 +210,10 @@ describe('report: formatting and the goals on a fixed summary', () => {
   })
 
   // A summary as report.summarize*() makes it, with only what judge() reads.
-  const summary = (ratios: Record<number, Interval>, { embedMax = 1, lazyBytes = 0, exponent = 1.02 } = {}) => ({
+  const summary = (
+    ratios: Record<number, Interval>,
+    { embedMax = 1, lazyBytes = 0, exponent = 1.02, libraryMs = 12 } = {},
+  ) => ({
     eager: Object.fromEntries(
       [1, 3, 10].map((count) => [
         count,
@@ -219,6 +222,10 @@ describe('report: formatting and the goals on a fixed summary', () => {
           embedRequests: { max: { B: embedMax } },
           embedExecutions: { max: { B: 1 } },
           embedRequestsServed: { max: { B: null } },
+          // Stock: 2 ms of snippet and 8 of embed.js; ours: the library's and 8 of embed.js.
+          ownScriptMs: { A: 2, B: libraryMs },
+          moonclerkScriptMs: { A: 8, B: 8 },
+          profiledRounds: 3,
         },
       ]),
     ),
@@ -242,23 +249,49 @@ describe('report: formatting and the goals on a fixed summary', () => {
   })
   const verdicts = (s: ReturnType<typeof summary>) => judge(s.eager, s.lazy, s.scan).map((g) => g.verdict)
 
-  test('the seven goals, in order, with their verdicts', () => {
+  test('the ten goals, in order, with their verdicts', () => {
     const s = summary({ 1: [1.0, 1.05], 3: [0.97, 1.0], 10: [0.9, 0.98] })
     const goals = judge(s.eager, s.lazy, s.scan)
-    expect(goals.map((g) => g.verdict)).toEqual(['PASS', 'INCONCLUSIVE', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS'])
+    expect(goals.map((g) => g.verdict)).toEqual([
+      'PASS',
+      'INCONCLUSIVE',
+      'PASS',
+      'PASS',
+      ...['PASS', 'PASS', 'PASS'], // main thread at 1, 3 and 10 checkouts
+      'PASS',
+      'PASS',
+      'PASS',
+    ])
     expect(goals[0]).toEqual({
       goal: 'time to last display(), 1 checkout: B/A ≤ 1.05',
       measured: 'median of round ratios 1.025 [1.000–1.050]',
       verdict: 'PASS',
     })
-    expect(goals[6].goal).toBe('scan cost grows no faster than linearly (exponent 100 → 1000 ≤ 1.1)')
+    expect(goals[4]).toEqual({
+      goal: 'main-thread time under 4× CPU throttling, 1 checkout(s): B ≤ 2× A (own script + embed.js)',
+      measured: '20.0 ms (library 12.0) against 10.0 ms (snippet 2.0): 2.00×, medians of 3 rounds',
+      verdict: 'PASS',
+    })
+    expect(goals[9].goal).toBe('scan cost grows no faster than linearly (exponent 100 → 1000 ≤ 1.1)')
   })
-  test('a second embed.js request, bytes before intent, or super-linear scan growth fail their goal', () => {
+  test('a second embed.js request, bytes before intent, super-linear scan growth or main-thread time over 2× fail their goal', () => {
     const ok = { 1: [1.06, 1.1], 3: [1.0, 1.1], 10: [0.9, 0.95] } as Record<number, Interval>
-    expect(verdicts(summary(ok))).toEqual(['FAIL', 'FAIL', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS'])
+    expect(verdicts(summary(ok))).toEqual([
+      'FAIL',
+      'FAIL',
+      'PASS',
+      'PASS',
+      'PASS',
+      'PASS',
+      'PASS',
+      'PASS',
+      'PASS',
+      'PASS',
+    ])
     expect(verdicts(summary(ok, { embedMax: 2 }))[3]).toBe('FAIL')
-    expect(verdicts(summary(ok, { lazyBytes: 1 })).slice(4, 6)).toEqual(['FAIL', 'FAIL'])
-    expect(verdicts(summary(ok, { exponent: 1.1 }))[6]).toBe('PASS')
-    expect(verdicts(summary(ok, { exponent: 1.11 }))[6]).toBe('FAIL')
+    expect(verdicts(summary(ok, { libraryMs: 12.1 })).slice(4, 7)).toEqual(['FAIL', 'FAIL', 'FAIL'])
+    expect(verdicts(summary(ok, { lazyBytes: 1 })).slice(7, 9)).toEqual(['FAIL', 'FAIL'])
+    expect(verdicts(summary(ok, { exponent: 1.1 }))[9]).toBe('PASS')
+    expect(verdicts(summary(ok, { exponent: 1.11 }))[9]).toBe('FAIL')
   })
 })
