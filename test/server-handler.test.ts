@@ -61,6 +61,15 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
     body: typeof body == 'string' ? body : JSON.stringify(body),
   })
 
+/** A POST whose body is `stream`, as a server without a buffered body hands it over. */
+const streamed = (stream: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
+  new Request('https://shop.example/', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: stream,
+    duplex: 'half',
+  } as RequestInit)
+
 const hookOf = (event: string, record: Json) => ({
   event,
   object: event.startsWith('plan') ? 'customer' : 'payment',
@@ -103,13 +112,7 @@ describe('answers, as MoonClerk retries them', () => {
         controller.close()
       },
     })
-    const chunked = new Request('https://shop.example/', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: stream,
-      duplex: 'half',
-    } as RequestInit)
-    expect((await handler({ maxBodyBytes: 5000 })(chunked)).status).toBe(413)
+    expect((await handler({ maxBodyBytes: 5000 })(streamed(stream))).status).toBe(413)
     expect(lines.map((line) => line.outcome)).toStrictEqual(['too-large', 'too-large'])
   })
 
@@ -413,13 +416,7 @@ describe('each answer exactly: status, body, headers and its log line', () => {
   test('a declared Content-Length over the limit is refused before the body is read', async () => {
     let pulled = false
     const stream = new ReadableStream({ pull: (c) => ((pulled = true), c.close()) }, { highWaterMark: 0 })
-    const request = new Request('https://shop.example/', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Content-Length': '70000' },
-      body: stream,
-      duplex: 'half',
-    } as RequestInit)
-    expect((await handler()(request)).status).toBe(413)
+    expect((await handler()(streamed(stream, { 'Content-Length': '70000' }))).status).toBe(413)
     expect(pulled).toBe(false)
   })
 
@@ -428,13 +425,7 @@ describe('each answer exactly: status, body, headers and its log line', () => {
     const text = JSON.stringify(hookOf('payment_created', payment))
     const pieces = [text.slice(0, 10), text.slice(10, 40), text.slice(40)].map((p) => new TextEncoder().encode(p))
     const stream = new ReadableStream({ start: (c) => (pieces.forEach((p) => c.enqueue(p)), c.close()) })
-    const request = new Request('https://shop.example/', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: stream,
-      duplex: 'half',
-    } as RequestInit)
-    expect((await handler()(request)).status).toBe(200)
+    expect((await handler()(streamed(stream))).status).toBe(200)
     expect(onPayment).toHaveBeenCalledTimes(1)
   })
 
