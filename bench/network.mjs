@@ -99,19 +99,36 @@ function relayOneWay(from, to, { shared, oneWayMs, openAt }) {
     queue.push({ at: Math.max(at, queue.length ? queue[queue.length - 1].at : 0), piece })
     if (!timer) timer = setTimeout(drain, Math.max(0, queue[0].at - performance.now()))
   }
+  // A connection still waiting for its DNS look-up and TCP handshake holds its pieces back here:
+  // they take the shared link only once it is open, or they would hold every other connection's
+  // data up for the wait (a page's CSS behind the head's new connections).
+  const waiting = []
+  const cross = (piece) => {
+    if (!piece) return send(performance.now(), null)
+    const link = shared()
+    const leaves = Math.max(performance.now(), link.freeAt)
+    link.freeAt = leaves + piece.length / link.bytesPerMs
+    send(link.freeAt + oneWayMs(), piece)
+  }
+  const crossWhenOpen = () => {
+    const waitMs = openAt() - performance.now()
+    if (waitMs > 0) return void setTimeout(crossWhenOpen, waitMs)
+    waiting.splice(0).forEach(cross)
+  }
   from.on('data', (chunk) => {
     for (let offset = 0; offset < chunk.length; offset += PIECE_BYTES) {
       const piece = chunk.subarray(offset, offset + PIECE_BYTES)
-      const link = shared()
-      const leaves = Math.max(performance.now(), link.freeAt, openAt())
-      link.freeAt = leaves + piece.length / link.bytesPerMs
-      send(link.freeAt + oneWayMs(), piece)
+      if (waiting.length || openAt() > performance.now()) {
+        if (waiting.push(piece) == 1) crossWhenOpen()
+      } else cross(piece)
     }
   })
-  from.on('end', () => send(performance.now(), null))
+  // The end follows the data, also data still waiting for the connection to open.
+  const end = () => (waiting.length ? waiting.push(null) : send(performance.now(), null))
+  from.on('end', end)
   from.on('error', () => to.destroy())
   // A reset goes through at once; an orderly close waits for the data still on its way.
-  from.on('close', () => (queue.length ? send(performance.now(), null) : to.end()))
+  from.on('close', () => (queue.length || waiting.length ? end() : to.end()))
 }
 
 /** The relay in front of `frontPort`, with its profile and its record of connections and look-ups. */

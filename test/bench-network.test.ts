@@ -110,3 +110,23 @@ test('every host answers for its server, and the bytes take the time the link ne
   expect((await get(agent, 'cdn.test', '/dist/moonclerk-checkout.iife.min.js')).status).toBe(200)
   agent.destroy()
 })
+
+test("a connection still being set up holds up no other connection's data", async () => {
+  // A long look-up: on a shared link that the waiting handshake had reserved, the warm
+  // connection's request would wait for it (the page's CSS behind the head's new connections).
+  const profile = { rttMs: 60, dnsMs: 400, downMbps: 100, upMbps: 100 }
+  await network.setNetworkProfile(net0.control, profile)
+  const warm = new https.Agent({ keepAlive: true, maxSockets: 1 })
+  await get(warm, 'shop.test', '/site.css')
+  const fresh = get(new https.Agent(), 'cdn.test', '/dist/moonclerk-checkout.iife.min.js')
+  // Once the fresh connection's ClientHello has reached the relay.
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  const css = await get(warm, 'shop.test', '/site.css')
+  warm.destroy()
+  expect(css.status).toBe(200)
+  expect(css.headMs).toBeGreaterThanOrEqual(0.95 * profile.rttMs)
+  expect(css.headMs).toBeLessThan(profile.rttMs + 100)
+  const library = await fresh
+  expect(library.status).toBe(200)
+  expect(library.headMs).toBeGreaterThanOrEqual(0.95 * (profile.dnsMs + 3 * profile.rttMs))
+})
