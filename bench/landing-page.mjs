@@ -20,7 +20,17 @@ export const IMAGE_SIZE = { width: 320, height: 200 }
  * hand-written markup); `none` the page without a checkout (the merchant's page alone, a control
  * for DCL and LCP); the others are the library's forms, as the README shows them.
  */
-export const MARKUPS = ['stock', 'stock-preload', 'none', 'body-end', 'head', 'preload', 'async-embed', 'one-tag']
+export const MARKUPS = [
+  'stock',
+  'stock-preload',
+  'none',
+  'body-end',
+  'head',
+  'preload',
+  'async-embed',
+  'one-tag',
+  'click',
+]
 
 // prettier-ignore
 const WORDS = ('membership community access monthly annual support local growers fresh harvest season share ' +
@@ -178,6 +188,13 @@ export function checkoutMarkup(markup, { embedSrc, payUrl, library }) {
       // embed.js itself, async, in place of its preload: it defines MoonclerkEmbed as soon as it
       // arrives, and a checkout mounted after that is displayed at once, in the parser's time.
       return { head: `<script src="${embedSrc}" async></script>\n${asyncTag}`, checkout: placeholder, bodyEnd: '' }
+    case 'click':
+      // Lazy: nothing of MoonClerk's before the payer clicks the button (no preload, as README says).
+      return {
+        head: asyncTag,
+        checkout: placeholder.replace('<div ', '<div data-moonclerk-load="click" '),
+        bodyEnd: '',
+      }
     case 'one-tag':
       // A classic script: the parser waits for it here, as README's one-tag form does.
       return {

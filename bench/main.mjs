@@ -29,6 +29,7 @@ import {
   EMBED_DELAY_MS,
   LAZY_MODES,
   NETWORK_PROFILES,
+  PROFILED_VARIANTS,
   REALISTIC_VARIANTS,
   RUN_PLANS,
   SAMPLING_US,
@@ -148,7 +149,7 @@ async function eagerRounds(browser, env, rounds, profile) {
           ? `main thread (profiled): round ${round + 1}/${rounds}, ${count} checkout(s)`
           : `eager: round ${round + 1}/${rounds}, ${count} checkout(s)`,
       )
-      for (const variant of variantOrder(VARIANT_NAMES, round))
+      for (const variant of variantOrder(profile ? PROFILED_VARIANTS : VARIANT_NAMES, round))
         runs.push(await runEager(browser, env, variant, count, profile ? { round, profile: true } : { round }))
     }
   }

@@ -35,6 +35,11 @@ export const VARIANTS = {
   },
 }
 export const VARIANT_NAMES = Object.keys(VARIANTS)
+/**
+ * The profiled rounds run A and B only: the main-thread goal compares those two, and C's three
+ * throttled runs per round kept the full run over its 6 minutes.
+ */
+export const PROFILED_VARIANTS = ['A', 'B']
 /** Ratios of time to the last display() reported per count, each as [numerator, denominator]. */
 export const RATIOS = [
   ['B', 'A'],
@@ -97,6 +102,7 @@ const MARKUP_LABELS = {
   preload: 'placeholder + <link rel=preload> embed.js and <script async>, both in <head>',
   'async-embed': 'placeholder + <script async> of embed.js itself and <script async>, both in <head>',
   'one-tag': 'one tag: classic <script data-moonclerk-checkout> where the checkout goes',
+  click: 'placeholder with data-moonclerk-load="click" + <script async> in <head>, no preload',
 }
 /**
  * The realistic page's variants, by id (the page is /<id>.html on the landing site): the stock
@@ -135,6 +141,14 @@ REALISTIC_VARIANTS['preload-baseline'] = {
   library: 'baseline',
 }
 
+/**
+ * bench/hint.mjs (npm run bench:hint): what the lazy modes' hint of intent gains. The click-mode
+ * page, once clicked with the pointer resting on the button first (its pointerenter opens embed.js's
+ * connection) and once tapped (pointerenter and click together: no head start). A pointer rests
+ * a few hundred milliseconds on a target before the click (HOVER_MS is at the low end).
+ */
+export const HINT_PLAN = { variant: 'click-cdn', profiles: ['net40', 'net150'], rounds: 5, hoverMs: 250 }
+
 /** The markup the issue's goals are about: the preload and the async script in <head>. */
 export const RECOMMENDED = ['preload-cdn', 'preload-self']
 /** What the recommended markup is judged against: the stock snippet with embed.js preloaded. */
@@ -154,7 +168,7 @@ export const PAGE_METRIC_GOAL = 1.05
  */
 /** The realistic page's variants under the connection profile (the full run's). */
 // async-embed-cdn (embed.js itself, async, in place of its preload) measured no faster than
-// preload-cdn on 2026-12-03 (BENCHMARKS.md) and is left out of the full run.
+// preload-cdn in three runs on 2026-12-03 (BENCHMARKS.md) and is left out of the full run.
 const NET_VARIANTS = ['stock', 'stock-preload', 'none', 'body-end-cdn', 'preload-cdn', 'preload-self']
 export const RUN_PLANS = {
   full: {

@@ -194,6 +194,8 @@ function scanGoal(scan) {
 /** A ratio as "1.083 [1.021–1.140]": median, then the 95 % confidence interval. */
 export const withCI = (ratio) => `${ratio.median.toFixed(3)} [${ratio.ci95[0].toFixed(3)}–${ratio.ci95[1].toFixed(3)}]`
 const kb = (bytes) => (bytes == null ? '–' : `${(bytes / 1024).toFixed(1)} KB`)
+/** A profiled median, or a dash for a variant the profiled rounds do not run (PROFILED_VARIANTS). */
+const profiledMs = (ms) => (ms == null ? '–' : `${ms.toFixed(2)} ms`)
 const ms = (value) => (value == null ? '–' : `${value.toFixed(1)} ms`)
 
 /** Rows as aligned columns: the first left-aligned, the rest right-aligned, a rule under the head. */
@@ -247,16 +249,8 @@ function eagerTable({ eager, meta }) {
   add('bytes, embed.js', (s) => s.bytesEmbed, kb)
   add('bytes, library / control script', (s) => s.bytesLibrary, kb)
   add('bytes, page HTML + CSS', (s) => s.bytesPage, kb)
-  add(
-    'own script main thread *',
-    (s) => s.ownScriptMs,
-    (v) => `${v.toFixed(2)} ms`,
-  )
-  add(
-    'embed.js main thread *',
-    (s) => s.moonclerkScriptMs,
-    (v) => `${v.toFixed(2)} ms`,
-  )
+  add('own script main thread *', (s) => s.ownScriptMs, profiledMs)
+  add('embed.js main thread *', (s) => s.moonclerkScriptMs, profiledMs)
   add(
     'long tasks (≥ 50 ms)',
     (s) => s.longTasks.median,

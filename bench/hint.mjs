@@ -1,0 +1,119 @@
+// `npm run bench:hint`: what the hint of intent gains in click mode, under the connection profile.
+// The realistic page with one checkout in data-moonclerk-load="click" (the library from the CDN
+// origin), clicked two ways in alternating order: after the pointer rested on the button for
+// HINT_PLAN.hoverMs (its pointerenter adds <link rel=preconnect> to embed.js's origin), and tapped
+// (pointerenter and click at once). Prints the time from the click to display() and to the frame's
+// load, medians, and the connections the relay saw. BENCHMARKS.md has the run.
+//
+// Every run has a browser of its own with a fresh regular profile (launchPersistentContext): in the
+// off-the-record contexts of browser.newContext(), which the other runs use, Chromium ignores
+// <link rel=preconnect> (its loading predictor is off there), so no hint could gain anything.
+import { chromium } from '@playwright/test'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { pagePath } from './landing-site.mjs'
+import { chromiumArgs, networkStats, setNetworkProfile } from './network.mjs'
+import { HINT_PLAN, NETWORK_PROFILES, REALISTIC_VARIANTS } from './plan.mjs'
+import { instrument } from './instrument.mjs'
+import { waitForCheckouts } from './runs.mjs'
+import { startNetworkProcess } from './servers.mjs'
+import { median, round } from './stats.mjs'
+
+const SYSTEM_CHROMIUM = '/usr/bin/chromium'
+const INTENTS = ['hover', 'tap']
+
+/** A browser with a fresh regular profile, the init script in its pages; close() removes the profile. */
+async function openRegularProfile(network) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'moonclerk-bench-'))
+  const context = await chromium.launchPersistentContext(dir, {
+    ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
+    args: chromiumArgs(network.spki),
+    viewport: { width: 1280, height: 720 },
+  })
+  await context.addInitScript(instrument, { noop: false })
+  const page = context.pages()[0] || (await context.newPage())
+  const close = async () => {
+    await context.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return { page, close }
+}
+
+/** One page load, one click on the checkout's button by `intent`: the times after the click. */
+async function runIntent(env, profileId, intent) {
+  const profile = NETWORK_PROFILES[profileId]
+  const { markup, library } = REALISTIC_VARIANTS[HINT_PLAN.variant]
+  const run = await openRegularProfile(env.network)
+  try {
+    await setNetworkProfile(env.network.control, { rttMs: profile.latencyMs, ...profile })
+    await run.page.goto(env.network.origins.page + pagePath(markup, library), { waitUntil: 'load', timeout: 15_000 })
+    const button = run.page.locator('[data-moonclerk-button]')
+    await button.waitFor()
+    await button.scrollIntoViewIfNeeded()
+    const box = await button.boundingBox()
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2]
+    if (intent === 'hover') {
+      await run.page.mouse.move(x, y)
+      // The hint's <link> is in the page once pointerenter has run: then the pointer rests.
+      await run.page.waitForSelector('link[rel=preconnect]', { state: 'attached', timeout: 5_000 })
+      await run.page.waitForTimeout(HINT_PLAN.hoverMs)
+    }
+    await run.page.mouse.click(x, y)
+    await waitForCheckouts(run.page, 1)
+    const times = await run.page.evaluate(() => ({
+      click: window.__bench.clicks[0],
+      display: window.__bench.displays[0],
+      frame: window.__bench.frames[0],
+      hints: document.querySelectorAll('link[rel=preconnect]').length,
+    }))
+    const stats = await networkStats(env.network.control)
+    return {
+      intent,
+      profile: profileId,
+      displayAfterClickMs: times.display - times.click,
+      frameAfterClickMs: times.frame - times.click,
+      hints: times.hints,
+      embedConnections: stats.connections['js.moonclerk.test'] || 0,
+    }
+  } finally {
+    await run.close()
+  }
+}
+
+async function main() {
+  // The connection profile's process has its own landing site and stand-in.
+  const network = await startNetworkProcess()
+  try {
+    const env = { network }
+    console.log(
+      `click mode (${HINT_PLAN.variant}), the pointer resting ${HINT_PLAN.hoverMs} ms before the click or none; ` +
+        `medians of ${HINT_PLAN.rounds} runs each, alternating`,
+    )
+    for (const profileId of HINT_PLAN.profiles) {
+      await runIntent(env, profileId, 'tap') // warm-up, discarded
+      const runs = []
+      for (let i = 0; i < HINT_PLAN.rounds; i++)
+        for (const intent of i % 2 ? [...INTENTS].reverse() : INTENTS)
+          runs.push(await runIntent(env, profileId, intent))
+      console.log(`\n${NETWORK_PROFILES[profileId].label}`)
+      console.log('intent  click → display()  click → frame loaded  preconnect hints  embed.js connections')
+      for (const intent of INTENTS) {
+        const mine = runs.filter((r) => r.intent === intent)
+        const med = (pick) => round(median(mine.map(pick)), 0)
+        console.log(
+          `${intent.padEnd(6)}  ${String(med((r) => r.displayAfterClickMs)).padStart(12)} ms  ` +
+            `${String(med((r) => r.frameAfterClickMs)).padStart(17)} ms  ${String(med((r) => r.hints)).padStart(16)}  ` +
+            `${String(med((r) => r.embedConnections)).padStart(20)}`,
+        )
+      }
+    }
+  } finally {
+    await network.close()
+  }
+}
+
+main().catch((error) => {
+  console.error(error.stack || error.message)
+  process.exit(1)
+})
