@@ -187,6 +187,6 @@ export const RUN_PLANS = {
     profiledRounds: 1,
     lazyRuns: 1,
     scanRuns: 1,
-    realistic: [{ profile: 'net150', rounds: 2, variants: ['stock', 'stock-preload', 'none', 'preload-cdn'] }],
+    realistic: [{ profile: 'net150', rounds: 1, variants: ['stock', 'stock-preload', 'none', 'preload-cdn'] }],
   },
 }
