@@ -3,13 +3,14 @@
 // origin), clicked two ways in alternating order: after the pointer rested on the button for
 // HINT_PLAN.hoverMs (its pointerenter adds <link rel=preconnect> to embed.js's origin), and tapped
 // (pointerenter and click at once). Prints the time from the click to display() and to the frame's
-// load, medians, and the connections the relay saw. BENCHMARKS.md has the run.
+// load, medians, and the connections the relay saw; with third-party cookies allowed and blocked
+// (COOKIE_PREFERENCES). BENCHMARKS.md has the run.
 //
 // Every run has a browser of its own with a fresh regular profile (launchPersistentContext): in the
 // off-the-record contexts of browser.newContext(), which the other runs use, Chromium ignores
 // <link rel=preconnect> (its loading predictor is off there), so no hint could gain anything.
 import { chromium } from '@playwright/test'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pagePath } from './landing-site.mjs'
@@ -23,9 +24,23 @@ import { median, round } from './stats.mjs'
 const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 const INTENTS = ['hover', 'tap']
 
+/**
+ * The profile's third-party cookie setting (Chromium's CookieControlsMode: 0 allows them, as
+ * Chrome does by default; 1 blocks them, as this Chromium build does by default, and as incognito
+ * windows and other browsers do). It decides whether the hint's connection can carry embed.js:
+ * Chromium opens a preconnect credentialed, while a script from another site, its cookies blocked,
+ * goes out in another privacy mode, on a connection of its own.
+ */
+const COOKIE_PREFERENCES = {
+  allowed: { cookie_controls_mode: 0, block_third_party_cookies: false },
+  blocked: { cookie_controls_mode: 1, block_third_party_cookies: true },
+}
+
 /** A browser with a fresh regular profile, the init script in its pages; close() removes the profile. */
-async function openRegularProfile(network) {
+async function openRegularProfile(network, cookies) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'moonclerk-bench-'))
+  mkdirSync(path.join(dir, 'Default'))
+  writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: COOKIE_PREFERENCES[cookies] }))
   const context = await chromium.launchPersistentContext(dir, {
     ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
     args: chromiumArgs(network.spki),
@@ -41,10 +56,10 @@ async function openRegularProfile(network) {
 }
 
 /** One page load, one click on the checkout's button by `intent`: the times after the click. */
-async function runIntent(env, profileId, intent) {
+async function runIntent(env, profileId, cookies, intent) {
   const profile = NETWORK_PROFILES[profileId]
   const { markup, library } = REALISTIC_VARIANTS[HINT_PLAN.variant]
-  const run = await openRegularProfile(env.network)
+  const run = await openRegularProfile(env.network, cookies)
   try {
     await setNetworkProfile(env.network.control, { rttMs: profile.latencyMs, ...profile })
     await run.page.goto(env.network.origins.page + pagePath(markup, library), { waitUntil: 'load', timeout: 15_000 })
@@ -71,6 +86,7 @@ async function runIntent(env, profileId, intent) {
     return {
       intent,
       profile: profileId,
+      cookies,
       displayAfterClickMs: times.display - times.click,
       frameAfterClickMs: times.frame - times.click,
       hints: times.hints,
@@ -91,21 +107,25 @@ async function main() {
         `medians of ${HINT_PLAN.rounds} runs each, alternating`,
     )
     for (const profileId of HINT_PLAN.profiles) {
-      await runIntent(env, profileId, 'tap') // warm-up, discarded
-      const runs = []
-      for (let i = 0; i < HINT_PLAN.rounds; i++)
-        for (const intent of i % 2 ? [...INTENTS].reverse() : INTENTS)
-          runs.push(await runIntent(env, profileId, intent))
       console.log(`\n${NETWORK_PROFILES[profileId].label}`)
-      console.log('intent  click → display()  click → frame loaded  preconnect hints  embed.js connections')
-      for (const intent of INTENTS) {
-        const mine = runs.filter((r) => r.intent === intent)
-        const med = (pick) => round(median(mine.map(pick)), 0)
-        console.log(
-          `${intent.padEnd(6)}  ${String(med((r) => r.displayAfterClickMs)).padStart(12)} ms  ` +
-            `${String(med((r) => r.frameAfterClickMs)).padStart(17)} ms  ${String(med((r) => r.hints)).padStart(16)}  ` +
-            `${String(med((r) => r.embedConnections)).padStart(20)}`,
-        )
+      console.log(
+        'third-party cookies  intent  click → display()  click → frame loaded  preconnect hints  embed.js connections',
+      )
+      for (const cookies of Object.keys(COOKIE_PREFERENCES)) {
+        await runIntent(env, profileId, cookies, 'tap') // warm-up, discarded
+        const runs = []
+        for (let i = 0; i < HINT_PLAN.rounds; i++)
+          for (const intent of i % 2 ? [...INTENTS].reverse() : INTENTS)
+            runs.push(await runIntent(env, profileId, cookies, intent))
+        for (const intent of INTENTS) {
+          const mine = runs.filter((r) => r.intent === intent)
+          const med = (pick) => round(median(mine.map(pick)), 0)
+          console.log(
+            `${cookies.padEnd(19)}  ${intent.padEnd(6)}  ${String(med((r) => r.displayAfterClickMs)).padStart(12)} ms  ` +
+              `${String(med((r) => r.frameAfterClickMs)).padStart(17)} ms  ${String(med((r) => r.hints)).padStart(16)}  ` +
+              `${String(med((r) => r.embedConnections)).padStart(20)}`,
+          )
+        }
       }
     }
   } finally {
