@@ -10,18 +10,18 @@
 // off-the-record contexts of browser.newContext(), which the other runs use, Chromium ignores
 // <link rel=preconnect> (its loading predictor is off there), so no hint could gain anything.
 import { chromium } from '@playwright/test'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pagePath } from './landing-site.mjs'
-import { chromiumArgs, networkStats, setNetworkProfile } from './network.mjs'
+import { launchOptions, networkStats, setNetworkProfile } from './network.mjs'
 import { HINT_PLAN, NETWORK_PROFILES, REALISTIC_VARIANTS } from './plan.mjs'
 import { instrument } from './instrument.mjs'
 import { waitForCheckouts } from './runs.mjs'
 import { startNetworkProcess } from './servers.mjs'
-import { median, round } from './stats.mjs'
+import { table } from './report.mjs'
+import { median, round, variantOrder } from './stats.mjs'
 
-const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 const INTENTS = ['hover', 'tap']
 
 /**
@@ -42,8 +42,7 @@ async function openRegularProfile(network, cookies) {
   mkdirSync(path.join(dir, 'Default'))
   writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: COOKIE_PREFERENCES[cookies] }))
   const context = await chromium.launchPersistentContext(dir, {
-    ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
-    args: chromiumArgs(network.spki),
+    ...launchOptions(network.spki),
     viewport: { width: 1280, height: 720 },
   })
   await context.addInitScript(instrument, { noop: false })
@@ -80,7 +79,6 @@ async function runIntent(env, profileId, cookies, intent) {
       click: window.__bench.clicks[0],
       display: window.__bench.displays[0],
       frame: window.__bench.frames[0],
-      hints: document.querySelectorAll('link[rel=preconnect]').length,
     }))
     const stats = await networkStats(env.network.control)
     return {
@@ -89,7 +87,6 @@ async function runIntent(env, profileId, cookies, intent) {
       cookies,
       displayAfterClickMs: times.display - times.click,
       frameAfterClickMs: times.frame - times.click,
-      hints: times.hints,
       embedConnections: stats.connections['js.moonclerk.test'] || 0,
     }
   } finally {
@@ -107,26 +104,26 @@ async function main() {
         `medians of ${HINT_PLAN.rounds} runs each, alternating`,
     )
     for (const profileId of HINT_PLAN.profiles) {
-      console.log(`\n${NETWORK_PROFILES[profileId].label}`)
-      console.log(
-        'third-party cookies  intent  click → display()  click → frame loaded  preconnect hints  embed.js connections',
-      )
+      const rows = [
+        ['third-party cookies', 'intent', 'click → display()', 'click → frame loaded', 'embed.js connections'],
+      ]
       for (const cookies of Object.keys(COOKIE_PREFERENCES)) {
         await runIntent(env, profileId, cookies, 'tap') // warm-up, discarded
         const runs = []
         for (let i = 0; i < HINT_PLAN.rounds; i++)
-          for (const intent of i % 2 ? [...INTENTS].reverse() : INTENTS)
-            runs.push(await runIntent(env, profileId, cookies, intent))
+          for (const intent of variantOrder(INTENTS, i)) runs.push(await runIntent(env, profileId, cookies, intent))
         for (const intent of INTENTS) {
-          const mine = runs.filter((r) => r.intent === intent)
-          const med = (pick) => round(median(mine.map(pick)), 0)
-          console.log(
-            `${cookies.padEnd(19)}  ${intent.padEnd(6)}  ${String(med((r) => r.displayAfterClickMs)).padStart(12)} ms  ` +
-              `${String(med((r) => r.frameAfterClickMs)).padStart(17)} ms  ${String(med((r) => r.hints)).padStart(16)}  ` +
-              `${String(med((r) => r.embedConnections)).padStart(20)}`,
-          )
+          const med = (pick) => round(median(runs.filter((r) => r.intent === intent).map(pick)), 0)
+          rows.push([
+            cookies,
+            intent,
+            `${med((r) => r.displayAfterClickMs)} ms`,
+            `${med((r) => r.frameAfterClickMs)} ms`,
+            med((r) => r.embedConnections),
+          ])
         }
       }
+      console.log(`\n${NETWORK_PROFILES[profileId].label}\n${table(rows)}`)
     }
   } finally {
     await network.close()

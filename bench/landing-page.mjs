@@ -161,7 +161,9 @@ export function checkoutMarkup(markup, { embedSrc, payUrl, library }) {
   // The stand-in's URLs come from our own script tag, as docs/attributes.md's Attributes section shows.
   const urls = `data-moonclerk-embed-src="${embedSrc}" data-moonclerk-pay-url="${payUrl}"`
   const asyncTag = `<script src="${library}" async ${urls}></script>`
-  const placeholder = `<div data-moonclerk-checkout="${token}" data-moonclerk-cid="${cid}"><a href="${payUrl}${token}">${label}</a></div>`
+  const placeholderWith = (attributes) =>
+    `<div data-moonclerk-checkout="${token}" data-moonclerk-cid="${cid}"${attributes}><a href="${payUrl}${token}">${label}</a></div>`
+  const placeholder = placeholderWith('')
   switch (markup) {
     case 'stock':
       return { head: '', checkout: stockSnippet({ embedSrc, payUrl }), bodyEnd: '' }
@@ -192,7 +194,7 @@ export function checkoutMarkup(markup, { embedSrc, payUrl, library }) {
       // Lazy: nothing of MoonClerk's before the payer clicks the button (no preload, as README says).
       return {
         head: asyncTag,
-        checkout: placeholder.replace('<div ', '<div data-moonclerk-load="click" '),
+        checkout: placeholderWith(' data-moonclerk-load="click"'),
         bodyEnd: '',
       }
     case 'one-tag':

@@ -43,12 +43,11 @@ import { runRealistic } from './realistic-runs.mjs'
 import { judge, report, summarizeEager, summarizeLazy, summarizeScan } from './report.mjs'
 import { runEager, runLazy, runScan } from './runs.mjs'
 import { sendsGzip, startLandingSite, startNetworkProcess, startServers } from './servers.mjs'
-import { chromiumArgs } from './network.mjs'
+import { SYSTEM_CHROMIUM, launchOptions } from './network.mjs'
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, round, variantOrder } from './stats.mjs'
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const OUT = path.resolve(ROOT, process.env.BENCH_OUT || 'bench/results')
-const SYSTEM_CHROMIUM = '/usr/bin/chromium'
 const LIBRARY_FILE = path.join(ROOT, 'dist', 'moonclerk-checkout.iife.min.js')
 const QUICK = process.argv.includes('--quick')
 // BENCH_BASELINE: another build of the library, run as `preload-baseline` beside preload-cdn.
@@ -221,10 +220,7 @@ async function main() {
       network,
     }
     // The connection profile's host names resolve to this machine, and its certificates are trusted.
-    const browser = await chromium.launch({
-      ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
-      args: network ? chromiumArgs(network.spki) : [],
-    })
+    const browser = await chromium.launch(launchOptions(network?.spki))
     try {
       const phaseS = {}
       const runs = await measure(browser, env, phaseS)

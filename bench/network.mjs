@@ -18,6 +18,7 @@
 //   "standIn":…,"spki":[…]}. The control origin takes POST /profile {rttMs,dnsMs,downMbps,upMbps}
 //   (which also forgets every DNS look-up: call it before each run) and GET /stats.
 import { createHash, createPublicKey } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import http from 'node:http'
 import http2 from 'node:http2'
 import net from 'node:net'
@@ -265,6 +266,15 @@ export const chromiumArgs = (spki) => [
   `--host-resolver-rules=${HOST_RULES}`,
   `--ignore-certificate-errors-spki-list=${spki.join(',')}`,
 ]
+
+/** Debian's Chromium, where it is installed: Playwright cannot download its own on these machines. */
+export const SYSTEM_CHROMIUM = '/usr/bin/chromium'
+
+/** Playwright's launch options: that Chromium if there, with chromiumArgs() when the relay runs (`spki`). */
+export const launchOptions = (spki) => ({
+  ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
+  args: spki ? chromiumArgs(spki) : [],
+})
 
 /** Sets the relay's profile (and forgets every DNS look-up): before each run. */
 export async function setNetworkProfile(control, { rttMs, dnsMs, downMbps, upMbps }) {

@@ -145,7 +145,7 @@ REALISTIC_VARIANTS['preload-baseline'] = {
  * bench/hint.mjs (npm run bench:hint): what the lazy modes' hint of intent gains. The click-mode
  * page, once clicked with the pointer resting on the button first (its pointerenter opens embed.js's
  * connection) and once tapped (pointerenter and click together: no head start). A pointer rests
- * a few hundred milliseconds on a target before the click (HOVER_MS is at the low end).
+ * a few hundred milliseconds on a target before the click (`hoverMs` is at the low end).
  */
 export const HINT_PLAN = { variant: 'click-cdn', profiles: ['net40', 'net150'], rounds: 5, hoverMs: 250 }
 

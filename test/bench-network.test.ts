@@ -119,8 +119,10 @@ test("a connection still being set up holds up no other connection's data", asyn
   const warm = new https.Agent({ keepAlive: true, maxSockets: 1 })
   await get(warm, 'shop.test', '/site.css')
   const fresh = get(new https.Agent(), 'cdn.test', '/dist/moonclerk-checkout.iife.min.js')
-  // Once the fresh connection's ClientHello has reached the relay.
-  await new Promise((resolve) => setTimeout(resolve, 30))
+  // Once the fresh connection's ClientHello has reached the relay, which counts it then.
+  await expect
+    .poll(async () => (await network.networkStats(net0.control)).connections['cdn.test'], { interval: 5 })
+    .toBe(1)
   const css = await get(warm, 'shop.test', '/site.css')
   warm.destroy()
   expect(css.status).toBe(200)
